@@ -1,0 +1,95 @@
+"""Bytes → text for archived bulletins: BOMs, UTF-16, UTF-8, GB18030/GBK, Big5."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from extract.errors import BinaryFile, EmptyFile, UndecodableFile
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Legacy encodings seen in Chinese government archives; GB18030 is a superset of GBK/GB2312.
+LEGACY_ENCODINGS = ("gb18030", "big5")
+# Share of control characters above which decoded "text" is really binary.
+MAX_CONTROL_SHARE = 0.01
+
+
+def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
+    """Decode a bulletin's bytes; return (text, encoding) or raise a BulletinError."""
+    if not data.strip(b" \t\r\n\x00"):
+        raise EmptyFile(path, "the file is empty")
+    text, encoding = _decode(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _control_share(text) > MAX_CONTROL_SHARE:
+        raise BinaryFile(path, "binary content, not a text bulletin")
+    if not text.strip():
+        raise EmptyFile(path, "the file holds only whitespace")
+    return text, encoding
+
+
+def _decode(data: bytes, path: str) -> tuple[str, str]:
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom) :], encoding, path), encoding.removesuffix("-sig")
+    if b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise BinaryFile(path, "binary content (NUL bytes), not a text bulletin")
+        return _strict(data, encoding, path), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    candidates = [enc for enc in LEGACY_ENCODINGS if _decodes(data, enc)]
+    if not candidates:
+        raise UndecodableFile(
+            path,
+            f"not valid UTF-8 (byte {utf8_error.start}), nor GB18030 or Big5; "
+            "re-save it as UTF-8",
+        )
+    if len(candidates) > 1:
+        best = from_bytes(data, cp_isolation=list(candidates)).best()
+        if best is not None and best.encoding in candidates:
+            candidates = [best.encoding]
+    encoding = candidates[0]
+    return data.decode(encoding), encoding
+
+
+def _strict(data: bytes, encoding: str, path: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise UndecodableFile(
+            path, f"invalid {encoding} at byte {exc.start}; re-save it as UTF-8"
+        ) from None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text of CJK and ASCII has NULs on one side only; binary has them anywhere."""
+    even = data[0::2].count(0)
+    odd = data[1::2].count(0)
+    if odd and even <= 0.02 * odd:
+        return "utf-16-le"
+    if even and odd <= 0.02 * even:
+        return "utf-16-be"
+    return None
+
+
+def _control_share(text: str) -> float:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\f\v")
+    return controls / max(len(text), 1)

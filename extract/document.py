@@ -1,0 +1,86 @@
+"""The one document type every reader returns: prose blocks in order, tables as grids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a block or cell came from: lines for text, page and box for PDF."""
+
+    line_start: int | None = None
+    line_end: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def describe(self) -> str:
+        """A short human-readable position, e.g. ``line 42`` or ``page 3``."""
+        if self.page is not None:
+            return f"page {self.page}"
+        if self.line_start is None:
+            return "?"
+        if self.line_end is None or self.line_end == self.line_start:
+            return f"line {self.line_start}"
+        return f"lines {self.line_start}-{self.line_end}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a table grid, at its top-left position, with its spans."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    source: Source = field(default_factory=Source)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of prose (or a caption line) in reading order."""
+
+    text: str
+    source: Source = field(default_factory=Source)
+
+
+@dataclass
+class Table:
+    """A table as a grid of cells; ``header_rows`` leading rows are the header."""
+
+    index: int
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    header_rows: int
+    caption: list[str] = field(default_factory=list)
+    source: Source = field(default_factory=Source)
+    warnings: list[str] = field(default_factory=list)
+    engine: str = ""
+
+    def grid(self) -> list[list[Cell | None]]:
+        """The expanded grid: every position points at the cell covering it (None if none)."""
+        out: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
+                for c in range(cell.col, min(cell.col + cell.colspan, self.n_cols)):
+                    out[r][c] = cell
+        return out
+
+    def row_cells(self, row: int) -> list[Cell]:
+        """The cells that start in ``row``, left to right."""
+        return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+
+
+@dataclass
+class Document:
+    """What a reader saw in one file."""
+
+    path: str
+    format: str
+    encoding: str
+    blocks: list[Block]
+    tables: list[Table]
+    # Position of each table in reading order: the number of blocks that precede it.
+    table_positions: list[int] = field(default_factory=list)

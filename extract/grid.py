@@ -1,0 +1,212 @@
+"""From recovered rows to a grid with spans: header levels, row spans, column spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.document import Cell, Source, Table
+from extract.hints import LayoutHints, fold
+from extract.layout import RawCell, RawRow, typical_width
+
+TOTAL_WORDS = frozenset({"总计", "合计", "总合计", "全区合计", "全区总计"})
+
+
+@dataclass
+class _Span:
+    """A cell under construction: spans grow as rows are laid out."""
+
+    text: str
+    row: int
+    col: int
+    line: int | None
+    rowspan: int = 1
+    colspan: int = 1
+
+    def freeze(self) -> Cell:
+        return Cell(self.text, self.row, self.col, self.rowspan, self.colspan, Source(self.line))
+
+
+@dataclass
+class Shape:
+    """The column layout a table's rows imply."""
+
+    n_index: int
+    n_labels: int
+    n_values: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def label_cols(self) -> int:
+        return self.n_index + self.n_labels
+
+    @property
+    def width(self) -> int:
+        return self.label_cols + self.n_values
+
+
+def infer_shape(rows: list[RawRow]) -> Shape:
+    """Row number column, how many name columns, how many value columns."""
+    n_index = int(any(r.index is not None for r in rows))
+    n_labels = max((len(r.labels) for r in rows), default=1)
+    data = max((r.data_width() for r in rows), default=0)
+    typical = typical_width(rows) - n_index - n_labels
+    return Shape(n_index, n_labels, max(data, typical))
+
+
+def build_table(
+    header: list[RawCell],
+    rows: list[RawRow],
+    hints: LayoutHints,
+    *,
+    index: int,
+    caption: list[str],
+) -> Table:
+    """Lay out header and body rows on one grid."""
+    shape = infer_shape(rows)
+    spans, header_rows = layout_header(header, shape, hints)
+    spans += layout_body(rows, shape, header_rows)
+    width = max([shape.width] + [s.col + s.colspan for s in spans])
+    lines = [c.line for c in header] + [s.line for s in spans if s.line is not None]
+    return Table(
+        index=index,
+        cells=[s.freeze() for s in spans],
+        n_rows=header_rows + len(rows),
+        n_cols=width,
+        header_rows=header_rows,
+        caption=caption,
+        source=Source(min(lines, default=None), max(lines, default=None)),
+        warnings=shape.warnings,
+    )
+
+
+def layout_header(
+    header: list[RawCell], shape: Shape, hints: LayoutHints
+) -> tuple[list[_Span], int]:
+    """Place header labels: name-column headers, optional group headers, leaf headers."""
+    labels = [c for c in header if c.text.strip()]
+    n_leaf = min(shape.n_values, max(len(labels) - 1, 0))
+    leaves = labels[len(labels) - n_leaf :] if n_leaf else []
+    upper = labels[: len(labels) - n_leaf]
+    name_headers = upper[: shape.label_cols]
+    groups = upper[shape.label_cols :]
+    if n_leaf < shape.n_values:
+        shape.warnings.append(
+            f"header names {n_leaf} value columns but rows hold {shape.n_values}; "
+            "the rest have no header"
+        )
+    levels = 2 if groups else 1
+    spans: list[_Span] = []
+    for i, cell in enumerate(name_headers):
+        colspan = 1 if i < len(name_headers) - 1 else shape.label_cols - i
+        spans.append(_Span(cell.text, 0, i, cell.line, rowspan=levels, colspan=colspan))
+    col = shape.label_cols
+    for cell, width in zip(groups, group_widths(groups, leaves, header, hints, shape), strict=True):
+        spans.append(_Span(cell.text, 0, col, cell.line, colspan=width))
+        col += width
+    for j, cell in enumerate(leaves):
+        spans.append(_Span(cell.text, levels - 1, shape.label_cols + j, cell.line))
+    return spans, levels
+
+
+def group_widths(
+    groups: list[RawCell],
+    leaves: list[RawCell],
+    header: list[RawCell],
+    hints: LayoutHints,
+    shape: Shape,
+) -> list[int]:
+    """How many leaf columns each group header spans.
+
+    In order of trust: empty cells written right after a group header (the file shows the
+    span), the known members of the group (layout hints), an even split (with a warning).
+    """
+    if not groups:
+        return []
+    n = len(leaves)
+    shown = _widths_from_padding(groups, header)
+    if shown and sum(shown) == n:
+        return shown
+    starts: list[int | None] = []
+    for g in groups:
+        members = hints.header_groups.get(fold(g.text), ())
+        starts.append(next((j for j, leaf in enumerate(leaves) if fold(leaf.text) in members), None))
+    known = [s for s in starts if s is not None]
+    if len(known) == len(groups) and starts[0] == 0 and known == sorted(known):
+        bounds = [*known, n]
+        return [bounds[i + 1] - bounds[i] for i in range(len(groups))]
+    shape.warnings.append(
+        "spans of group headers " + ", ".join(g.text for g in groups) + " guessed (even split)"
+    )
+    base, extra = divmod(n, len(groups))
+    return [base + (1 if i < extra else 0) for i in range(len(groups))]
+
+
+def _widths_from_padding(groups: list[RawCell], header: list[RawCell]) -> list[int]:
+    positions = [header.index(g) for g in groups]
+    widths = []
+    for k, pos in enumerate(positions):
+        end = positions[k + 1] if k + 1 < len(positions) else len(header)
+        pads = 0
+        for cell in header[pos + 1 : end]:
+            if cell.text.strip():
+                break
+            pads += 1
+        widths.append(1 + pads)
+    return widths if any(w > 1 for w in widths[:-1]) else []
+
+
+def layout_body(rows: list[RawRow], shape: Shape, top: int) -> list[_Span]:
+    """Place body rows; names missing on the left continue the cell above (row span)."""
+    spans: list[_Span] = []
+    above: dict[int, _Span] = {}
+    for offset, row in enumerate(rows):
+        r = top + offset
+        current: dict[int, _Span] = {}
+        if row.index is not None:
+            current[0] = _Span(row.index.text, r, 0, row.index.line)
+        first_label = shape.label_cols - len(row.labels)
+        for k, cell in enumerate(row.labels):
+            current[first_label + k] = _Span(cell.text, r, first_label + k, cell.line)
+        _cover_missing_names(row, shape, current, above, first_label)
+        spans.extend(s for c, s in current.items() if s.row == r and s.col == c)
+        for j, cell in enumerate(row.values):
+            if j >= shape.n_values and not cell.text.strip():
+                continue  # padding written after the last column
+            if j >= shape.n_values:
+                shape.warnings.append(f"line {cell.line}: cell '{cell.text}' beyond the header")
+            spans.append(_Span(cell.text, r, shape.label_cols + j, cell.line))
+        above = current
+    return spans
+
+
+def _cover_missing_names(
+    row: RawRow,
+    shape: Shape,
+    current: dict[int, _Span],
+    above: dict[int, _Span],
+    first_label: int,
+) -> None:
+    """Fill the name columns a row leaves out, from right to left.
+
+    A total row's name spans them (column span); otherwise the cell above continues
+    (row span), except in the row-number column, which never continues.
+    """
+    if not row.labels:
+        return
+    name = current[first_label]
+    is_total = fold(row.labels[0].text) in TOTAL_WORDS
+    extend_name = True
+    for c in range(first_label - 1, -1, -1):
+        if c in current:
+            break
+        cont = above.get(c)
+        can_continue = cont is not None and c >= shape.n_index and not is_total
+        if extend_name and not can_continue:
+            name.col = c
+            name.colspan += 1
+            current[c] = name
+            continue
+        extend_name = False
+        if cont is not None and can_continue:
+            cont.rowspan += 1
+            current[c] = cont

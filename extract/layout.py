@@ -1,0 +1,139 @@
+"""From a flat run of cells to rows: find the header, recover row boundaries, repair fragments.
+
+Text bulletins lose their table structure: a web page saved as text writes one cell a line
+and no row boundaries; an office document writes tab-indented cells with blank lines that
+mostly, but not always, separate rows. Both readers hand a flat list of cells to this
+module, which recovers rows from what the cells say: a row is an optional row number,
+one or more names, then values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extract.hints import LayoutHints, fold
+
+EMPTY, VALUE, INDEX, TEXT = "empty", "value", "index", "text"
+
+INT_RE = re.compile(r"^\d+$")
+NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+NOTED_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?%?\s*[(\[【].*[)\]】]$")
+# How many name cells a row may have before its values (e.g. town, centre).
+MAX_LABELS = 3
+
+
+@dataclass(frozen=True)
+class RawCell:
+    """A cell as a reader found it: its text and the line it sits on."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class RawRow:
+    """One recovered row: optional row number, names, then values (empties included)."""
+
+    index: RawCell | None
+    labels: list[RawCell]
+    values: list[RawCell]
+
+    def __len__(self) -> int:
+        return (self.index is not None) + len(self.labels) + len(self.values)
+
+    def data_width(self) -> int:
+        """Number of value cells up to the last non-empty one."""
+        width = 0
+        for i, cell in enumerate(self.values):
+            if cell.text.strip():
+                width = i + 1
+        return width
+
+
+def cell_kind(text: str, hints: LayoutHints) -> str:
+    """Classify a cell: empty, a row-number-like integer, another value, or text."""
+    folded = fold(text)
+    if not folded:
+        return EMPTY
+    if INT_RE.match(folded):
+        return INDEX
+    if folded in hints.null_values or NUMBER_RE.match(folded) or NOTED_NUMBER_RE.match(folded):
+        return VALUE
+    return TEXT
+
+
+def find_body_start(kinds: list[str], cells: list[RawCell], hints: LayoutHints) -> int | None:
+    """Position of the first body cell: the header is everything before it."""
+    for p, kind in enumerate(kinds):
+        if kind not in (VALUE, INDEX):
+            continue
+        start = p
+        while (
+            start > 0
+            and p - start < MAX_LABELS
+            and kinds[start - 1] == TEXT
+            and not hints.is_header_like(cells[start - 1].text)
+        ):
+            start -= 1
+        if start < p:
+            return start
+        if kind == INDEX and p + 1 < len(kinds) and kinds[p + 1] == TEXT:
+            return p
+        if p > 0 and kinds[p - 1] == TEXT:
+            # A value right after a header-like text: that text names the row.
+            return p - 1
+    return None
+
+
+def segment_rows(kinds: list[str], cells: list[RawCell], start: int) -> list[RawRow]:
+    """Cut the body into rows: a name after a value, or a row number before a name, starts one."""
+    numbered = kinds[start] == INDEX
+    rows: list[RawRow] = []
+    row: RawRow | None = None
+    in_values = False
+    for p in range(start, len(cells)):
+        kind, cell = kinds[p], cells[p]
+        next_is_text = p + 1 < len(kinds) and kinds[p + 1] == TEXT
+        starts_numbered = numbered and kind == INDEX and next_is_text
+        if row is None or (in_values and kind == TEXT) or (starts_numbered and (in_values or row.labels)):
+            row = RawRow(index=None, labels=[], values=[])
+            rows.append(row)
+            in_values = False
+            if starts_numbered:
+                row.index = cell
+                continue
+        if kind == TEXT and not in_values:
+            row.labels.append(cell)
+        else:
+            row.values.append(cell)
+            in_values = True
+    return repair_fragments(rows)
+
+
+def repair_fragments(rows: list[RawRow]) -> list[RawRow]:
+    """Merge fragments back into the row before them when that row has room.
+
+    A row of values with no name (a row broken by a blank line) and a row of names with no
+    values (text in a notes column) are pieces of the previous row.
+    """
+    if not rows:
+        return rows
+    width = typical_width(rows)
+    out: list[RawRow] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        no_name = row.index is None and not row.labels
+        no_values = not row.values
+        if prev is not None and (no_name or no_values) and len(prev) + len(row) <= width:
+            prev.values.extend(row.labels + row.values)
+            continue
+        out.append(row)
+    return out
+
+
+def typical_width(rows: list[RawRow]) -> int:
+    """The most common row length (the longest among equally common ones)."""
+    counts = Counter(len(r) for r in rows)
+    return max(counts, key=lambda n: (counts[n], n))
