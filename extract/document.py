@@ -54,6 +54,8 @@ class Table:
     n_rows: int
     n_cols: int
     header_rows: int
+    # Leading columns that name the row (row number, department, town) rather than hold values.
+    stub_cols: int = 1
     caption: list[str] = field(default_factory=list)
     source: Source = field(default_factory=Source)
     warnings: list[str] = field(default_factory=list)

@@ -73,6 +73,7 @@ def build_table(
         n_rows=header_rows + len(rows),
         n_cols=width,
         header_rows=header_rows,
+        stub_cols=shape.label_cols,
         caption=caption,
         source=Source(min(lines, default=None), max(lines, default=None)),
         warnings=shape.warnings,

@@ -1,0 +1,167 @@
+"""Tables → facts: table kind, flattened headers → metrics, row names and roles, values."""
+
+from __future__ import annotations
+
+import re
+
+from extract.document import Cell, Table
+from extract.hints import fold, load_hints
+from normalize.catalog import Catalog, label_key
+from normalize.facts import Fact, TableInfo
+from normalize.values import clean, parse_value
+
+OTHER = "other"
+SLUG_DROP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+
+
+def slug(label: str) -> str:
+    """A stable key for a header the catalog does not know: folded, lower case, underscores."""
+    return SLUG_DROP.sub("_", label_key(label).lower()).strip("_") or "unnamed"
+
+
+def flat_headers(table: Table) -> list[str]:
+    """One label per column: the header cells above it, top to bottom, joined by '/'."""
+    grid = table.grid()
+    out = []
+    for c in range(table.n_cols):
+        parts: list[str] = []
+        for r in range(table.header_rows):
+            cell = grid[r][c]
+            if cell is not None and cell.text.strip() and clean(cell.text) not in parts:
+                parts.append(clean(cell.text))
+        out.append("/".join(parts))
+    return out
+
+
+def leaf_headers(table: Table) -> list[str]:
+    """The lowest header label of each column."""
+    grid = table.grid()
+    out = []
+    for c in range(table.n_cols):
+        cell = grid[table.header_rows - 1][c] if table.header_rows else None
+        out.append(clean(cell.text) if cell is not None else "")
+    return out
+
+
+def classify_table(table: Table, catalog: Catalog) -> str:
+    """The table kind whose labels its headers match best; captions break ties."""
+    leaves = leaf_headers(table)[table.stub_cols :]
+    caption = fold(" ".join(table.caption))
+    best, best_score = OTHER, 0.0
+    for name, kind in catalog.kinds.items():
+        hits = sum(1 for label in leaves if catalog.metric_for(name, label) is not None)
+        if not hits:
+            continue
+        score = hits + (0.5 if any(w in caption for w in kind.caption_words) else 0.0)
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+def table_facts(
+    table: Table, catalog: Catalog, warnings: list[str]
+) -> tuple[TableInfo, list[Fact]]:
+    """Every value cell of a table as a fact."""
+    kind = classify_table(table, catalog)
+    headers = flat_headers(table)
+    leaves = leaf_headers(table)
+    metrics: list[str | None] = [None] * table.n_cols
+    units: list[str | None] = [None] * table.n_cols
+    notes: list[int] = []
+    where = f"table {table.index + 1} ({' '.join(table.caption) or 'no caption'})"
+    for c in range(table.stub_cols, table.n_cols):
+        if label_key(leaves[c]) in catalog.note_columns:
+            notes.append(c)
+            continue
+        metric = catalog.metric_for(kind, leaves[c]) if kind != OTHER else None
+        if metric is None:
+            metrics[c] = slug(headers[c])
+            if kind != OTHER:
+                warnings.append(f"{where}: unknown header '{headers[c]}' kept as '{metrics[c]}'")
+        else:
+            metrics[c], units[c] = metric.key, metric.unit
+    facts: list[Fact] = []
+    grid = table.grid()
+    index_col = _index_column(table, leaves)
+    scope = catalog.kinds[kind].scope if kind in catalog.kinds else None
+    for r in range(table.header_rows, table.n_rows):
+        names = _row_names(grid[r][: table.stub_cols], index_col)
+        if not names:
+            warnings.append(f"{where}: row {r + 1} has no name; its values are skipped")
+            continue
+        role, entity, parent = _row_identity(names, catalog)
+        name_key = scope if role == "total" and scope else entity
+        row_note = "; ".join(clean(grid[r][c].text) for c in notes if _cell_text(grid[r][c]))
+        for c in range(table.stub_cols, table.n_cols):
+            cell = grid[r][c]
+            metric = metrics[c]
+            if metric is None or cell is None or (cell.row, cell.col) != (r, c):
+                continue
+            value = parse_value(cell.text)
+            if not value.ok:
+                warnings.append(f"{where}: line {cell.source.line_start}: '{cell.text}' is not a number")
+            unit = units[c] or ("percent" if value.percent else "count")
+            note = "; ".join(n for n in (value.note, row_note) if n) or None
+            facts.append(
+                Fact(
+                    table_index=table.index,
+                    table_kind=kind,
+                    entity_raw=entity,
+                    name_key=name_key,
+                    parent_raw=parent,
+                    row_label=clean(names[-1].text),
+                    row_role=role,
+                    metric=metric,
+                    header=headers[c],
+                    value=value.value,
+                    value_raw=cell.text.strip(),
+                    unit=unit,
+                    note=note,
+                    row=r,
+                    col=c,
+                    line=cell.source.line_start,
+                    page=cell.source.page,
+                    bbox=cell.source.bbox,
+                )
+            )
+    info = TableInfo(table.index, kind, " ".join(table.caption), headers, metrics)
+    return info, facts
+
+
+def _cell_text(cell: Cell | None) -> str:
+    return cell.text.strip() if cell is not None else ""
+
+
+def _index_column(table: Table, leaves: list[str]) -> int | None:
+    """Column 0 when it holds row numbers (序号) rather than names."""
+    if table.stub_cols < 2:
+        return None
+    return 0 if fold(leaves[0]) in load_hints().index_headers else None
+
+
+def _row_names(stub: list[Cell | None], index_col: int | None) -> list[Cell]:
+    """The distinct name cells of a row, left to right (a spanning cell counts once)."""
+    names: list[Cell] = []
+    for c, cell in enumerate(stub):
+        if cell is None or c == index_col or not cell.text.strip() or cell in names:
+            continue
+        if index_col is not None and cell.col == index_col and cell.colspan == 1:
+            continue
+        names.append(cell)
+    return names
+
+
+def _row_identity(names: list[Cell], catalog: Catalog) -> tuple[str, str, str | None]:
+    """(row_role, entity_raw, parent_raw) from a row's names.
+
+    A subtotal row describes the group it closes (the town of a 小计), so that group is its
+    entity; an item's parent is the name to its left (a centre's town).
+    """
+    label = clean(names[-1].text)
+    folded = fold(label)
+    outer = clean(names[-2].text) if len(names) > 1 else None
+    if folded in catalog.totals:
+        return "total", label, None
+    if folded in catalog.subtotals:
+        return "subtotal", outer or label, None
+    return "item", label, outer
