@@ -13,6 +13,10 @@ class BulletinError(Exception):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[BulletinError], tuple[str, str]]:
+        # Errors cross process boundaries when ingest runs with --jobs.
+        return (self.__class__, (self.path, self.reason))
+
 
 class EmptyFile(BulletinError):
     """The file has no content."""

@@ -1,0 +1,175 @@
+"""The `bulletins` command: a thin layer that parses options, calls the library, reports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import sqlite_utils
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from archive.ingest import Outcome, ingest, walk
+from archive.inspect import as_json, render
+from extract.errors import BulletinError
+from extract.reader import read_document
+from normalize.bulletin import normalize_document
+from normalize.catalog import Catalog, CatalogError, load_catalog
+from normalize.names import NameBook, NamesError, load_names
+
+F = TypeVar("F", bound=Callable[..., Any])
+REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def default_data_file(name: str) -> Path:
+    """corpus/NAME in the current folder, else the one shipped beside the package."""
+    local = Path("corpus") / name
+    return local if local.exists() else REPO_CORPUS / name
+
+
+def db_option(fn: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("archive.db"),
+        show_default=True,
+        help="SQLite archive to read or write.",
+    )(fn)
+
+
+def names_option(fn: F) -> F:
+    return click.option(
+        "--names",
+        "names_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Names YAML (canonical entities and aliases). [default: corpus/names.yaml]",
+    )(fn)
+
+
+def metrics_option(fn: F) -> F:
+    return click.option(
+        "--metrics",
+        "metrics_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Metric labels YAML (header label → metric key). [default: corpus/metrics.yaml]",
+    )(fn)
+
+
+def open_catalog(path: Path | None) -> Catalog:
+    try:
+        return load_catalog(path or default_data_file("metrics.yaml"))
+    except CatalogError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def open_names(path: Path | None) -> NameBook:
+    try:
+        return load_names(path or default_data_file("names.yaml"))
+    except NamesError as exc:
+        raise click.ClickException(
+            f"{exc}\nFix the names file, then run the command again."
+        ) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bulletins")
+def main() -> None:
+    """An archive of government service bulletins (政务服务工作通报).
+
+    Ingest a folder of bulletins into SQLite, then browse it with Datasette:
+
+        bulletins ingest corpus/
+        datasette archive.db
+    """
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@names_option
+@metrics_option
+@click.option("--jobs", "-j", default=1, show_default=True, help="Files to extract in parallel.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
+def ingest_command(
+    paths: tuple[Path, ...],
+    db_path: Path,
+    names_path: Path | None,
+    metrics_path: Path | None,
+    jobs: int,
+    quiet: bool,
+) -> None:
+    """Extract every bulletin under PATHS (files or folders) into the archive.
+
+    Unchanged files (same content hash) are skipped; a changed file replaces its old
+    rows. A file that cannot be read is reported and recorded in the `failures` table;
+    the others still land. Names are re-resolved from the names file on every run.
+    Exit status 1 when any file failed.
+    """
+    catalog = open_catalog(metrics_path)
+    names = open_names(names_path)
+    err = Console(stderr=True)
+    total = sum(1 for _ in walk(paths))
+    db = sqlite_utils.Database(db_path)
+    db.execute("PRAGMA journal_mode=WAL")
+    progress = Progress(
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        disable=quiet or not err.is_terminal,
+        transient=True,
+    )
+
+    def report(outcome: Outcome) -> None:
+        progress.advance(task)
+        progress.update(task, description=outcome.path)
+        if outcome.status == "failed":
+            err.print(f"[red]error:[/red] {outcome.path}: {outcome.message}", highlight=False)
+        elif not quiet:
+            for warning in outcome.warnings:
+                err.print(f"[yellow]warning:[/yellow] {outcome.path}: {warning}", highlight=False)
+
+    with progress:
+        task = progress.add_task("", total=total)
+        result = ingest(db, paths, catalog, names, jobs=jobs, on_outcome=report)
+    summary = (
+        f"{result.count('ingested')} ingested, {result.count('skipped')} unchanged, "
+        f"{result.count('failed')} failed; {result.facts} facts; "
+        f"names: {result.resolved} resolved, {result.unresolved} unresolved → {db_path}"
+    )
+    click.echo(summary, err=True)
+    if result.count("failed"):
+        sys.exit(1)
+
+
+@main.command("inspect")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@metrics_option
+@click.option("--json", "as_json_flag", is_flag=True, help="Print as JSON instead of grids.")
+@click.option(
+    "--rows", default=0, show_default=True, help="Body rows to show per table (0 = all)."
+)
+def inspect_command(
+    file: Path, metrics_path: Path | None, as_json_flag: bool, rows: int
+) -> None:
+    """Show what extraction sees in FILE: period, sections, each table as a grid.
+
+    Spanning cells show their span as [rows×columns]; positions they cover show ↑ or ←.
+    """
+    catalog = open_catalog(metrics_path)
+    try:
+        bulletin = normalize_document(read_document(file), catalog, file.name)
+    except BulletinError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json_flag:
+        click.echo(json.dumps(as_json(bulletin), ensure_ascii=False, indent=2))
+        return
+    render(bulletin, Console(), max_rows=rows or None)

@@ -1,0 +1,220 @@
+"""Writing to the archive: one bulletin per transaction, failures, name resolutions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from extract.document import Table
+from normalize.facts import Bulletin, Fact
+from normalize.names import NameBook
+
+FACT_COLUMNS = (
+    "bulletin_id, table_id, table_kind, entity_raw, name_key, parent_raw, row_label, "
+    'row_role, metric, header, value, value_raw, unit, note, "row", col, line, page, bbox'
+)
+CELL_COLUMNS = 'table_id, "row", col, rowspan, colspan, text, line, page, bbox'
+
+
+def now() -> str:
+    """The current time, UTC, ISO 8601 to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def known_hash(db: sqlite_utils.Database, path: str) -> str | None:
+    """The content hash stored for a bulletin path, if it was ingested before."""
+    row = db.execute("SELECT sha256 FROM bulletins WHERE path = ?", [path]).fetchone()
+    return row[0] if row else None
+
+
+def replace_bulletin(db: sqlite_utils.Database, path: str, sha256: str, bulletin: Bulletin) -> int:
+    """Store a bulletin, replacing any earlier version of the same path, in one transaction."""
+    conn = db.conn
+    with conn:
+        delete_bulletin(conn, path)
+        conn.execute("DELETE FROM failures WHERE path = ?", [path])
+        bulletin_id = insert_bulletin(conn, path, sha256, bulletin)
+        table_ids = {
+            table.index: insert_table(conn, bulletin_id, table, bulletin)
+            for table in bulletin.document.tables
+        }
+        conn.executemany(
+            f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+            (fact_row(bulletin_id, table_ids, f) for f in bulletin.facts),
+        )
+        conn.executemany(
+            "INSERT INTO warnings (bulletin_id, message) VALUES (?, ?)",
+            ((bulletin_id, w) for w in bulletin.warnings),
+        )
+    return bulletin_id
+
+
+def delete_bulletin(conn: sqlite3.Connection, path: str) -> None:
+    """Remove every row that came from one bulletin path."""
+    row = conn.execute("SELECT id FROM bulletins WHERE path = ?", [path]).fetchone()
+    if row is None:
+        return
+    (bid,) = row
+    conn.execute(
+        "DELETE FROM cells WHERE table_id IN (SELECT id FROM source_tables WHERE bulletin_id = ?)",
+        [bid],
+    )
+    for table in ("facts", "warnings", "source_tables"):
+        conn.execute(f"DELETE FROM {table} WHERE bulletin_id = ?", [bid])
+    conn.execute("DELETE FROM bulletins WHERE id = ?", [bid])
+
+
+def insert_bulletin(conn: sqlite3.Connection, path: str, sha256: str, b: Bulletin) -> int:
+    cur = conn.execute(
+        "INSERT INTO bulletins (path, sha256, format, encoding, period, period_basis, published, "
+        "title, n_tables, n_facts, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            path,
+            sha256,
+            b.document.format,
+            b.document.encoding,
+            b.period.label,
+            b.period.basis,
+            b.period.published,
+            b.title,
+            len(b.document.tables),
+            len(b.facts),
+            now(),
+        ],
+    )
+    return int(cur.lastrowid or 0)
+
+
+def insert_table(conn: sqlite3.Connection, bulletin_id: int, table: Table, b: Bulletin) -> int:
+    info = b.tables[table.index]
+    grid = [[c.text if c else None for c in row] for row in table.grid()]
+    cur = conn.execute(
+        "INSERT INTO source_tables (bulletin_id, table_no, kind, caption, n_rows, n_cols, "
+        "header_rows, stub_cols, engine, line_start, line_end, page, headers, metrics, grid) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            bulletin_id,
+            table.index + 1,
+            info.kind,
+            info.caption,
+            table.n_rows,
+            table.n_cols,
+            table.header_rows,
+            table.stub_cols,
+            table.engine or b.document.format,
+            table.source.line_start,
+            table.source.line_end,
+            table.source.page,
+            json.dumps(info.headers, ensure_ascii=False),
+            json.dumps(info.metrics, ensure_ascii=False),
+            json.dumps(grid, ensure_ascii=False),
+        ],
+    )
+    table_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        f"INSERT INTO cells ({CELL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                table_id,
+                c.row,
+                c.col,
+                c.rowspan,
+                c.colspan,
+                c.text,
+                c.source.line_start,
+                c.source.page,
+                _bbox(c.source.bbox),
+            )
+            for c in table.cells
+        ),
+    )
+    return table_id
+
+
+def fact_row(bulletin_id: int, table_ids: dict[int, int], f: Fact) -> tuple[object, ...]:
+    """A fact as a row of the facts table."""
+    return (
+        bulletin_id,
+        table_ids.get(f.table_index) if f.table_index is not None else None,
+        f.table_kind,
+        f.entity_raw,
+        f.name_key,
+        f.parent_raw,
+        f.row_label,
+        f.row_role,
+        f.metric,
+        f.header,
+        f.value,
+        f.value_raw,
+        f.unit,
+        f.note,
+        f.row,
+        f.col,
+        f.line,
+        f.page,
+        _bbox(f.bbox),
+    )
+
+
+def _bbox(bbox: tuple[float, float, float, float] | None) -> str | None:
+    return json.dumps([round(v, 2) for v in bbox]) if bbox else None
+
+
+def record_failure(db: sqlite_utils.Database, path: str, sha256: str | None, stage: str, error: str) -> None:
+    """Remember that a file failed, replacing an earlier failure of the same path."""
+    with db.conn:
+        db.conn.execute("DELETE FROM failures WHERE path = ?", [path])
+        db.conn.execute(
+            "INSERT INTO failures (path, sha256, stage, error, at) VALUES (?, ?, ?, ?, ?)",
+            [path, sha256, stage, error, now()],
+        )
+
+
+def refresh_names(db: sqlite_utils.Database, book: NameBook) -> tuple[int, int]:
+    """Rebuild entities, aliases and resolutions from the names file; no file is re-read.
+
+    Returns (resolved, unresolved) counts of distinct raw names.
+    """
+    conn = db.conn
+    raws = [r[0] for r in conn.execute(_RAW_NAMES)]
+    with conn:
+        for table in ("resolutions", "aliases", "entities"):
+            conn.execute(f"DELETE FROM {table}")
+        ids: dict[str, int] = {}
+        for entity in book.entities.values():
+            cur = conn.execute(
+                "INSERT INTO entities (name, kind, parent) VALUES (?, ?, ?)",
+                [entity.name, entity.kind, entity.parent],
+            )
+            ids[entity.name] = int(cur.lastrowid or 0)
+        conn.executemany(
+            "INSERT OR REPLACE INTO aliases (alias, entity_id, how) VALUES (?, ?, ?)",
+            _alias_rows(book, ids),
+        )
+        resolutions = book.resolve_all(raws)
+        conn.executemany(
+            "INSERT INTO resolutions (raw, entity_id, method, score) VALUES (?, ?, ?, ?)",
+            (
+                (r.raw, ids.get(r.entity) if r.entity else None, r.method, r.score)
+                for r in resolutions
+            ),
+        )
+    resolved = sum(1 for r in resolutions if r.entity)
+    return resolved, len(resolutions) - resolved
+
+
+_RAW_NAMES = """
+SELECT name_key FROM facts WHERE name_key IS NOT NULL
+UNION SELECT parent_raw FROM facts WHERE parent_raw IS NOT NULL
+"""
+
+
+def _alias_rows(book: NameBook, ids: dict[str, int]) -> Iterable[tuple[str, int, str]]:
+    for entity in book.entities.values():
+        yield entity.name, ids[entity.name], "name"
+        for alias in entity.aliases:
+            yield alias, ids[entity.name], "alias"

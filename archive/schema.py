@@ -1,0 +1,165 @@
+"""The archive's shape, declared in one place: tables, indexes, views.
+
+``ensure_schema`` runs before every load; it creates what is missing and replaces the
+views, so a database made by an older version gains new views on its next ingest.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+TABLES: dict[str, dict[str, type]] = {
+    "bulletins": {
+        "id": int,
+        "path": str,
+        "sha256": str,
+        "format": str,
+        "encoding": str,
+        "period": str,
+        "period_basis": str,
+        "published": str,
+        "title": str,
+        "n_tables": int,
+        "n_facts": int,
+        "ingested_at": str,
+    },
+    "source_tables": {
+        "id": int,
+        "bulletin_id": int,
+        "table_no": int,
+        "kind": str,
+        "caption": str,
+        "n_rows": int,
+        "n_cols": int,
+        "header_rows": int,
+        "stub_cols": int,
+        "engine": str,
+        "line_start": int,
+        "line_end": int,
+        "page": int,
+        "headers": str,
+        "metrics": str,
+        "grid": str,
+    },
+    "cells": {
+        "id": int,
+        "table_id": int,
+        "row": int,
+        "col": int,
+        "rowspan": int,
+        "colspan": int,
+        "text": str,
+        "line": int,
+        "page": int,
+        "bbox": str,
+    },
+    "facts": {
+        "id": int,
+        "bulletin_id": int,
+        "table_id": int,
+        "table_kind": str,
+        "entity_raw": str,
+        "name_key": str,
+        "parent_raw": str,
+        "row_label": str,
+        "row_role": str,
+        "metric": str,
+        "header": str,
+        "value": float,
+        "value_raw": str,
+        "unit": str,
+        "note": str,
+        "row": int,
+        "col": int,
+        "line": int,
+        "page": int,
+        "bbox": str,
+    },
+    "entities": {"id": int, "name": str, "kind": str, "parent": str},
+    "aliases": {"alias": str, "entity_id": int, "how": str},
+    "resolutions": {"raw": str, "entity_id": int, "method": str, "score": float},
+    "warnings": {"id": int, "bulletin_id": int, "message": str},
+    "failures": {"id": int, "path": str, "sha256": str, "stage": str, "error": str, "at": str},
+}
+
+PRIMARY_KEYS = {"aliases": "alias", "resolutions": "raw"}
+FOREIGN_KEYS = {
+    "source_tables": [("bulletin_id", "bulletins", "id")],
+    "cells": [("table_id", "source_tables", "id")],
+    "facts": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
+    "aliases": [("entity_id", "entities", "id")],
+    "resolutions": [("entity_id", "entities", "id")],
+    "warnings": [("bulletin_id", "bulletins", "id")],
+}
+INDEXES = [
+    ("bulletins", ["path"], True),
+    ("entities", ["name"], True),
+    ("facts", ["bulletin_id"], False),
+    ("facts", ["name_key"], False),
+    ("facts", ["metric", "table_kind"], False),
+    ("cells", ["table_id"], False),
+    ("source_tables", ["bulletin_id"], False),
+    ("failures", ["path"], False),
+]
+
+FACTS_READABLE = """
+CREATE VIEW facts_readable AS
+SELECT
+  b.path AS bulletin,
+  b.period AS period,
+  f.table_kind AS table_kind,
+  e.name AS entity,
+  f.entity_raw AS entity_raw,
+  f.row_role AS row_role,
+  f.metric AS metric,
+  f.value AS value,
+  f.value_raw AS value_raw,
+  f.unit AS unit,
+  f.note AS note,
+  pe.name AS parent,
+  f.parent_raw AS parent_raw,
+  t.table_no AS table_no,
+  f."row" AS "row",
+  f.col AS col,
+  f.line AS line,
+  f.page AS page,
+  f.header AS header,
+  f.id AS fact_id
+FROM facts f
+JOIN bulletins b ON b.id = f.bulletin_id
+LEFT JOIN source_tables t ON t.id = f.table_id
+LEFT JOIN resolutions r ON r.raw = f.name_key
+LEFT JOIN entities e ON e.id = r.entity_id
+LEFT JOIN resolutions rp ON rp.raw = f.parent_raw
+LEFT JOIN entities pe ON pe.id = rp.entity_id
+"""
+
+UNRESOLVED_NAMES = """
+CREATE VIEW unresolved_names AS
+SELECT f.name_key AS name, COUNT(*) AS facts, COUNT(DISTINCT f.bulletin_id) AS bulletins,
+       MIN(b.path) AS first_seen_in
+FROM facts f
+JOIN bulletins b ON b.id = f.bulletin_id
+LEFT JOIN resolutions r ON r.raw = f.name_key
+WHERE r.entity_id IS NULL
+GROUP BY f.name_key
+"""
+
+VIEWS = {"facts_readable": FACTS_READABLE, "unresolved_names": UNRESOLVED_NAMES}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables and indexes; (re)create the views."""
+    for name, columns in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(
+                columns,
+                pk=PRIMARY_KEYS.get(name, "id"),
+                foreign_keys=FOREIGN_KEYS.get(name, []),
+            )
+    for table_name, columns, unique in INDEXES:
+        db.table(table_name).create_index(columns, unique=unique, if_not_exists=True)
+    for view, sql in VIEWS.items():
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+        db.execute(sql)
