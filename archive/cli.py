@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import click
 import sqlite_utils
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
 
 from archive.ingest import Outcome, ingest, walk
 from archive.inspect import as_json, render
@@ -22,6 +24,7 @@ from normalize.catalog import Catalog, CatalogError, load_catalog
 from normalize.names import NameBook, NamesError, load_names
 
 F = TypeVar("F", bound=Callable[..., Any])
+PIPE_WIDTH = 240
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
@@ -85,6 +88,7 @@ def main() -> None:
 
     Ingest a folder of bulletins into SQLite, then browse it with Datasette:
 
+    \b
         bulletins ingest corpus/
         datasette archive.db
     """
@@ -114,7 +118,7 @@ def ingest_command(
     """
     catalog = open_catalog(metrics_path)
     names = open_names(names_path)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
     total = sum(1 for _ in walk(paths))
     db = sqlite_utils.Database(db_path)
     db.execute("PRAGMA journal_mode=WAL")
@@ -132,10 +136,10 @@ def ingest_command(
         progress.advance(task)
         progress.update(task, description=outcome.path)
         if outcome.status == "failed":
-            err.print(f"[red]error:[/red] {outcome.path}: {outcome.message}", highlight=False)
+            err.print(Text.assemble(("error:", "red"), f" {outcome.path}: {outcome.message}"))
         elif not quiet:
             for warning in outcome.warnings:
-                err.print(f"[yellow]warning:[/yellow] {outcome.path}: {warning}", highlight=False)
+                err.print(Text.assemble(("warning:", "yellow"), f" {outcome.path}: {warning}"))
 
     with progress:
         task = progress.add_task("", total=total)
@@ -154,12 +158,8 @@ def ingest_command(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @metrics_option
 @click.option("--json", "as_json_flag", is_flag=True, help="Print as JSON instead of grids.")
-@click.option(
-    "--rows", default=0, show_default=True, help="Body rows to show per table (0 = all)."
-)
-def inspect_command(
-    file: Path, metrics_path: Path | None, as_json_flag: bool, rows: int
-) -> None:
+@click.option("--rows", default=0, show_default=True, help="Body rows to show per table (0 = all).")
+def inspect_command(file: Path, metrics_path: Path | None, as_json_flag: bool, rows: int) -> None:
     """Show what extraction sees in FILE: period, sections, each table as a grid.
 
     Spanning cells show their span as [rows×columns]; positions they cover show ↑ or ←.
@@ -172,4 +172,7 @@ def inspect_command(
     if as_json_flag:
         click.echo(json.dumps(as_json(bulletin), ensure_ascii=False, indent=2))
         return
-    render(bulletin, Console(), max_rows=rows or None)
+    console = Console(highlight=False)
+    if not console.is_terminal:  # piped: don't fold wide tables to 80 columns
+        console = Console(highlight=False, width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
+    render(bulletin, console, max_rows=rows or None)

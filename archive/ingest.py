@@ -92,8 +92,10 @@ def _process_safely(job: Job, catalog: Catalog) -> Bulletin | BulletinError:
         return process(job, catalog)
     except BulletinError as exc:
         return exc
-    except Exception as exc:  # noqa: BLE001 - a reader bug must not sink the whole run
-        return BulletinError(job.path, f"internal error ({type(exc).__name__}: {exc}); please report")
+    except Exception as exc:
+        return BulletinError(
+            job.path, f"internal error ({type(exc).__name__}: {exc}); please report"
+        )
 
 
 def ingest(

@@ -50,8 +50,7 @@ def render(bulletin: Bulletin, console: Console, max_rows: int | None = None) ->
     headline = [f for f in bulletin.facts if f.table_kind == "headline"]
     if headline:
         console.print(
-            "headline: "
-            + ", ".join(f"{f.name_key}.{f.metric}={f.value_raw}" for f in headline)
+            "headline: " + ", ".join(f"{f.name_key}.{f.metric}={f.value_raw}" for f in headline)
         )
     for table, info in zip(doc.tables, bulletin.tables, strict=True):
         console.print(_table_panel(table, info.kind, max_rows))
@@ -77,7 +76,7 @@ def _table_panel(table: Table, kind: str, max_rows: int | None) -> Panel:
     parts: list[Any] = [" ".join(table.caption), grid]
     if more > 0:
         parts.append(f"… {more} more rows (use --rows 0 to show all)")
-    return Panel(Group(*parts), title=title, title_align="left")
+    return Panel(Group(*parts), title=title, title_align="left", expand=False)
 
 
 def as_json(bulletin: Bulletin) -> dict[str, Any]:

@@ -164,7 +164,9 @@ def _bbox(bbox: tuple[float, float, float, float] | None) -> str | None:
     return json.dumps([round(v, 2) for v in bbox]) if bbox else None
 
 
-def record_failure(db: sqlite_utils.Database, path: str, sha256: str | None, stage: str, error: str) -> None:
+def record_failure(
+    db: sqlite_utils.Database, path: str, sha256: str | None, stage: str, error: str
+) -> None:
     """Remember that a file failed, replacing an earlier failure of the same path."""
     with db.conn:
         db.conn.execute("DELETE FROM failures WHERE path = ?", [path])

@@ -158,8 +158,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 pk=PRIMARY_KEYS.get(name, "id"),
                 foreign_keys=FOREIGN_KEYS.get(name, []),
             )
-    for table_name, columns, unique in INDEXES:
-        db.table(table_name).create_index(columns, unique=unique, if_not_exists=True)
+    for table_name, indexed, unique in INDEXES:
+        db.table(table_name).create_index(indexed, unique=unique, if_not_exists=True)
     for view, sql in VIEWS.items():
         db.execute(f"DROP VIEW IF EXISTS {view}")
         db.execute(sql)

@@ -19,6 +19,8 @@ BOMS = (
 LEGACY_ENCODINGS = ("gb18030", "big5")
 # Share of control characters above which decoded "text" is really binary.
 MAX_CONTROL_SHARE = 0.01
+# UTF-16 without a BOM: share of NUL bytes on one side (from ASCII digits, pipes, newlines).
+MIN_UTF16_NULS = 0.05
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
@@ -39,10 +41,10 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
         if data.startswith(bom):
             return _strict(data[len(bom) :], encoding, path), encoding.removesuffix("-sig")
     if b"\x00" in data:
-        encoding = _utf16_without_bom(data)
-        if encoding is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise BinaryFile(path, "binary content (NUL bytes), not a text bulletin")
-        return _strict(data, encoding, path), encoding
+        return _strict(data, utf16, path), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -51,8 +53,7 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
     if not candidates:
         raise UndecodableFile(
             path,
-            f"not valid UTF-8 (byte {utf8_error.start}), nor GB18030 or Big5; "
-            "re-save it as UTF-8",
+            f"not valid UTF-8 (byte {utf8_error.start}), nor GB18030 or Big5; re-save it as UTF-8",
         )
     if len(candidates) > 1:
         best = from_bytes(data, cp_isolation=list(candidates)).best()
@@ -81,11 +82,12 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 text of CJK and ASCII has NULs on one side only; binary has them anywhere."""
-    even = data[0::2].count(0)
-    odd = data[1::2].count(0)
-    if odd and even <= 0.02 * odd:
+    half = max(len(data) // 2, 1)
+    even = data[0::2].count(0) / half
+    odd = data[1::2].count(0) / half
+    if odd >= MIN_UTF16_NULS and even <= 0.1 * odd:
         return "utf-16-le"
-    if even and odd <= 0.02 * even:
+    if even >= MIN_UTF16_NULS and odd <= 0.1 * even:
         return "utf-16-be"
     return None
 

@@ -130,7 +130,9 @@ def group_widths(
     starts: list[int | None] = []
     for g in groups:
         members = hints.header_groups.get(fold(g.text), ())
-        starts.append(next((j for j, leaf in enumerate(leaves) if fold(leaf.text) in members), None))
+        starts.append(
+            next((j for j, leaf in enumerate(leaves) if fold(leaf.text) in members), None)
+        )
     known = [s for s in starts if s is not None]
     if len(known) == len(groups) and starts[0] == 0 and known == sorted(known):
         bounds = [*known, n]

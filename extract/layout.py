@@ -97,7 +97,11 @@ def segment_rows(kinds: list[str], cells: list[RawCell], start: int) -> list[Raw
         kind, cell = kinds[p], cells[p]
         next_is_text = p + 1 < len(kinds) and kinds[p + 1] == TEXT
         starts_numbered = numbered and kind == INDEX and next_is_text
-        if row is None or (in_values and kind == TEXT) or (starts_numbered and (in_values or row.labels)):
+        if (
+            row is None
+            or (in_values and kind == TEXT)
+            or (starts_numbered and (in_values or row.labels))
+        ):
             row = RawRow(index=None, labels=[], values=[])
             rows.append(row)
             in_values = False

@@ -142,8 +142,7 @@ def _headline(path: Path, raw: Any) -> tuple[dict[str, str], dict[str, str]]:
     labels = {}
     for label, key in (raw.get("labels") or {}).items():
         if not KEY_RE.match(str(key)):
-            raise CatalogError(
-                f"{path}: {_line(raw['labels'], label)}: headline key '{key}' must be lower_snake_case"
-            )
+            where = _line(raw["labels"], label)
+            raise CatalogError(f"{path}: {where}: headline key '{key}' must be lower_snake_case")
         labels[fold(str(label))] = str(key)
     return scopes, labels

@@ -15,7 +15,9 @@ from collections import Counter
 from extract.document import Document
 from normalize.facts import Period
 
-TITLE = re.compile(r"(?P<y>(19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月份?[^。]{0,40}(通报|情况|报告|统计)")
+TITLE = re.compile(
+    r"(?P<y>(19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月份?[^。]{0,40}(通报|情况|报告|统计)"
+)
 DATE = re.compile(r"(?P<y>(19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 # A month not followed by a day (9月22日 is a date, not the reported month).
 MONTH = re.compile(r"(?<!\d)(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)")
@@ -37,7 +39,9 @@ def infer_period(doc: Document, file_name: str) -> Period:
     if month is not None:
         if published is not None:
             year, pub_month = int(published[:4]), int(published[5:7])
-            return Period(year - 1 if month > pub_month else year, month, "publication_date", published)
+            return Period(
+                year - 1 if month > pub_month else year, month, "publication_date", published
+            )
         years = mentioned_years(texts)
         if years:
             return Period(years, month, "text_years", published)

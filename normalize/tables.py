@@ -73,13 +73,13 @@ def table_facts(
         if label_key(leaves[c]) in catalog.note_columns:
             notes.append(c)
             continue
-        metric = catalog.metric_for(kind, leaves[c]) if kind != OTHER else None
-        if metric is None:
+        known = catalog.metric_for(kind, leaves[c]) if kind != OTHER else None
+        if known is None:
             metrics[c] = slug(headers[c])
             if kind != OTHER:
                 warnings.append(f"{where}: unknown header '{headers[c]}' kept as '{metrics[c]}'")
         else:
-            metrics[c], units[c] = metric.key, metric.unit
+            metrics[c], units[c] = known.key, known.unit
     facts: list[Fact] = []
     grid = table.grid()
     index_col = _index_column(table, leaves)
@@ -91,7 +91,7 @@ def table_facts(
             continue
         role, entity, parent = _row_identity(names, catalog)
         name_key = scope if role == "total" and scope else entity
-        row_note = "; ".join(clean(grid[r][c].text) for c in notes if _cell_text(grid[r][c]))
+        row_note = "; ".join(clean(_cell_text(grid[r][c])) for c in notes if _cell_text(grid[r][c]))
         for c in range(table.stub_cols, table.n_cols):
             cell = grid[r][c]
             metric = metrics[c]
@@ -99,7 +99,9 @@ def table_facts(
                 continue
             value = parse_value(cell.text)
             if not value.ok:
-                warnings.append(f"{where}: line {cell.source.line_start}: '{cell.text}' is not a number")
+                warnings.append(
+                    f"{where}: line {cell.source.line_start}: '{cell.text}' is not a number"
+                )
             unit = units[c] or ("percent" if value.percent else "count")
             note = "; ".join(n for n in (value.note, row_note) if n) or None
             facts.append(

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 NULL_MARKS = frozenset({"-", "—", "–", "--", "——", "/", "无", "暂无", "暂无数据", "N/A", ""})
 NUMBER = re.compile(r"^(?P<num>[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?)\s*(?P<pct>%)?$")
-NOTED = re.compile(
-    r"^(?P<num>[+-]?\d+(\.\d+)?)\s*(?P<pct>%)?\s*[(\[【](?P<note>.*)[)\]】]$"
-)
+NOTED = re.compile(r"^(?P<num>[+-]?\d+(\.\d+)?)\s*(?P<pct>%)?\s*[(\[【](?P<note>.*)[)\]】]$")
 RAW_NOTE = re.compile(r"[(（\[【](?P<note>.*)[)）\]】]\s*$")
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 SPACES = re.compile(r"\s+")

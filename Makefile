@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make archive` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: archive test lint bench install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+archive: $(STAMP)
+	$(BIN)/bulletins ingest corpus/ --db archive.db
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check extract normalize archive tests bench
+	$(BIN)/ruff format --check extract normalize archive tests bench
+	$(BIN)/mypy extract normalize archive
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) archive.db archive.db-wal archive.db-shm *.egg-info

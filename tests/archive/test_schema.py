@@ -1,0 +1,38 @@
+"""The whole schema, so that any change to it is a visible diff."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from archive.schema import ensure_schema
+
+EXPECTED = {
+    "bulletins": ["id", "path", "sha256", "format", "encoding", "period", "period_basis", "published",
+                  "title", "n_tables", "n_facts", "ingested_at"],
+    "source_tables": ["id", "bulletin_id", "table_no", "kind", "caption", "n_rows", "n_cols",
+                      "header_rows", "stub_cols", "engine", "line_start", "line_end", "page",
+                      "headers", "metrics", "grid"],
+    "cells": ["id", "table_id", "row", "col", "rowspan", "colspan", "text", "line", "page", "bbox"],
+    "facts": ["id", "bulletin_id", "table_id", "table_kind", "entity_raw", "name_key", "parent_raw",
+              "row_label", "row_role", "metric", "header", "value", "value_raw", "unit", "note",
+              "row", "col", "line", "page", "bbox"],
+    "entities": ["id", "name", "kind", "parent"],
+    "aliases": ["alias", "entity_id", "how"],
+    "resolutions": ["raw", "entity_id", "method", "score"],
+    "warnings": ["id", "bulletin_id", "message"],
+    "failures": ["id", "path", "sha256", "stage", "error", "at"],
+}  # fmt: skip
+FACTS_READABLE = [
+    "bulletin", "period", "table_kind", "entity", "entity_raw", "row_role", "metric", "value",
+    "value_raw", "unit", "note", "parent", "parent_raw", "table_no", "row", "col", "line", "page",
+    "header", "fact_id",
+]  # fmt: skip
+
+
+def test_whole_schema() -> None:
+    db = sqlite_utils.Database(memory=True)
+    ensure_schema(db)
+    ensure_schema(db)  # idempotent
+    assert {t: [c.name for c in db[t].columns] for t in db.table_names()} == EXPECTED
+    assert set(db.view_names()) == {"facts_readable", "unresolved_names"}
+    assert [c.name for c in db["facts_readable"].columns] == FACTS_READABLE
