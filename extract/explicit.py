@@ -123,13 +123,13 @@ def _stub_cols(cells: list[Cell], kinds: dict[tuple[int, int], str], header_rows
     for r in range(header_rows, n_rows):
         c = 0
         while c < n_cols:
-            cell = grid.get((r, c))
-            if cell is None:
+            here = grid.get((r, c))
+            if here is None:
                 break
-            kind = kinds[(cell.row, cell.col)]
+            kind = kinds[(here.row, here.col)]
             is_number = kind == INDEX and c == 0 and n_cols > 2
             if kind != TEXT and not is_number:
                 break
-            c = cell.col + cell.colspan
+            c = here.col + here.colspan
         widest = max(widest, c)
     return min(widest, n_cols - 1) if n_cols > 1 else 1
