@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: archive test lint bench install clean
+.PHONY: archive test lint bench install clean fixtures
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check extract normalize archive tests bench
 	$(BIN)/ruff format --check extract normalize archive tests bench
 	$(BIN)/mypy extract normalize archive
+
+# Regenerate the committed fixtures (needs LibreOffice and CJK fonts: see tests/fixtures/).
+fixtures: $(STAMP)
+	$(BIN)/python -m tests.fixtures.build
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

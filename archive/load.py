@@ -47,6 +47,13 @@ def replace_bulletin(db: sqlite_utils.Database, path: str, sha256: str, bulletin
             (fact_row(bulletin_id, table_ids, f) for f in bulletin.facts),
         )
         conn.executemany(
+            "INSERT INTO blocks (bulletin_id, seq, text, line, page) VALUES (?, ?, ?, ?, ?)",
+            (
+                (bulletin_id, i, b.text, b.source.line_start, b.source.page)
+                for i, b in enumerate(bulletin.document.blocks)
+            ),
+        )
+        conn.executemany(
             "INSERT INTO warnings (bulletin_id, message) VALUES (?, ?)",
             ((bulletin_id, w) for w in bulletin.warnings),
         )
@@ -63,7 +70,7 @@ def delete_bulletin(conn: sqlite3.Connection, path: str) -> None:
         "DELETE FROM cells WHERE table_id IN (SELECT id FROM source_tables WHERE bulletin_id = ?)",
         [bid],
     )
-    for table in ("facts", "warnings", "source_tables"):
+    for table in ("facts", "warnings", "blocks", "source_tables"):
         conn.execute(f"DELETE FROM {table} WHERE bulletin_id = ?", [bid])
     conn.execute("DELETE FROM bulletins WHERE id = ?", [bid])
 

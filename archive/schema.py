@@ -41,6 +41,7 @@ TABLES: dict[str, dict[str, type]] = {
         "metrics": str,
         "grid": str,
     },
+    "blocks": {"id": int, "bulletin_id": int, "seq": int, "text": str, "line": int, "page": int},
     "cells": {
         "id": int,
         "table_id": int,
@@ -85,6 +86,7 @@ TABLES: dict[str, dict[str, type]] = {
 PRIMARY_KEYS = {"aliases": "alias", "resolutions": "raw"}
 FOREIGN_KEYS = {
     "source_tables": [("bulletin_id", "bulletins", "id")],
+    "blocks": [("bulletin_id", "bulletins", "id")],
     "cells": [("table_id", "source_tables", "id")],
     "facts": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
     "aliases": [("entity_id", "entities", "id")],
@@ -98,6 +100,7 @@ INDEXES = [
     ("facts", ["name_key"], False),
     ("facts", ["metric", "table_kind"], False),
     ("cells", ["table_id"], False),
+    ("blocks", ["bulletin_id"], False),
     ("source_tables", ["bulletin_id"], False),
     ("failures", ["path"], False),
 ]

@@ -15,7 +15,7 @@ from normalize.catalog import Catalog
 from normalize.names import NameBook, load_names
 from tests.helpers import DEC, SEP, ingest_into
 
-TABLES = ("bulletins", "source_tables", "cells", "facts", "warnings", "failures")
+TABLES = ("bulletins", "source_tables", "cells", "facts", "blocks", "warnings", "failures")
 
 
 def counts(db) -> dict[str, int]:

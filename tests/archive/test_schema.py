@@ -12,6 +12,7 @@ EXPECTED = {
     "source_tables": ["id", "bulletin_id", "table_no", "kind", "caption", "n_rows", "n_cols",
                       "header_rows", "stub_cols", "engine", "line_start", "line_end", "page",
                       "headers", "metrics", "grid"],
+    "blocks": ["id", "bulletin_id", "seq", "text", "line", "page"],
     "cells": ["id", "table_id", "row", "col", "rowspan", "colspan", "text", "line", "page", "bbox"],
     "facts": ["id", "bulletin_id", "table_id", "table_kind", "entity_raw", "name_key", "parent_raw",
               "row_label", "row_role", "metric", "header", "value", "value_raw", "unit", "note",
