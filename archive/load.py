@@ -70,7 +70,7 @@ def delete_bulletin(conn: sqlite3.Connection, path: str) -> None:
         "DELETE FROM cells WHERE table_id IN (SELECT id FROM source_tables WHERE bulletin_id = ?)",
         [bid],
     )
-    for table in ("facts", "warnings", "blocks", "source_tables"):
+    for table in ("checks", "facts", "warnings", "blocks", "source_tables"):
         conn.execute(f"DELETE FROM {table} WHERE bulletin_id = ?", [bid])
     conn.execute("DELETE FROM bulletins WHERE id = ?", [bid])
 

@@ -80,6 +80,19 @@ TABLES: dict[str, dict[str, type]] = {
     "aliases": {"alias": str, "entity_id": int, "how": str},
     "resolutions": {"raw": str, "entity_id": int, "method": str, "score": float},
     "warnings": {"id": int, "bulletin_id": int, "message": str},
+    "checks": {
+        "id": int,
+        "bulletin_id": int,
+        "table_id": int,
+        "rule": str,
+        "subject": str,
+        "metric": str,
+        "expected": float,
+        "actual": float,
+        "status": str,
+        "message": str,
+        "cells": str,
+    },
     "failures": {"id": int, "path": str, "sha256": str, "stage": str, "error": str, "at": str},
 }
 
@@ -92,6 +105,7 @@ FOREIGN_KEYS = {
     "aliases": [("entity_id", "entities", "id")],
     "resolutions": [("entity_id", "entities", "id")],
     "warnings": [("bulletin_id", "bulletins", "id")],
+    "checks": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
 }
 INDEXES = [
     ("bulletins", ["path"], True),
@@ -103,6 +117,7 @@ INDEXES = [
     ("blocks", ["bulletin_id"], False),
     ("source_tables", ["bulletin_id"], False),
     ("failures", ["path"], False),
+    ("checks", ["bulletin_id"], False),
 ]
 
 FACTS_READABLE = """

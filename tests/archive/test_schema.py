@@ -21,6 +21,8 @@ EXPECTED = {
     "aliases": ["alias", "entity_id", "how"],
     "resolutions": ["raw", "entity_id", "method", "score"],
     "warnings": ["id", "bulletin_id", "message"],
+    "checks": ["id", "bulletin_id", "table_id", "rule", "subject", "metric", "expected", "actual",
+               "status", "message", "cells"],
     "failures": ["id", "path", "sha256", "stage", "error", "at"],
 }  # fmt: skip
 FACTS_READABLE = [
