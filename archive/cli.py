@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
+from archive.check import findings, render_findings
 from archive.ingest import Outcome, ingest, walk
 from archive.inspect import as_json, render
 from extract.errors import BulletinError
@@ -176,3 +177,39 @@ def inspect_command(file: Path, metrics_path: Path | None, as_json_flag: bool, r
     if not console.is_terminal:  # piped: don't fold wide tables to 80 columns
         console = Console(highlight=False, width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
     render(bulletin, console, max_rows=rows or None)
+
+
+@main.command("check")
+@db_option
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["mismatch", "not_applicable", "ok"]),
+    help="Show only findings with this status (repeatable).",
+)
+@click.option("--bulletin", default=None, help="Show only bulletins whose path contains this.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any mismatch exists.")
+def check_command(
+    db_path: Path, statuses: tuple[str, ...], bulletin: str | None, strict: bool
+) -> None:
+    """Print the consistency findings: sums, totals, headline vs table, ranges.
+
+    Mismatches come first. Each finding names its cells (fact ids) in the `checks`
+    table of the archive. Exit status 0, or 1 with --strict when any mismatch exists.
+    """
+    db = open_archive(db_path)
+    found = findings(db, statuses, bulletin)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
+    render_findings(found, console)
+    if strict and any(f.status == "mismatch" for f in found):
+        sys.exit(1)
+
+
+def open_archive(db_path: Path) -> sqlite_utils.Database:
+    """An existing archive, or a one-line error saying how to make one."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} not found; run `bulletins ingest corpus/` first")
+    return sqlite_utils.Database(db_path)

@@ -10,12 +10,16 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from extract.document import Table
+from normalize.checks import Check
 from normalize.facts import Bulletin, Fact
 from normalize.names import NameBook
 
 FACT_COLUMNS = (
-    "bulletin_id, table_id, table_kind, entity_raw, name_key, parent_raw, row_label, "
+    "bulletin_id, table_id, cell_id, table_kind, entity_raw, name_key, parent_raw, row_label, "
     'row_role, metric, header, value, value_raw, unit, note, "row", col, line, page, bbox'
+)
+CHECK_COLUMNS = (
+    "bulletin_id, table_id, rule, subject, metric, expected, actual, status, message, cells"
 )
 CELL_COLUMNS = 'table_id, "row", col, rowspan, colspan, text, line, page, bbox'
 
@@ -38,13 +42,19 @@ def replace_bulletin(db: sqlite_utils.Database, path: str, sha256: str, bulletin
         delete_bulletin(conn, path)
         conn.execute("DELETE FROM failures WHERE path = ?", [path])
         bulletin_id = insert_bulletin(conn, path, sha256, bulletin)
-        table_ids = {
-            table.index: insert_table(conn, bulletin_id, table, bulletin)
-            for table in bulletin.document.tables
-        }
+        table_ids: dict[int, int] = {}
+        cell_ids: dict[tuple[int, int, int], int] = {}
+        for table in bulletin.document.tables:
+            table_ids[table.index], cells = insert_table(conn, bulletin_id, table, bulletin)
+            cell_ids.update({(table.index, r, c): i for (r, c), i in cells.items()})
+        first_fact = _next_id(conn, "facts")
         conn.executemany(
-            f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 19)})",
-            (fact_row(bulletin_id, table_ids, f) for f in bulletin.facts),
+            f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 20)})",
+            (fact_row(bulletin_id, table_ids, cell_ids, f) for f in bulletin.facts),
+        )
+        conn.executemany(
+            f"INSERT INTO checks ({CHECK_COLUMNS}) VALUES ({', '.join('?' * 10)})",
+            (check_row(bulletin_id, table_ids, first_fact, c) for c in bulletin.checks),
         )
         conn.executemany(
             "INSERT INTO blocks (bulletin_id, seq, text, line, page) VALUES (?, ?, ?, ?, ?)",
@@ -96,7 +106,15 @@ def insert_bulletin(conn: sqlite3.Connection, path: str, sha256: str, b: Bulleti
     return int(cur.lastrowid or 0)
 
 
-def insert_table(conn: sqlite3.Connection, bulletin_id: int, table: Table, b: Bulletin) -> int:
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    """The id the next row of a table will get: rowids grow by one inside a transaction."""
+    return int(conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0])
+
+
+def insert_table(
+    conn: sqlite3.Connection, bulletin_id: int, table: Table, b: Bulletin
+) -> tuple[int, dict[tuple[int, int], int]]:
+    """Store a table and its cells; return its id and the id of each cell by (row, col)."""
     info = b.tables[table.index]
     grid = [[c.text if c else None for c in row] for row in table.grid()]
     cur = conn.execute(
@@ -122,6 +140,7 @@ def insert_table(conn: sqlite3.Connection, bulletin_id: int, table: Table, b: Bu
         ],
     )
     table_id = int(cur.lastrowid or 0)
+    first_cell = _next_id(conn, "cells")
     conn.executemany(
         f"INSERT INTO cells ({CELL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -139,14 +158,21 @@ def insert_table(conn: sqlite3.Connection, bulletin_id: int, table: Table, b: Bu
             for c in table.cells
         ),
     )
-    return table_id
+    return table_id, {(c.row, c.col): first_cell + k for k, c in enumerate(table.cells)}
 
 
-def fact_row(bulletin_id: int, table_ids: dict[int, int], f: Fact) -> tuple[object, ...]:
+def fact_row(
+    bulletin_id: int,
+    table_ids: dict[int, int],
+    cell_ids: dict[tuple[int, int, int], int],
+    f: Fact,
+) -> tuple[object, ...]:
     """A fact as a row of the facts table."""
+    in_table = f.table_index is not None and f.row is not None and f.col is not None
     return (
         bulletin_id,
         table_ids.get(f.table_index) if f.table_index is not None else None,
+        cell_ids.get((f.table_index, f.row, f.col)) if in_table else None,  # type: ignore[arg-type]
         f.table_kind,
         f.entity_raw,
         f.name_key,
@@ -164,6 +190,24 @@ def fact_row(bulletin_id: int, table_ids: dict[int, int], f: Fact) -> tuple[obje
         f.line,
         f.page,
         _bbox(f.bbox),
+    )
+
+
+def check_row(
+    bulletin_id: int, table_ids: dict[int, int], first_fact: int, c: Check
+) -> tuple[object, ...]:
+    """A check as a row of the checks table; its cells become fact ids."""
+    return (
+        bulletin_id,
+        table_ids.get(c.table_index) if c.table_index is not None else None,
+        c.rule,
+        c.subject,
+        c.metric,
+        c.expected,
+        c.actual,
+        c.status,
+        c.message,
+        json.dumps([first_fact + i for i in c.facts]),
     )
 
 

@@ -58,6 +58,7 @@ TABLES: dict[str, dict[str, type]] = {
         "id": int,
         "bulletin_id": int,
         "table_id": int,
+        "cell_id": int,
         "table_kind": str,
         "entity_raw": str,
         "name_key": str,
@@ -101,7 +102,11 @@ FOREIGN_KEYS = {
     "source_tables": [("bulletin_id", "bulletins", "id")],
     "blocks": [("bulletin_id", "bulletins", "id")],
     "cells": [("table_id", "source_tables", "id")],
-    "facts": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
+    "facts": [
+        ("bulletin_id", "bulletins", "id"),
+        ("table_id", "source_tables", "id"),
+        ("cell_id", "cells", "id"),
+    ],
     "aliases": [("entity_id", "entities", "id")],
     "resolutions": [("entity_id", "entities", "id")],
     "warnings": [("bulletin_id", "bulletins", "id")],
@@ -142,7 +147,9 @@ SELECT
   f.line AS line,
   f.page AS page,
   f.header AS header,
-  f.id AS fact_id
+  f.id AS fact_id,
+  f.table_id AS table_id,
+  f.cell_id AS cell_id
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN source_tables t ON t.id = f.table_id

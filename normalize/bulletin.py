@@ -7,6 +7,7 @@ import unicodedata
 
 from extract.document import Document
 from normalize.catalog import Catalog
+from normalize.checks import run_checks
 from normalize.facts import Bulletin, Fact, TableInfo
 from normalize.headline import headline_facts
 from normalize.period import infer_period
@@ -24,7 +25,7 @@ def normalize_document(doc: Document, catalog: Catalog, file_name: str) -> Bulle
         info, rows = table_facts(table, catalog, warnings)
         tables.append(info)
         facts.extend(rows)
-    return Bulletin(
+    bulletin = Bulletin(
         document=doc,
         period=infer_period(doc, file_name),
         title=find_title(doc),
@@ -32,6 +33,8 @@ def normalize_document(doc: Document, catalog: Catalog, file_name: str) -> Bulle
         facts=facts,
         warnings=warnings,
     )
+    bulletin.checks = run_checks(bulletin, catalog)
+    return bulletin
 
 
 def find_title(doc: Document) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from ruamel.yaml.error import YAMLError
 from extract.hints import fold
 
 UNITS = ("count", "percent")
-TOP_KEYS = {"table_kinds", "metrics", "headline", "note_columns", "row_roles"}
+TOP_KEYS = {"table_kinds", "metrics", "headline", "note_columns", "row_roles", "headline_columns"}
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_SUFFIX = re.compile(r"[(\[]\s*(件|个|项|次|人|人次|户|%|万元|元)\s*[)\]]$")
 
@@ -55,6 +55,7 @@ class Catalog:
     note_columns: frozenset[str]
     totals: frozenset[str]
     subtotals: frozenset[str]
+    headline_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: str = ""
 
     def metric_for(self, kind: str, label: str) -> Metric | None:
@@ -85,6 +86,10 @@ def load_catalog(path: Path) -> Catalog:
         note_columns=frozenset(fold(str(x)) for x in data.get("note_columns") or []),
         totals=frozenset(fold(str(x)) for x in roles.get("total") or []),
         subtotals=frozenset(fold(str(x)) for x in roles.get("subtotal") or []),
+        headline_columns={
+            str(k): tuple(str(m) for m in v or [])
+            for k, v in (data.get("headline_columns") or {}).items()
+        },
         path=str(path),
     )
 

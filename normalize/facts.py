@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from extract.document import Document
+
+if TYPE_CHECKING:
+    from normalize.checks import Check
 
 
 @dataclass(frozen=True)
@@ -68,3 +72,4 @@ class Bulletin:
     tables: list[TableInfo]
     facts: list[Fact]
     warnings: list[str] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)

@@ -73,7 +73,7 @@ def sentence_facts(block: Block, start: int, end: int, catalog: Catalog) -> list
                 row_label=scope[0],
                 row_role="total",
                 metric=metric,
-                header=clause.strip(),
+                header=_label_after_scope(clause, scope[0]),
                 value=float(m["num"]),
                 value_raw=text[m.start("num") : m.end("unit")],
                 unit=unit,
@@ -104,3 +104,9 @@ def last_scope(text: str, catalog: Catalog) -> tuple[str, str] | None:
         if pos >= 0 and (best is None or pos > best[0]):
             best = (pos, word, scope)
     return (best[1], best[2]) if best else None
+
+
+def _label_after_scope(clause: str, scope_word: str) -> str:
+    """The printed label of a figure: its clause without the scope that opens it."""
+    head, found, tail = clause.strip().partition(scope_word)
+    return (tail if found else head).strip() or clause.strip()

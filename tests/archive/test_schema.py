@@ -14,7 +14,7 @@ EXPECTED = {
                       "headers", "metrics", "grid"],
     "blocks": ["id", "bulletin_id", "seq", "text", "line", "page"],
     "cells": ["id", "table_id", "row", "col", "rowspan", "colspan", "text", "line", "page", "bbox"],
-    "facts": ["id", "bulletin_id", "table_id", "table_kind", "entity_raw", "name_key", "parent_raw",
+    "facts": ["id", "bulletin_id", "table_id", "cell_id", "table_kind", "entity_raw", "name_key", "parent_raw",
               "row_label", "row_role", "metric", "header", "value", "value_raw", "unit", "note",
               "row", "col", "line", "page", "bbox"],
     "entities": ["id", "name", "kind", "parent"],
@@ -28,7 +28,7 @@ EXPECTED = {
 FACTS_READABLE = [
     "bulletin", "period", "table_kind", "entity", "entity_raw", "row_role", "metric", "value",
     "value_raw", "unit", "note", "parent", "parent_raw", "table_no", "row", "col", "line", "page",
-    "header", "fact_id",
+    "header", "fact_id", "table_id", "cell_id",
 ]  # fmt: skip
 
 

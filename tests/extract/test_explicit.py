@@ -24,7 +24,14 @@ def test_town_rowspans_total_colspan_and_title_row() -> None:
     assert t.caption == ["附件3", "9月便民服务中心办件情况统计表"]
     assert (t.n_rows, t.n_cols, t.header_rows, t.stub_cols) == (5, 6, 1, 2)
     grid = t.grid()
-    assert [c.text if c else None for c in grid[3]] == ["格里坪镇", "小计", "1157", "1006", "1006", "1006"]
+    assert [c.text if c else None for c in grid[3]] == [
+        "格里坪镇",
+        "小计",
+        "1157",
+        "1006",
+        "1006",
+        "1006",
+    ]
     first = t.row_cells(4)[0]
     assert (first.text, first.col, first.colspan) == ("总计", 0, 2)
 

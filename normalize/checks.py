@@ -1,0 +1,347 @@
+"""Consistency checks: a bulletin checks itself.
+
+Rows add up to their 小计, 小计 (or rows) to the 总计, the opening paragraph repeats the
+totals of the annexes, rates lie within 0–100, counts are whole and non-negative, row
+numbers run without gaps and no value cell is missing. Every check names the facts it
+involves (indexes into ``Bulletin.facts``), so a finding leads back to its cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extract.hints import fold, load_hints
+from normalize.catalog import Catalog
+from normalize.facts import Bulletin, Fact
+from normalize.tables import leaf_headers
+
+OK, MISMATCH, NOT_APPLICABLE = "ok", "mismatch", "not_applicable"
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding: a rule applied to some facts."""
+
+    rule: str
+    table_index: int | None
+    subject: str
+    metric: str | None
+    expected: float | None
+    actual: float | None
+    status: str
+    message: str
+    facts: tuple[int, ...]
+
+
+def run_checks(bulletin: Bulletin, catalog: Catalog) -> list[Check]:
+    """Every check of a bulletin, tables first, then headline figures."""
+    facts = list(enumerate(bulletin.facts))
+    checks: list[Check] = []
+    for info in bulletin.tables:
+        mine = [(i, f) for i, f in facts if f.table_index == info.index]
+        checks.extend(sum_checks(mine, info.index))
+        checks.extend(range_checks(mine, info.index))
+    checks.extend(structure_checks(bulletin))
+    checks.extend(headline_checks(facts, bulletin, catalog))
+    return checks
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) < TOLERANCE
+
+
+def _columns(facts: list[tuple[int, Fact]]) -> dict[tuple[str, int | None], list[tuple[int, Fact]]]:
+    """Facts of a table by (metric, column), in row order."""
+    out: dict[tuple[str, int | None], list[tuple[int, Fact]]] = {}
+    for i, f in sorted(facts, key=lambda x: x[1].row or 0):
+        out.setdefault((f.metric, f.col), []).append((i, f))
+    return out
+
+
+def sum_checks(facts: list[tuple[int, Fact]], table: int) -> Iterator[Check]:
+    """Items add up to each 小计; 小计 (and items outside any group) add up to the 总计."""
+    for (metric, _), column in _columns(facts).items():
+        if column[0][1].unit != "count":
+            continue
+        header = column[0][1].header
+        group: list[tuple[int, Fact]] = []
+        outside: list[tuple[int, Fact]] = []
+        subtotals: list[tuple[int, Fact]] = []
+        for i, f in column:
+            if f.row_role == "item":
+                group.append((i, f))
+            elif f.row_role == "subtotal":
+                subject = f"{f.entity_raw} {f.row_label} · {header}"
+                yield compare("items_sum_to_subtotal", table, subject, metric, (i, f), group)
+                subtotals.append((i, f))
+                group = []
+            elif f.row_role == "total":
+                outside.extend(group)
+                rule = "subtotals_sum_to_total" if subtotals else "items_sum_to_total"
+                yield compare(
+                    rule, table, f"{f.row_label} · {header}", metric, (i, f), subtotals + outside
+                )
+                group, outside, subtotals = [], [], []
+
+
+def compare(
+    rule: str,
+    table: int | None,
+    subject: str,
+    metric: str,
+    expected: tuple[int, Fact],
+    parts: list[tuple[int, Fact]],
+) -> Check:
+    """Does the expected cell equal the sum of the parts?"""
+    cells = (expected[0], *(i for i, _ in parts))
+    values = [f.value for _, f in parts if f.value is not None]
+    if expected[1].value is None or not values:
+        return Check(
+            rule,
+            table,
+            subject,
+            metric,
+            expected[1].value,
+            None,
+            NOT_APPLICABLE,
+            "no numbers to compare",
+            cells,
+        )
+    actual = sum(values)
+    status = OK if _equal(actual, expected[1].value) else MISMATCH
+    blank = len(parts) - len(values)
+    message = f"{len(values)} cells sum to {actual:g}" + (
+        f" ({blank} without data)" if blank else ""
+    )
+    if status == MISMATCH:
+        message += f", but {expected[1].value_raw} is printed"
+    return Check(rule, table, subject, metric, expected[1].value, actual, status, message, cells)
+
+
+def range_checks(facts: list[tuple[int, Fact]], table: int) -> Iterator[Check]:
+    """Rates within 0–100; counts whole and non-negative; one check per column."""
+    for (metric, _), column in _columns(facts).items():
+        unit, header = column[0][1].unit, column[0][1].header
+        numbers = [(i, f) for i, f in column if f.value is not None]
+        if not numbers:
+            continue
+        if unit == "percent":
+            rule, bad = (
+                "percent_in_range",
+                [(i, f) for i, f in numbers if not 0 <= (f.value or 0) <= 100],
+            )
+        else:
+            rule, bad = (
+                "count_is_whole",
+                [(i, f) for i, f in numbers if (f.value or 0) < 0 or (f.value or 0) % 1],
+            )
+        cells = tuple(i for i, _ in (bad or numbers))
+        message = (
+            f"{len(numbers)} cells in range"
+            if not bad
+            else "out of range: " + ", ".join(f"{f.entity_raw} {f.value_raw}" for _, f in bad)
+        )
+        yield Check(
+            rule, table, header, metric, None, None, MISMATCH if bad else OK, message, cells
+        )
+
+
+def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
+    """Row numbers without gaps; every name row has a cell under every value column."""
+    index_headers = load_hints().index_headers
+    for table, info in zip(bulletin.document.tables, bulletin.tables, strict=True):
+        grid = table.grid()
+        body = range(table.header_rows, table.n_rows)
+        if table.stub_cols > 1 and fold(leaf_headers(table)[0]) in index_headers:
+            numbers = sorted(
+                int(cell.text)
+                for r in body
+                if (cell := grid[r][0])
+                and cell.col == 0
+                and cell.colspan == 1
+                and cell.text.strip().isdigit()
+            )
+            missing = sorted(set(range(1, (numbers[-1] if numbers else 0) + 1)) - set(numbers))
+            repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+            status = MISMATCH if missing or repeated else OK
+            message = f"rows numbered 1–{numbers[-1] if numbers else 0}"
+            if missing:
+                message += "; missing " + ", ".join(map(str, missing))
+            if repeated:
+                message += "; repeated " + ", ".join(map(str, repeated))
+            yield Check(
+                "row_numbers_complete",
+                table.index,
+                info.caption or "table",
+                None,
+                float(len(numbers) + len(missing)),
+                float(len(numbers)),
+                status,
+                message,
+                (),
+            )
+        holes = [
+            f"row {r + 1} under '{info.headers[c]}'"
+            for r in body
+            if any(cell is not None for cell in grid[r][: table.stub_cols])
+            for c in range(table.stub_cols, table.n_cols)
+            if info.metrics[c] is not None and grid[r][c] is None
+        ]
+        yield Check(
+            "cells_present",
+            table.index,
+            info.caption or "table",
+            None,
+            None,
+            None,
+            MISMATCH if holes else OK,
+            ("no cell at " + "; ".join(holes)) if holes else "every row has every column",
+            (),
+        )
+
+
+def headline_checks(
+    facts: list[tuple[int, Fact]], bulletin: Bulletin, catalog: Catalog
+) -> Iterator[Check]:
+    """Each headline figure against the matching table: its 总计, else its column sum."""
+    scopes = {
+        info.index: catalog.kinds[info.kind].scope
+        for info in bulletin.tables
+        if info.kind in catalog.kinds
+    }
+    for i, h in facts:
+        if h.table_kind != "headline":
+            continue
+        subject = f"{h.entity_raw} {h.header}"
+        column = _matching_column(facts, h, scopes, catalog)
+        if h.unit != "count" or column is None or h.value is None:
+            why = "a rate is not summed" if h.unit != "count" else "no table column to compare with"
+            yield Check(
+                "headline_matches_table",
+                None,
+                subject,
+                h.metric,
+                h.value,
+                None,
+                NOT_APPLICABLE,
+                why,
+                (i,),
+            )
+            continue
+        table, _, cells = column
+        totals = [(j, f) for j, f in cells if f.row_role == "total"]
+        if totals:
+            yield _headline_vs_total(i, h, totals[0], facts, table, subject)
+        else:
+            yield _headline_vs_sum(
+                i, h, [(j, f) for j, f in cells if f.row_role == "item"], table, subject
+            )
+
+
+def _matching_column(
+    facts: list[tuple[int, Fact]], h: Fact, scopes: dict[int, str], catalog: Catalog
+) -> tuple[int, str, list[tuple[int, Fact]]] | None:
+    for metric in catalog.headline_columns.get(h.metric, (h.metric,)):
+        for table, scope in scopes.items():
+            if scope != h.name_key:
+                continue
+            cells = [(j, f) for j, f in facts if f.table_index == table and f.metric == metric]
+            if cells:
+                return table, metric, cells
+    return None
+
+
+def _headline_vs_total(
+    i: int,
+    h: Fact,
+    total: tuple[int, Fact],
+    facts: list[tuple[int, Fact]],
+    table: int,
+    subject: str,
+) -> Check:
+    j, t = total
+    where = f"table {table + 1} 总计 under '{t.header}'"
+    if t.value is not None and h.value is not None and _equal(t.value, h.value):
+        return Check(
+            "headline_matches_table",
+            table,
+            subject,
+            h.metric,
+            h.value,
+            t.value,
+            OK,
+            f"{h.value_raw} equals {where}",
+            (i, j),
+        )
+    same_row = [(k, f) for k, f in facts if f.table_index == table and f.row == t.row and k != j]
+    twins = [
+        (k, f)
+        for k, f in same_row
+        if f.value is not None and h.value is not None and _equal(f.value, h.value)
+    ]
+    message = f"{h.value_raw} is printed, but {where} is {t.value_raw}"
+    if twins:
+        message += "; " + ", ".join(f"'{f.header}' holds {f.value_raw}" for _, f in twins)
+    cells = (i, j, *(k for k, _ in twins))
+    return Check(
+        "headline_matches_table",
+        table,
+        subject,
+        h.metric,
+        h.value,
+        t.value,
+        MISMATCH,
+        message,
+        cells,
+    )
+
+
+def _headline_vs_sum(
+    i: int, h: Fact, items: list[tuple[int, Fact]], table: int, subject: str
+) -> Check:
+    """No 总计 row: compare with the column sum, then without rows whose values carry a note."""
+    header = items[0][1].header if items else "?"
+    numbers = [(j, f) for j, f in items if f.value is not None]
+    total = sum(f.value or 0 for _, f in numbers)
+    where = f"the sum of table {table + 1} under '{header}'"
+    if h.value is not None and _equal(total, h.value):
+        return Check(
+            "headline_matches_table",
+            table,
+            subject,
+            h.metric,
+            h.value,
+            total,
+            OK,
+            f"{h.value_raw} equals {where}",
+            (i, *(j for j, _ in numbers)),
+        )
+    noted = [(j, f) for j, f in numbers if f.note]
+    kept = [(j, f) for j, f in numbers if not f.note]
+    without = sum(f.value or 0 for _, f in kept)
+    if noted and h.value is not None and _equal(without, h.value):
+        names = ", ".join(f"{f.entity_raw} ({f.note})" for _, f in noted)
+        return Check(
+            "headline_matches_table",
+            table,
+            subject,
+            h.metric,
+            h.value,
+            without,
+            OK,
+            f"{h.value_raw} equals {where} without {names}",
+            (i, *(j for j, _ in kept)),
+        )
+    return Check(
+        "headline_matches_table",
+        table,
+        subject,
+        h.metric,
+        h.value,
+        total,
+        MISMATCH,
+        f"{h.value_raw} is printed, but {where} is {total:g}",
+        (i, *(j for j, _ in numbers)),
+    )
