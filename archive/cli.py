@@ -18,11 +18,15 @@ from rich.text import Text
 from archive.check import findings, render_findings
 from archive.ingest import Outcome, ingest, walk
 from archive.inspect import as_json, render
+from archive.names import raw_names, refresh_names, unresolved_names
+from archive.schema import ensure_schema
 from extract.errors import BulletinError
+from extract.hints import fold
 from extract.reader import read_document
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog, CatalogError, load_catalog
-from normalize.names import NameBook, NamesError, load_names
+from normalize.names import NameBook, NamesError, check_names, load_names, read_yaml
+from normalize.suggest import Suggestion, add_suggestions
 
 F = TypeVar("F", bound=Callable[..., Any])
 PIPE_WIDTH = 240
@@ -213,3 +217,57 @@ def open_archive(db_path: Path) -> sqlite_utils.Database:
     if not db_path.exists():
         raise click.ClickException(f"{db_path} not found; run `bulletins ingest corpus/` first")
     return sqlite_utils.Database(db_path)
+
+
+@main.group("names")
+def names_group() -> None:
+    """Resolve department names: suggest mappings for unresolved names, check the file.
+
+    Edit corpus/names.yaml by hand; `bulletins ingest` re-resolves names on every run
+    without reading any bulletin again.
+    """
+
+
+@names_group.command("suggest")
+@db_option
+@names_option
+def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
+    """Add every unresolved name to the names file, with where it was seen and candidates.
+
+    Each becomes an entry under `suggestions:`; accept one by writing the entity's name
+    after `accept:`. Comments, order and formatting of the file are kept.
+    """
+    path = names_path or default_data_file("names.yaml")
+    db = open_archive(db_path)
+    ensure_schema(db)
+    report = refresh_names(db, open_names(path))
+    pending = unresolved_names(db)
+    suggestions = [
+        Suggestion(u.raw, u.bulletins, u.facts, u.first_seen_in, u.candidates) for u in pending
+    ]
+    added, updated = add_suggestions(
+        path, suggestions, set(map(fold, raw_names(db))) - {fold(u.raw) for u in pending}
+    )
+    click.echo(
+        f"{report.resolved} names resolved, {report.unresolved} unresolved; "
+        f"{added} suggestions added, {updated} updated in {path}",
+        err=True,
+    )
+
+
+@names_group.command("check")
+@names_option
+def names_check_command(names_path: Path | None) -> None:
+    """Validate the names file: syntax, aliases under two entities, unknown keys, dates,
+    never-merge pairs that are merged. Prints each problem with its line; exit 1 on any.
+    """
+    path = names_path or default_data_file("names.yaml")
+    try:
+        _, problems = check_names(read_yaml(path))
+    except NamesError as exc:
+        problems = exc.problems
+    for problem in problems:
+        click.echo(f"{path}: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{path}: ok", err=True)

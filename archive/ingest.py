@@ -11,7 +11,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.load import known_hash, record_failure, refresh_names, replace_bulletin
+from archive.load import known_hash, record_failure, replace_bulletin
+from archive.names import refresh_names
 from archive.schema import ensure_schema
 from extract.errors import BulletinError
 from extract.reader import read_document
@@ -137,7 +138,8 @@ def ingest(
             continue
         replace_bulletin(db, job.path, job.sha256, result)
         done(Outcome(job.path, "ingested", len(result.facts), warnings=result.warnings))
-    report.resolved, report.unresolved = refresh_names(db, names)
+    names_report = refresh_names(db, names)
+    report.resolved, report.unresolved = names_report.resolved, names_report.unresolved
     return report
 
 

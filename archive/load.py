@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import sqlite_utils
@@ -12,7 +11,6 @@ import sqlite_utils
 from extract.document import Table
 from normalize.checks import Check
 from normalize.facts import Bulletin, Fact
-from normalize.names import NameBook
 
 FACT_COLUMNS = (
     "bulletin_id, table_id, cell_id, table_kind, entity_raw, name_key, parent_raw, row_label, "
@@ -225,49 +223,3 @@ def record_failure(
             "INSERT INTO failures (path, sha256, stage, error, at) VALUES (?, ?, ?, ?, ?)",
             [path, sha256, stage, error, now()],
         )
-
-
-def refresh_names(db: sqlite_utils.Database, book: NameBook) -> tuple[int, int]:
-    """Rebuild entities, aliases and resolutions from the names file; no file is re-read.
-
-    Returns (resolved, unresolved) counts of distinct raw names.
-    """
-    conn = db.conn
-    raws = [r[0] for r in conn.execute(_RAW_NAMES)]
-    with conn:
-        for table in ("resolutions", "aliases", "entities"):
-            conn.execute(f"DELETE FROM {table}")
-        ids: dict[str, int] = {}
-        for entity in book.entities.values():
-            cur = conn.execute(
-                "INSERT INTO entities (name, kind, parent) VALUES (?, ?, ?)",
-                [entity.name, entity.kind, entity.parent],
-            )
-            ids[entity.name] = int(cur.lastrowid or 0)
-        conn.executemany(
-            "INSERT OR REPLACE INTO aliases (alias, entity_id, how) VALUES (?, ?, ?)",
-            _alias_rows(book, ids),
-        )
-        resolutions = book.resolve_all(raws)
-        conn.executemany(
-            "INSERT INTO resolutions (raw, entity_id, method, score) VALUES (?, ?, ?, ?)",
-            (
-                (r.raw, ids.get(r.entity) if r.entity else None, r.method, r.score)
-                for r in resolutions
-            ),
-        )
-    resolved = sum(1 for r in resolutions if r.entity)
-    return resolved, len(resolutions) - resolved
-
-
-_RAW_NAMES = """
-SELECT name_key FROM facts WHERE name_key IS NOT NULL
-UNION SELECT parent_raw FROM facts WHERE parent_raw IS NOT NULL
-"""
-
-
-def _alias_rows(book: NameBook, ids: dict[str, int]) -> Iterable[tuple[str, int, str]]:
-    for entity in book.entities.values():
-        yield entity.name, ids[entity.name], "name"
-        for alias in entity.aliases:
-            yield alias, ids[entity.name], "alias"

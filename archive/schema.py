@@ -77,9 +77,26 @@ TABLES: dict[str, dict[str, type]] = {
         "page": int,
         "bbox": str,
     },
-    "entities": {"id": int, "name": str, "kind": str, "parent": str},
+    "entities": {
+        "id": int,
+        "name": str,
+        "kind": str,
+        "parent": str,
+        "valid_from": str,
+        "valid_to": str,
+        "successor": str,
+        "lineage": str,
+    },
     "aliases": {"alias": str, "entity_id": int, "how": str},
-    "resolutions": {"raw": str, "entity_id": int, "method": str, "score": float},
+    "resolutions": {
+        "bulletin_id": int,
+        "raw": str,
+        "entity_id": int,
+        "method": str,
+        "score": float,
+        "qualifier": str,
+    },
+    "name_candidates": {"raw": str, "rank": int, "entity_id": int, "score": float, "how": str},
     "warnings": {"id": int, "bulletin_id": int, "message": str},
     "checks": {
         "id": int,
@@ -97,7 +114,11 @@ TABLES: dict[str, dict[str, type]] = {
     "failures": {"id": int, "path": str, "sha256": str, "stage": str, "error": str, "at": str},
 }
 
-PRIMARY_KEYS = {"aliases": "alias", "resolutions": "raw"}
+PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
+    "aliases": "alias",
+    "resolutions": ("bulletin_id", "raw"),
+    "name_candidates": ("raw", "rank"),
+}
 FOREIGN_KEYS = {
     "source_tables": [("bulletin_id", "bulletins", "id")],
     "blocks": [("bulletin_id", "bulletins", "id")],
@@ -108,7 +129,8 @@ FOREIGN_KEYS = {
         ("cell_id", "cells", "id"),
     ],
     "aliases": [("entity_id", "entities", "id")],
-    "resolutions": [("entity_id", "entities", "id")],
+    "resolutions": [("bulletin_id", "bulletins", "id"), ("entity_id", "entities", "id")],
+    "name_candidates": [("entity_id", "entities", "id")],
     "warnings": [("bulletin_id", "bulletins", "id")],
     "checks": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
 }
@@ -149,28 +171,46 @@ SELECT
   f.header AS header,
   f.id AS fact_id,
   f.table_id AS table_id,
-  f.cell_id AS cell_id
+  f.cell_id AS cell_id,
+  e.lineage AS lineage
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN source_tables t ON t.id = f.table_id
-LEFT JOIN resolutions r ON r.raw = f.name_key
+LEFT JOIN resolutions r ON r.bulletin_id = f.bulletin_id AND r.raw = f.name_key
 LEFT JOIN entities e ON e.id = r.entity_id
-LEFT JOIN resolutions rp ON rp.raw = f.parent_raw
+LEFT JOIN resolutions rp ON rp.bulletin_id = f.bulletin_id AND rp.raw = f.parent_raw
 LEFT JOIN entities pe ON pe.id = rp.entity_id
 """
 
 UNRESOLVED_NAMES = """
 CREATE VIEW unresolved_names AS
-SELECT f.name_key AS name, COUNT(*) AS facts, COUNT(DISTINCT f.bulletin_id) AS bulletins,
-       MIN(b.path) AS first_seen_in
-FROM facts f
-JOIN bulletins b ON b.id = f.bulletin_id
-LEFT JOIN resolutions r ON r.raw = f.name_key
+SELECT r.raw AS name, r.method AS method,
+       (SELECT COUNT(*) FROM facts f WHERE f.name_key = r.raw OR f.parent_raw = r.raw) AS facts,
+       COUNT(DISTINCT r.bulletin_id) AS bulletins, MIN(b.path) AS first_seen_in,
+       (SELECT group_concat(e.name || ' (' || c.score || ', ' || c.how || ')', '; ')
+        FROM name_candidates c JOIN entities e ON e.id = c.entity_id
+        WHERE c.raw = r.raw ORDER BY c.rank) AS candidates
+FROM resolutions r
+JOIN bulletins b ON b.id = r.bulletin_id
 WHERE r.entity_id IS NULL
-GROUP BY f.name_key
+GROUP BY r.raw
 """
 
-VIEWS = {"facts_readable": FACTS_READABLE, "unresolved_names": UNRESOLVED_NAMES}
+NAMES_RESOLVED = """
+CREATE VIEW names_resolved AS
+SELECT r.raw AS raw, e.name AS entity, e.kind AS kind, r.method AS method, r.score AS score,
+       r.qualifier AS qualifier, COUNT(DISTINCT r.bulletin_id) AS bulletins,
+       (SELECT group_concat(a.alias, '; ') FROM aliases a WHERE a.entity_id = e.id) AS aliases
+FROM resolutions r
+LEFT JOIN entities e ON e.id = r.entity_id
+GROUP BY r.raw, e.name, r.method
+"""
+
+VIEWS = {
+    "facts_readable": FACTS_READABLE,
+    "unresolved_names": UNRESOLVED_NAMES,
+    "names_resolved": NAMES_RESOLVED,
+}
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

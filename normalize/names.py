@@ -7,6 +7,7 @@ must never merge two different departments on its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,10 @@ from ruamel.yaml.error import YAMLError
 from extract.hints import fold
 
 KINDS = ("department", "town", "centre", "scope", "other")
-ENTITY_KEYS = {"name", "kind", "aliases", "parent"}
+ENTITY_KEYS = {"name", "kind", "aliases", "parent", "valid_from", "valid_to", "successor"}
+TOP_KEYS = {"entities", "never_merge", "suggestions"}
+SUGGESTION_KEYS = {"raw", "accept", "seen", "candidates"}
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class NamesError(ValueError):
@@ -37,6 +41,9 @@ class Entity:
     kind: str
     parent: str | None = None
     aliases: tuple[str, ...] = ()
+    valid_from: str | None = None  # YYYY-MM: first month under this name
+    valid_to: str | None = None  # YYYY-MM: last month under this name
+    successor: str | None = None  # the entity that carries on after valid_to
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class Resolution:
 
     raw: str
     entity: str | None
-    method: str  # name, alias, unresolved
+    method: str  # name, alias, accepted, exact, abbreviation, fuzzy, conflict, unresolved
     score: float
 
 
@@ -55,6 +62,19 @@ class NameBook:
 
     entities: dict[str, Entity] = field(default_factory=dict)
     spellings: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded → (name, how)
+    never_merge: list[tuple[str, str]] = field(default_factory=list)  # folded pairs
+
+    def spellings_of(self, entity: str) -> list[str]:
+        """Every folded spelling that names an entity (its name, aliases, accepted names)."""
+        return [s for s, (name, _) in self.spellings.items() if name == entity]
+
+    def lineage(self, entity: str) -> str:
+        """The entity a trend follows: the last successor of a renamed or merged entity."""
+        seen = {entity}
+        while (nxt := self.entities[entity].successor) is not None and nxt not in seen:
+            seen.add(nxt)
+            entity = nxt
+        return entity
 
     def resolve(self, raw: str) -> Resolution:
         """The entity a printed name stands for, or an unresolved result."""
@@ -68,21 +88,36 @@ class NameBook:
         return [self.resolve(raw) for raw in sorted(set(raws))]
 
 
-def load_names(path: Path) -> NameBook:
-    """Load and check a names file; raise NamesError listing every problem with its line."""
+def read_yaml(path: Path) -> Any:
+    """The names file as round-trip YAML (comments and order kept), or NamesError."""
     try:
-        data: Any = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise NamesError(path, [f"cannot read: {exc.strerror}"]) from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise NamesError(path, [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+
+
+def load_names(path: Path) -> NameBook:
+    """Load and check a names file; raise NamesError listing every problem with its line."""
+    book, problems = check_names(read_yaml(path))
+    if problems:
+        raise NamesError(path, problems)
+    return book
+
+
+def check_names(data: Any) -> tuple[NameBook, list[str]]:
+    """Build the name book from parsed YAML; list every problem with its line."""
     problems: list[str] = []
     book = NameBook()
     entries = data.get("entities") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise NamesError(path, ["expected a top-level 'entities:' list"])
+        return book, ["expected a top-level 'entities:' list"]
+    unknown = set(data) - TOP_KEYS
+    if unknown:
+        problems.append(f"unknown top-level keys {sorted(unknown)}; allowed: {sorted(TOP_KEYS)}")
     for i, entry in enumerate(entries):
         where = _line(entries, i)
         entity = _entity(entry, where, problems)
@@ -100,12 +135,56 @@ def load_names(path: Path) -> NameBook:
                 continue
             book.spellings[key] = (entity.name, how)
     for i, entry in enumerate(entries):
-        parent = entry.get("parent") if isinstance(entry, dict) else None
-        if parent is not None and str(parent) not in book.entities:
-            problems.append(f"{_line(entries, i)}: parent '{parent}' is not an entity")
-    if problems:
-        raise NamesError(path, problems)
-    return book
+        for field_name in ("parent", "successor"):
+            other = entry.get(field_name) if isinstance(entry, dict) else None
+            if other is not None and str(other) not in book.entities:
+                problems.append(f"{_line(entries, i)}: {field_name} '{other}' is not an entity")
+    _check_never_merge(data.get("never_merge") or [], book, problems)
+    _accept_suggestions(data.get("suggestions") or [], book, problems)
+    return book, problems
+
+
+def _check_never_merge(pairs: Any, book: NameBook, problems: list[str]) -> None:
+    for i, pair in enumerate(pairs):
+        where = _line(pairs, i)
+        if not isinstance(pair, list) or len(pair) != 2:
+            problems.append(f"{where}: a never_merge entry is a pair: [name, other name]")
+            continue
+        a, b = fold(str(pair[0])), fold(str(pair[1]))
+        book.never_merge.append((a, b))
+        owner_a, owner_b = book.spellings.get(a), book.spellings.get(b)
+        if owner_a and owner_b and owner_a[0] == owner_b[0]:
+            both = f"'{pair[0]}' and '{pair[1]}'"
+            problems.append(f"{where}: {both} must never merge, but both name '{owner_a[0]}'")
+
+
+def _accept_suggestions(suggestions: Any, book: NameBook, problems: list[str]) -> None:
+    """A suggestion whose `accept:` names an entity makes its raw name an alias."""
+    if not isinstance(suggestions, list):
+        problems.append("'suggestions' must be a list")
+        return
+    for i, item in enumerate(suggestions):
+        where = _line(suggestions, i)
+        if not isinstance(item, dict) or "raw" not in item:
+            problems.append(f"{where}: a suggestion needs 'raw'")
+            continue
+        unknown = set(item) - SUGGESTION_KEYS
+        if unknown:
+            problems.append(
+                f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(SUGGESTION_KEYS)}"
+            )
+        accept = item.get("accept")
+        if accept in (None, ""):
+            continue
+        if str(accept) not in book.entities:
+            problems.append(f"{where}: accept '{accept}' is not an entity name")
+            continue
+        key = fold(str(item["raw"]))
+        owner = book.spellings.get(key)
+        if owner is not None and owner[0] != str(accept):
+            problems.append(f"{where}: '{item['raw']}' already names '{owner[0]}'")
+            continue
+        book.spellings[key] = (str(accept), "accepted")
 
 
 def _line(seq: Any, index: int) -> str:
@@ -129,10 +208,26 @@ def _entity(entry: Any, where: str, problems: list[str]) -> Entity | None:
     if not isinstance(aliases, list):
         problems.append(f"{where}: aliases of '{entry['name']}' must be a list")
         aliases = []
-    parent = entry.get("parent")
+    dates = {}
+    for key in ("valid_from", "valid_to"):
+        value = entry.get(key)
+        if value is not None and not MONTH.match(str(value)):
+            problems.append(f"{where}: {key} '{value}' of '{entry['name']}' must be YYYY-MM")
+            value = None
+        dates[key] = str(value) if value is not None else None
+    if dates["valid_from"] and dates["valid_to"] and dates["valid_from"] > dates["valid_to"]:
+        problems.append(f"{where}: '{entry['name']}' is valid_from after its valid_to")
+
+    def text(key: str) -> str | None:
+        value = entry.get(key)
+        return str(value) if value is not None else None
+
     return Entity(
         name=str(entry["name"]),
         kind=str(kind),
-        parent=str(parent) if parent is not None else None,
+        parent=text("parent"),
         aliases=tuple(str(a) for a in aliases),
+        valid_from=dates["valid_from"],
+        valid_to=dates["valid_to"],
+        successor=text("successor"),
     )

@@ -10,9 +10,14 @@ from tests.helpers import ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def commands() -> dict[str, click.Command]:
-    assert isinstance(main, click.Group)
-    return dict(main.commands)
+def commands(group: click.Group = main, prefix: str = "") -> dict[str, click.Command]:
+    """Every command by its full name, sub-commands of groups included."""
+    out: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        out[prefix + name] = command
+        if isinstance(command, click.Group):
+            out.update(commands(command, prefix + name + " "))
+    return out
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:

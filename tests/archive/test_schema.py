@@ -17,9 +17,10 @@ EXPECTED = {
     "facts": ["id", "bulletin_id", "table_id", "cell_id", "table_kind", "entity_raw", "name_key", "parent_raw",
               "row_label", "row_role", "metric", "header", "value", "value_raw", "unit", "note",
               "row", "col", "line", "page", "bbox"],
-    "entities": ["id", "name", "kind", "parent"],
+    "entities": ["id", "name", "kind", "parent", "valid_from", "valid_to", "successor", "lineage"],
     "aliases": ["alias", "entity_id", "how"],
-    "resolutions": ["raw", "entity_id", "method", "score"],
+    "resolutions": ["bulletin_id", "raw", "entity_id", "method", "score", "qualifier"],
+    "name_candidates": ["raw", "rank", "entity_id", "score", "how"],
     "warnings": ["id", "bulletin_id", "message"],
     "checks": ["id", "bulletin_id", "table_id", "rule", "subject", "metric", "expected", "actual",
                "status", "message", "cells"],
@@ -28,7 +29,7 @@ EXPECTED = {
 FACTS_READABLE = [
     "bulletin", "period", "table_kind", "entity", "entity_raw", "row_role", "metric", "value",
     "value_raw", "unit", "note", "parent", "parent_raw", "table_no", "row", "col", "line", "page",
-    "header", "fact_id", "table_id", "cell_id",
+    "header", "fact_id", "table_id", "cell_id", "lineage",
 ]  # fmt: skip
 
 
@@ -37,5 +38,5 @@ def test_whole_schema() -> None:
     ensure_schema(db)
     ensure_schema(db)  # idempotent
     assert {t: [c.name for c in db[t].columns] for t in db.table_names()} == EXPECTED
-    assert set(db.view_names()) == {"facts_readable", "unresolved_names"}
+    assert set(db.view_names()) == {"facts_readable", "unresolved_names", "names_resolved"}
     assert [c.name for c in db["facts_readable"].columns] == FACTS_READABLE

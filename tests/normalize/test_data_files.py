@@ -81,7 +81,7 @@ def test_names_problems_are_listed_with_lines(tmp_path: Path) -> None:
         load_names(path)
     assert info.value.problems == [
         "line 3: '民政局' already names '区民政局'",
-        "line 5: unknown keys ['alias']; allowed: ['aliases', 'kind', 'name', 'parent']",
+        "line 5: unknown keys ['alias']; allowed: ['aliases', 'kind', 'name', 'parent', 'successor', 'valid_from', 'valid_to']",
         "line 5: kind 'bureau' of '区水利局' must be one of ('department', 'town', 'centre', 'scope', 'other')",
         "line 4: parent '格里坪镇' is not an entity",
     ]
