@@ -60,14 +60,24 @@ class Table:
     source: Source = field(default_factory=Source)
     warnings: list[str] = field(default_factory=list)
     engine: str = ""
+    _grid: tuple[tuple[int, int, int, int], list[list[Cell | None]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def grid(self) -> list[list[Cell | None]]:
-        """The expanded grid: every position points at the cell covering it (None if none)."""
+        """The expanded grid: every position points at the cell covering it (None if none).
+
+        Computed once per shape of the table; treat the result as read-only.
+        """
+        key = (id(self.cells), len(self.cells), self.n_rows, self.n_cols)
+        if self._grid is not None and self._grid[0] == key:
+            return self._grid[1]
         out: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
         for cell in self.cells:
             for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
                 for c in range(cell.col, min(cell.col + cell.colspan, self.n_cols)):
                     out[r][c] = cell
+        self._grid = (key, out)
         return out
 
     def row_cells(self, row: int) -> list[Cell]:
