@@ -91,11 +91,11 @@ def open_names(path: Path | None) -> NameBook:
 def main() -> None:
     """An archive of government service bulletins (政务服务工作通报).
 
-    Ingest a folder of bulletins into SQLite, then browse it with Datasette:
+    Ingest a folder of bulletins into SQLite, then browse it in Datasette:
 
     \b
         bulletins ingest corpus/
-        datasette archive.db
+        bulletins serve
     """
 
 
@@ -271,3 +271,75 @@ def names_check_command(names_path: Path | None) -> None:
     if problems:
         sys.exit(1)
     click.echo(f"{path}: ok", err=True)
+
+
+@main.command("serve")
+@db_option
+@click.option(
+    "--port",
+    "-p",
+    type=click.IntRange(1, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on, on 127.0.0.1.",
+)
+def serve_command(db_path: Path, port: int) -> None:
+    """Browse the archive in Datasette at http://127.0.0.1:PORT/, read-only.
+
+    With Chinese labels beside every column, default facets, label columns, canned
+    queries (trend, month, search, failed_checks, bulletins_overview, unresolved,
+    metrics) and charts: a metric in facts_readable links to that department's trend,
+    drawn by datasette-vega. Stop with Ctrl+C.
+    """
+    # imported here: Datasette takes a moment to import, and only this command needs it
+    from archive.metadata import MetadataError
+    from archive.serve import HOST, ServeError, build_datasette, port_in_use, run, search_missing
+
+    try:
+        if port_in_use(HOST, port):
+            raise ServeError(f"port {port} is in use; choose another with --port")
+        datasette = build_datasette(db_path)
+        if search_missing(db_path):
+            click.echo(
+                "note: no search index; run `bulletins ingest corpus/` again to build it",
+                err=True,
+            )
+    except (ServeError, MetadataError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Serving {db_path} read-only at http://{HOST}:{port}/ (Ctrl+C stops)", err=True)
+    run(datasette, port)
+
+
+@main.command("export")
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="csv (UTF-8 with BOM, opens right in spreadsheets) or parquet.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("export"),
+    show_default=True,
+    help="Folder to write into; created if missing, files in it replaced.",
+)
+def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
+    """Write the tidy facts (facts_readable) and the lookup tables, one file each.
+
+    Also bulletins, entities, aliases, resolutions, source_tables, checks, warnings and
+    failures, as OUT/TABLE.csv or OUT/TABLE.parquet, with the archive's column types.
+    """
+    from archive.export import ExportError, export  # pandas and pyarrow load slowly
+
+    db = open_archive(db_path)
+    try:
+        written = export(db, out_dir, fmt)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for item in written:
+        click.echo(f"{item.path}: {item.rows} rows", err=True)

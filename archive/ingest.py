@@ -14,6 +14,7 @@ import sqlite_utils
 from archive.load import known_hash, record_failure, replace_bulletin
 from archive.names import refresh_names
 from archive.schema import ensure_schema
+from archive.search import ensure_search
 from extract.errors import BulletinError
 from extract.reader import read_document
 from normalize.bulletin import normalize_document
@@ -140,6 +141,7 @@ def ingest(
         done(Outcome(job.path, "ingested", len(result.facts), warnings=result.warnings))
     names_report = refresh_names(db, names)
     report.resolved, report.unresolved = names_report.resolved, names_report.unresolved
+    ensure_search(db)
     return report
 
 
