@@ -8,8 +8,6 @@ from extract.document import Cell, Source, Table
 from extract.hints import LayoutHints, fold
 from extract.layout import RawCell, RawRow, typical_width
 
-TOTAL_WORDS = frozenset({"总计", "合计", "总合计", "全区合计", "全区总计"})
-
 
 @dataclass
 class _Span:
@@ -64,7 +62,7 @@ def build_table(
     """Lay out header and body rows on one grid."""
     shape = infer_shape(rows)
     spans, header_rows = layout_header(header, shape, hints)
-    spans += layout_body(rows, shape, header_rows)
+    spans += layout_body(rows, shape, header_rows, hints)
     width = max([shape.width] + [s.col + s.colspan for s in spans])
     lines = [c.line for c in header] + [s.line for s in spans if s.line is not None]
     return Table(
@@ -158,7 +156,7 @@ def _widths_from_padding(groups: list[RawCell], header: list[RawCell]) -> list[i
     return widths if any(w > 1 for w in widths[:-1]) else []
 
 
-def layout_body(rows: list[RawRow], shape: Shape, top: int) -> list[_Span]:
+def layout_body(rows: list[RawRow], shape: Shape, top: int, hints: LayoutHints) -> list[_Span]:
     """Place body rows; names missing on the left continue the cell above (row span)."""
     spans: list[_Span] = []
     above: dict[int, _Span] = {}
@@ -170,7 +168,7 @@ def layout_body(rows: list[RawRow], shape: Shape, top: int) -> list[_Span]:
         first_label = shape.label_cols - len(row.labels)
         for k, cell in enumerate(row.labels):
             current[first_label + k] = _Span(cell.text, r, first_label + k, cell.line)
-        _cover_missing_names(row, shape, current, above, first_label)
+        _cover_missing_names(row, shape, current, above, first_label, hints)
         spans.extend(s for c, s in current.items() if s.row == r and s.col == c)
         for j, cell in enumerate(row.values):
             if j >= shape.n_values and not cell.text.strip():
@@ -188,6 +186,7 @@ def _cover_missing_names(
     current: dict[int, _Span],
     above: dict[int, _Span],
     first_label: int,
+    hints: LayoutHints,
 ) -> None:
     """Fill the name columns a row leaves out, from right to left.
 
@@ -197,7 +196,7 @@ def _cover_missing_names(
     if not row.labels:
         return
     name = current[first_label]
-    is_total = fold(row.labels[0].text) in TOTAL_WORDS
+    is_total = fold(row.labels[0].text) in hints.total_rows
     extend_name = True
     for c in range(first_label - 1, -1, -1):
         if c in current:

@@ -19,6 +19,8 @@ KEYS = {
     "null_values",
     "header_groups",
     "chrome",
+    "total_rows",
+    "subtotal_rows",
 }
 
 
@@ -41,6 +43,8 @@ class LayoutHints:
     null_values: frozenset[str] = frozenset()
     header_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     chrome: tuple[re.Pattern[str], ...] = ()
+    total_rows: frozenset[str] = frozenset()
+    subtotal_rows: frozenset[str] = frozenset()
 
     def is_chrome(self, line: str) -> bool:
         """True for page furniture (page numbers, site footers) that is not content."""
@@ -96,5 +100,7 @@ def load_hints(path: Path = LAYOUT_FILE) -> LayoutHints:
         header_suffixes=tuple(words("header_suffixes")),
         header_words=frozenset(words("header_words")),
         null_values=frozenset(words("null_values")),
+        total_rows=frozenset(words("total_rows")),
+        subtotal_rows=frozenset(words("subtotal_rows")),
         header_groups=checked_groups,
     )

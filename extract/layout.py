@@ -22,6 +22,8 @@ NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 NOTED_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?%?\s*[(\[【].*[)\]】]$")
 # How many name cells a row may have before its values (e.g. town, centre).
 MAX_LABELS = 3
+# Cells enough to hold a table's first row, when only that row is needed.
+FIRST_ROW_WINDOW = 256
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ def find_body_start(kinds: list[str], cells: list[RawCell], hints: LayoutHints) 
     for p, kind in enumerate(kinds):
         if kind not in (VALUE, INDEX):
             continue
+        numbered = kind == INDEX and p + 1 < len(kinds) and kinds[p + 1] == TEXT
+        if numbered and any(fold(c.text) in hints.index_headers for c in cells[:p]):
+            return p  # 序号 in the header: this integer numbers the first row
         start = p
         while (
             start > 0
@@ -78,8 +83,8 @@ def find_body_start(kinds: list[str], cells: list[RawCell], hints: LayoutHints) 
         ):
             start -= 1
         if start < p:
-            return start
-        if kind == INDEX and p + 1 < len(kinds) and kinds[p + 1] == TEXT:
+            return _leave_a_header(kinds, cells, start, p, hints)
+        if numbered:
             return p
         if p > 0 and kinds[p - 1] == TEXT:
             # A value right after a header-like text: that text names the row.
@@ -87,21 +92,39 @@ def find_body_start(kinds: list[str], cells: list[RawCell], hints: LayoutHints) 
     return None
 
 
-def segment_rows(kinds: list[str], cells: list[RawCell], start: int) -> list[RawRow]:
+def _leave_a_header(
+    kinds: list[str], cells: list[RawCell], start: int, p: int, hints: LayoutHints
+) -> int:
+    """The earliest start that still leaves one header label per value of the first row
+    plus one for its names: an unknown header word is not taken for a row name."""
+    window = p + FIRST_ROW_WINDOW
+    for candidate in range(start, p):
+        header = sum(1 for c in cells[:candidate] if c.text.strip())
+        first = segment_rows(kinds[:window], cells[:window], candidate, hints)[0]
+        if header >= first.data_width() + 1:
+            return candidate
+    return p - 1
+
+
+def segment_rows(
+    kinds: list[str], cells: list[RawCell], start: int, hints: LayoutHints
+) -> list[RawRow]:
     """Cut the body into rows: a name after a value, or a row number before a name, starts one."""
     numbered = kinds[start] == INDEX
+    summaries = hints.total_rows | hints.subtotal_rows
     rows: list[RawRow] = []
     row: RawRow | None = None
     in_values = False
     for p in range(start, len(cells)):
         kind, cell = kinds[p], cells[p]
-        next_is_text = p + 1 < len(kinds) and kinds[p + 1] == TEXT
+        next_is_text = (
+            p + 1 < len(kinds) and kinds[p + 1] == TEXT and fold(cells[p + 1].text) not in summaries
+        )
         starts_numbered = numbered and kind == INDEX and next_is_text
-        if (
-            row is None
-            or (in_values and kind == TEXT)
-            or (starts_numbered and (in_values or row.labels))
-        ):
+        # A row number starts a row once the current one has values; so does it after a
+        # row of names alone with no number of its own (text in a notes column).
+        ends_row = in_values or (row is not None and row.index is None and bool(row.labels))
+        if row is None or (in_values and kind == TEXT) or (starts_numbered and ends_row):
             row = RawRow(index=None, labels=[], values=[])
             rows.append(row)
             in_values = False

@@ -126,7 +126,7 @@ def cells_to_table(
     if start is None:
         return None
     header = dedupe_repeated_header(cells[:start])
-    rows = segment_rows(kinds, cells, start)
+    rows = segment_rows(kinds, cells, start, hints)
     return build_table(header, rows, hints, index=index, caption=caption + title)
 
 
