@@ -28,6 +28,7 @@ lint: $(STAMP)
 # Regenerate the committed fixtures (needs LibreOffice and CJK fonts: see tests/fixtures/).
 fixtures: $(STAMP)
 	$(BIN)/python -m tests.fixtures.build
+	$(BIN)/python -m tests.fixtures.build_pdf
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

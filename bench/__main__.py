@@ -12,6 +12,7 @@ import sqlite_utils
 from archive.ingest import ingest
 from archive.schema import ensure_schema
 from bench import names as bench_names
+from bench import pdf as bench_pdf
 from bench.corpus import SAMPLES, make_corpus
 from normalize.catalog import load_catalog
 from normalize.names import load_names
@@ -51,6 +52,7 @@ def main() -> None:
         "ingest (target ≤ 5%)"
     )
     bench_names.main()
+    bench_pdf.main()
 
 
 def raw_executemany(path: Path, columns: list[str], rows: list[tuple[object, ...]]) -> float:

@@ -10,7 +10,6 @@ from extract.text import read_text
 
 # Formats recognised by their leading bytes, with the reason no reader handles them yet.
 NOT_YET = (
-    (b"%PDF", "a PDF; PDF bulletins are not read yet"),
     (b"PK\x03\x04", "a ZIP container (.docx?); Word bulletins are not read yet"),
     (b"\xd0\xcf\x11\xe0", "a legacy Office file (.doc?); Word bulletins are not read yet"),
 )
@@ -23,6 +22,10 @@ def read_document(path: Path, display: str | None = None) -> Document:
         head = handle.read(8)
     if not head:
         raise EmptyFile(name, "the file is empty")
+    if head.startswith(b"%PDF"):
+        from extract.pdf import read_pdf  # imported on use: pdfplumber is slow to import
+
+        return read_pdf(path, name)
     for magic, reason in NOT_YET:
         if head.startswith(magic):
             raise UnsupportedFormat(name, f"{reason}; save it as text to ingest it now")

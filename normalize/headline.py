@@ -81,6 +81,8 @@ def sentence_facts(block: Block, start: int, end: int, catalog: Catalog) -> list
                 row=None,
                 col=None,
                 line=block.source.line_start,
+                page=block.source.page,
+                bbox=block.source.bbox,
             )
         )
     return out

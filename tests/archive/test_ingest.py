@@ -160,7 +160,7 @@ def test_bad_files_are_reported_and_the_rest_lands(tmp_path: Path) -> None:
         "error: empty.txt: the file is empty",
         "error: image.txt: binary content, not a text bulletin",
         "error: prose.txt: no table found (expected cells ending in ' |' or tab-indented)",
-        "error: scan.pdf: a PDF; PDF bulletins are not read yet; save it as text to ingest it now",
+        "error: scan.pdf: not a readable PDF: it starts with %PDF but holds no PDF objects",
     ]
     assert "Traceback" not in result.output
     assert result.stderr.splitlines()[-1].startswith("1 ingested, 0 unchanged, 5 failed; 90 facts")

@@ -1,0 +1,100 @@
+"""`make bench` (PDF): our PDF reader against bare pdfplumber on the same pages, same run.
+
+For every PDF fixture of a sample bulletin, time ``extract.pdf.read_pdf`` (prose, ruled
+and unruled tables, spans, pages joined) and a bare ``pdfplumber`` pass that calls
+``page.extract_tables()`` on every page; each is timed ``ROUNDS`` times, alternating, and
+the best time counts. Prints seconds per page of both and their ratio (target ≤ 1.25),
+for ruled and unruled fixtures apart and together, and the unruled ones once more with
+camelot asked for every table.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pdfplumber
+
+from extract.pdf import PdfSettings, read_pdf
+
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "pdf"
+ROUNDS = 3
+TARGET = 1.25
+
+
+def bare_pdfplumber(path: Path) -> int:
+    """pdfplumber's own table extraction on every page; returns the page count."""
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+        return len(pdf.pages)
+
+
+def best_of(run: Callable[[], object], rounds: int = ROUNDS) -> float:
+    """The shortest of ``rounds`` timings of ``run``, in seconds."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def sample_pdfs() -> list[Path]:
+    """The PDF fixtures that hold a whole sample bulletin (not the broken ones)."""
+    return sorted(p for p in FIXTURES.glob("20*.pdf") if "tounicode" not in p.name)
+
+
+Row = tuple[str, int, float, float, float | None]  # name, pages, bare, ours, ours+camelot
+
+
+def measure(files: list[Path]) -> list[Row]:
+    """Best-of timings of bare pdfplumber and of our reader on each file (and, for the
+    unruled ones, of our reader with camelot asked for every table)."""
+    always = PdfSettings(camelot="always")
+    for path in files:  # warm up: imports, font caches
+        read_pdf(path)
+    rows: list[Row] = []
+    for path in files:
+        pages = bare_pdfplumber(path)
+        bare = best_of(partial(bare_pdfplumber, path))
+        ours = best_of(partial(read_pdf, path))
+        unruled = "unruled" in path.name
+        camelot = best_of(partial(read_pdf, path, settings=always)) if unruled else None
+        rows.append((path.name, pages, bare, ours, camelot))
+    return rows
+
+
+def main() -> None:
+    """Print per-page seconds of our PDF path and of bare pdfplumber, and their ratio."""
+    rows = measure(sample_pdfs())
+    print(
+        f"{'PDF fixture':36s} {'pages':>5s} {'bare s/page':>11s} {'ours s/page':>11s} {'ratio':>6s}"
+    )
+    for name, pages, bare, ours, _ in rows:
+        print(f"{name:36s} {pages:5d} {bare / pages:11.4f} {ours / pages:11.4f} {ours / bare:6.2f}")
+    for label, chosen in (
+        ("ruled", [r for r in rows if "unruled" not in r[0]]),
+        ("unruled", [r for r in rows if "unruled" in r[0]]),
+        ("all", rows),
+    ):
+        pages = sum(r[1] for r in chosen)
+        bare, ours = sum(r[2] for r in chosen), sum(r[3] for r in chosen)
+        print(
+            f"PDF {label + ':':8s} {pages:3d} pages, bare pdfplumber {bare / pages:.4f} s/page, "
+            f"ours {ours / pages:.4f} s/page, ratio {ours / bare:.2f} (target ≤ {TARGET})"
+        )
+    unruled = [r for r in rows if r[4] is not None]
+    if unruled:
+        pages, bare = sum(r[1] for r in unruled), sum(r[2] for r in unruled)
+        camelot = sum(r[4] or 0.0 for r in unruled)
+        print(
+            f"PDF unruled, camelot asked for every table: {camelot / pages:.4f} s/page, "
+            f"ratio {camelot / bare:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

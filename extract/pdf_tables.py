@@ -1,0 +1,478 @@
+"""Tables of a PDF page as grids of cells with spans and boxes: ruled and unruled; and
+whether the table at the top of a page continues the one on the page before.
+
+Ruled tables come from pdfplumber's line-based finder: its cell boxes, laid against the
+table's row and column boundaries, give each cell its row, column and spans
+(``boxes_to_grid``); glyphs are then dealt to the cells they sit in (``deal_glyphs``).
+
+Unruled tables (regions found by ``pdf_text.unruled_regions``) get their columns from
+the text's own gaps or from camelot's stream parser, whichever fits the table better
+(``choose_columns``). A row starts at a line that holds a row number or values; lines
+without either (a wrapped ``%``, the rest of a long name) belong to the row they were
+wrapped from (``body_rows``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from extract.hints import LayoutHints, fold
+from extract.layout import INDEX, VALUE, cell_kind
+from extract.pdf_text import (
+    Box,
+    Glyph,
+    Line,
+    PdfSettings,
+    Region,
+    is_tight,
+    spell,
+    text_in_lines,
+    union,
+)
+
+RULED, CAMELOT, GAPS = "pdfplumber-lines", "camelot-stream", "text-gaps"
+# Boundaries of ruled cells closer than this (points) are one boundary.
+SNAP = 2.0
+
+
+@dataclass(frozen=True)
+class PartCell:
+    """A cell of a table part: grid position, spans, text, and where it was printed."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    page: int = 0
+    bbox: Box = (0.0, 0.0, 0.0, 0.0)
+
+
+@dataclass
+class TablePart:
+    """The piece of a table printed on one page."""
+
+    page: int
+    bbox: Box
+    n_rows: int
+    n_cols: int
+    cells: list[PartCell]
+    engine: str
+    header_rows: int = 0
+    edges: list[float] = field(default_factory=list)
+
+    def row(self, r: int) -> list[PartCell]:
+        """The cells that start in row ``r``, left to right."""
+        return sorted((c for c in self.cells if c.row == r), key=lambda c: c.col)
+
+    def covering(self, r: int, c: int) -> PartCell | None:
+        """The cell that covers grid position (r, c)."""
+        for cell in self.cells:
+            if cell.row <= r < cell.row + cell.rowspan and cell.col <= c < cell.col + cell.colspan:
+                return cell
+        return None
+
+
+# --- ruled tables: pdfplumber ----------------------------------------------------------
+
+
+def cluster(values: Iterable[float], tolerance: float = SNAP) -> list[float]:
+    """Sorted values with near-equal ones merged (their mean)."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tolerance:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(group) / len(group) for group in out]
+
+
+def nearest(edges: Sequence[float], value: float) -> int:
+    """Index of the edge closest to value."""
+    i = bisect.bisect_left(edges, value)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return len(edges) - 1
+    return i if edges[i] - value < value - edges[i - 1] else i - 1
+
+
+def boxes_to_grid(boxes: Sequence[Box]) -> tuple[list[float], list[float], list[PartCell]]:
+    """Cell boxes → column edges, row edges and cells with row, column and spans."""
+    xs = cluster([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = cluster([b[1] for b in boxes] + [b[3] for b in boxes])
+    cells: dict[tuple[int, int], PartCell] = {}
+    for box in boxes:
+        col, end_col = nearest(xs, box[0]), nearest(xs, box[2])
+        row, end_row = nearest(ys, box[1]), nearest(ys, box[3])
+        if end_col > col and end_row > row:
+            cells[(row, col)] = PartCell("", row, col, end_row - row, end_col - col, bbox=box)
+    return xs, ys, fill_holes(list(cells.values()), len(ys) - 1, len(xs) - 1, xs, ys)
+
+
+def fill_holes(
+    cells: list[PartCell], n_rows: int, n_cols: int, xs: Sequence[float], ys: Sequence[float]
+) -> list[PartCell]:
+    """Add an empty cell at every grid position no cell covers (a rule the finder missed)."""
+    taken = {
+        (r, c)
+        for cell in cells
+        for r in range(cell.row, cell.row + cell.rowspan)
+        for c in range(cell.col, cell.col + cell.colspan)
+    }
+    holes = [
+        PartCell("", r, c, bbox=(xs[c], ys[r], xs[c + 1], ys[r + 1]))
+        for r in range(n_rows)
+        for c in range(n_cols)
+        if (r, c) not in taken
+    ]
+    return sorted(cells + holes, key=lambda cell: (cell.row, cell.col))
+
+
+def deal_glyphs(
+    glyphs: Iterable[Glyph], xs: Sequence[float], ys: Sequence[float], cells: Sequence[PartCell]
+) -> dict[tuple[int, int], list[Glyph]]:
+    """Glyphs by the (row, col) of the cell their centre falls in."""
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    for cell in cells:
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                owner[(r, c)] = (cell.row, cell.col)
+    out: dict[tuple[int, int], list[Glyph]] = {}
+    for glyph in glyphs:
+        x, y = (glyph.x0 + glyph.x1) / 2, glyph.middle
+        c, r = bisect.bisect_right(xs, x) - 1, bisect.bisect_right(ys, y) - 1
+        key = owner.get((r, c))
+        if key is not None:
+            out.setdefault(key, []).append(glyph)
+    return out
+
+
+def ruled_part(
+    boxes: Sequence[Box], glyphs: Sequence[Glyph], page: int, hints: LayoutHints,
+    settings: PdfSettings,
+) -> TablePart | None:  # fmt: skip
+    """One ruled table found by pdfplumber, with each cell's text."""
+    xs, ys, cells = boxes_to_grid(boxes)
+    if len(xs) < 3 or len(ys) < 2:
+        return None  # a single column or a box around text is not a table
+    dealt = deal_glyphs(glyphs, xs, ys, cells)
+    cells = [
+        replace(cell, text=text_in_lines(dealt.get((cell.row, cell.col), []), page, settings),
+                page=page)
+        for cell in cells
+    ]  # fmt: skip
+    part = TablePart(page, (xs[0], ys[0], xs[-1], ys[-1]), len(ys) - 1, len(xs) - 1, cells, RULED)
+    part.edges = xs
+    part = drop_empty_rows(part)
+    part.header_rows = header_rows(part, hints)
+    return part if part.n_rows else None
+
+
+def drop_empty_rows(part: TablePart) -> TablePart:
+    """Remove rows where no cell starts with text and no spanning cell needs them."""
+    keep: list[int] = []
+    for r in range(part.n_rows):
+        starting = part.row(r)
+        spanned = any(c.row < r < c.row + c.rowspan and c.text for c in part.cells if c.rowspan > 1)
+        if any(c.text for c in starting) or spanned:
+            keep.append(r)
+    if len(keep) == part.n_rows:
+        return part
+    new_index = {r: i for i, r in enumerate(keep)}
+    cells = []
+    for cell in part.cells:
+        rows = [new_index[r] for r in range(cell.row, cell.row + cell.rowspan) if r in new_index]
+        if rows:
+            cells.append(replace(cell, row=rows[0], rowspan=len(rows)))
+    part.cells, part.n_rows = cells, len(keep)
+    return part
+
+
+def header_rows(part: TablePart, hints: LayoutHints) -> int:
+    """Rows before the first one that holds a value outside its first column."""
+    for r in range(part.n_rows):
+        row = part.row(r)
+        if any(c.col > 0 and cell_kind(c.text, hints) in (VALUE, INDEX) for c in row):
+            return r
+    return part.n_rows
+
+
+# --- unruled tables: columns and rows ---------------------------------------------------
+
+
+def gap_columns(chain: Sequence[Region], settings: PdfSettings) -> list[tuple[float, float]]:
+    """Columns as the x-ranges that body text covers, plus header labels outside them."""
+    spans: list[tuple[float, float]] = []
+    for region in chain:
+        for line in region.body:
+            spans.extend((s.x0, s.x1) for s in region.segments_of(line, settings))
+    columns = merge_ranges(spans)
+    for region in chain:
+        for line in region.header:
+            for s in region.segments_of(line, settings):
+                if not any(a < s.x1 and s.x0 < b for a, b in columns):
+                    columns = merge_ranges([*columns, (s.x0, s.x1)])
+    return columns
+
+
+def merge_ranges(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Overlapping x-ranges merged, left to right."""
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def column_edges(columns: Sequence[tuple[float, float]]) -> list[float]:
+    """Boundaries between columns: midway between one column's text and the next's."""
+    inner = [(columns[i][1] + columns[i + 1][0]) / 2 for i in range(len(columns) - 1)]
+    return [columns[0][0], *inner, columns[-1][1]]
+
+
+def misfits(chain: Sequence[Region], edges: Sequence[float], settings: PdfSettings) -> int:
+    """How badly columns fit a table: body segments that cross a boundary (a header label
+    may span columns), segments outside the columns, segments that share a column with
+    another segment of their line (two cells run together), and columns without text."""
+    inner = edges[1:-1]
+    used: set[int] = set()
+    bad = 0
+    for region in chain:
+        for line in region.lines:
+            taken: set[int] = set()
+            for s in region.segments_of(line, settings):
+                if s.x1 < edges[0] or s.x0 > edges[-1]:
+                    bad += 1
+                    continue
+                first = bisect.bisect_right(inner, s.x0 + 0.5)
+                last = bisect.bisect_right(inner, s.x1 - 0.5)
+                cols = set(range(first, last + 1))
+                bad += (first != last and line in region.body) + bool(cols & taken)
+                taken |= cols
+            used |= taken
+    return bad + (len(edges) - 1 - len(used))
+
+
+def own_columns(chain: Sequence[Region], settings: PdfSettings) -> tuple[list[float], int]:
+    """Column edges from the text's own gaps, and how badly they fit."""
+    edges = column_edges(gap_columns(chain, settings))
+    return edges, misfits(chain, edges, settings)
+
+
+def choose_columns(
+    chain: Sequence[Region], camelot_edges: Sequence[list[float]], settings: PdfSettings
+) -> tuple[list[float], str]:
+    """Column edges for the regions of one table (one region a page) and the engine that
+    found them: the text's own gaps or camelot's columns (found in any of the regions),
+    whichever fits all of them best. Camelot wins ties: it is asked only when the gaps did
+    not fit (or always, by setting)."""
+    own, own_score = own_columns(chain, settings)
+    scored = [(misfits(chain, edges, settings), k, CAMELOT, edges)
+              for k, edges in enumerate(camelot_edges)]  # fmt: skip
+    scored.append((own_score, len(scored), GAPS, own))
+    _, _, engine, edges = min(scored)
+    return edges, engine
+
+
+Cells = dict[int, Line]  # a line's pieces by column
+
+
+def line_cells(segments: Sequence[Line], edges: Sequence[float], settings: PdfSettings) -> Cells:
+    """A line's segments by the column their centre falls in (segments of one column join)."""
+    out: dict[int, list[Glyph]] = {}
+    inner = edges[1:-1]
+    for segment in segments:
+        col = bisect.bisect_right(inner, (segment.x0 + segment.x1) / 2)
+        out.setdefault(col, []).extend(segment.glyphs)
+    return {c: Line(spell(g, settings), tuple(g), segments[0].page) for c, g in out.items()}
+
+
+def starts_row(texts: dict[int, str], indexed: bool, hints: LayoutHints) -> bool:
+    """True for the cells that open a row: a row number (or a total) in the first column of
+    a numbered table, else a value outside the first column."""
+    if indexed:
+        return bool(texts.get(0))
+    return any(c > 0 and cell_kind(t, hints) in (VALUE, INDEX) for c, t in texts.items())
+
+
+def region_to_part(
+    region: Region, edges: list[float], engine: str, hints: LayoutHints, settings: PdfSettings,
+    indexed: bool | None = None,
+) -> TablePart:  # fmt: skip
+    """An unruled region as a grid: header blocks, then one row per row line. ``indexed``
+    says whether rows are numbered (序号); by default the region's own header tells."""
+    n_cols = len(edges) - 1
+    split = {
+        id(line): line_cells(region.segments_of(line, settings), edges, settings)
+        for line in region.lines
+    }
+    header = header_grid(region.header, split, settings)
+    header_count = max((r for r, _ in header), default=-1) + 1
+    if indexed is None:
+        indexed = is_indexed(header, hints)
+    groups = body_rows(region.body, split, indexed, hints, settings)
+    cells: list[PartCell] = [
+        cell_from_glyphs(glyphs, r, c, region.page, settings) for (r, c), glyphs in header.items()
+    ]
+    for offset, group in enumerate(groups):
+        r = header_count + offset
+        by_col: dict[int, list[Glyph]] = {}
+        for line in group:
+            for c, piece in split[id(line)].items():
+                by_col.setdefault(c, []).extend(piece.glyphs)
+        cells.extend(cell_from_glyphs(g, r, c, region.page, settings) for c, g in by_col.items())
+    part = TablePart(
+        region.page, region.bbox, header_count + len(groups), n_cols, cells, engine, header_count
+    )
+    part.edges = list(edges)
+    return part
+
+
+def cell_from_glyphs(
+    glyphs: Sequence[Glyph], row: int, col: int, page: int, settings: PdfSettings
+) -> PartCell:
+    """A cell of an unruled table from the glyphs dealt to it."""
+    box = union((g.x0, g.top, g.x1, g.bottom) for g in glyphs)
+    return PartCell(text_in_lines(glyphs, page, settings), row, col, page=page, bbox=box)
+
+
+def header_grid(
+    lines: Sequence[Line], split: dict[int, Cells], settings: PdfSettings
+) -> dict[tuple[int, int], list[Glyph]]:
+    """Header labels by (header row, column): in each column, lines close together are one
+    label; labels whose tops align are one header row."""
+    blocks: list[tuple[float, int, list[Glyph], Line]] = []
+    open_block: dict[int, tuple[list[Glyph], Line]] = {}
+    for line in lines:
+        for c, piece in split[id(line)].items():
+            current = open_block.get(c)
+            if current is not None and is_tight(current[1], piece, settings):
+                current[0].extend(piece.glyphs)
+                open_block[c] = (current[0], piece)
+                continue
+            glyphs = list(piece.glyphs)
+            open_block[c] = (glyphs, piece)
+            blocks.append((piece.top, c, glyphs, piece))
+    tops = cluster([b[0] for b in blocks], tolerance=min((b[3].size for b in blocks), default=1))
+    out: dict[tuple[int, int], list[Glyph]] = {}
+    for top, c, glyphs, _ in blocks:
+        out[(nearest(tops, top), c)] = glyphs
+    return out
+
+
+def is_indexed(header: dict[tuple[int, int], list[Glyph]], hints: LayoutHints) -> bool:
+    """True when the first column's header is a row-number header (序号)."""
+    first = [g for (_, c), glyphs in header.items() if c == 0 for g in glyphs]
+    text = "".join(g.text for g in sorted(first, key=lambda g: (g.top, g.x0)))
+    return fold(text) in hints.index_headers
+
+
+def body_rows(
+    lines: Sequence[Line], split: dict[int, Cells], indexed: bool, hints: LayoutHints,
+    settings: PdfSettings,
+) -> list[list[Line]]:  # fmt: skip
+    """Body lines grouped into rows.
+
+    Lines close together form a band; a band holds one row per anchor line (row number or
+    values), and its other lines belong to the anchor before them (the first anchor for
+    lines above it: vertically centred cells). A band without an anchor continues the row
+    above (a row broken by a page, or cells wrapped below their row).
+    """
+    bands: list[list[Line]] = []
+    for line in lines:
+        if bands and is_tight(bands[-1][-1], line, settings):
+            bands[-1].append(line)
+        else:
+            bands.append([line])
+    rows: list[list[Line]] = []
+    for band in bands:
+        anchors = [
+            starts_row({c: p.text for c, p in split[id(line)].items()}, indexed, hints)
+            for line in band
+        ]
+        if not any(anchors):
+            if rows:
+                rows[-1].extend(band)
+            else:
+                rows.append(list(band))
+            continue
+        first = anchors.index(True)
+        current = list(band[: first + 1])
+        for line, anchor in zip(band[first + 1 :], anchors[first + 1 :], strict=True):
+            if anchor:
+                rows.append(current)
+                current = [line]
+            else:
+                current.append(line)
+        rows.append(current)
+    return rows
+
+
+# --- tables across pages ---------------------------------------------------------------
+
+
+def same_columns(a: TablePart, b: TablePart) -> bool:
+    """True when two parts are both ruled or both not, and the column boundaries of one
+    are boundaries of the other (a part holding only a header row with a merged cell
+    lacks the boundary under it)."""
+    if (a.engine == RULED) != (b.engine == RULED):
+        return False
+    fewer, more = sorted((a.edges, b.edges), key=len)
+    if abs(fewer[0] - more[0]) > 3 * SNAP or abs(fewer[-1] - more[-1]) > 3 * SNAP:
+        return False
+    return all(min(abs(x - y) for y in more) <= 3 * SNAP for x in fewer)
+
+
+def on_edges(part: TablePart, edges: list[float]) -> TablePart:
+    """A ruled part laid on the table's column boundaries: each cell's columns and span
+    from its box."""
+    if part.engine != RULED or len(edges) == len(part.edges):
+        return part
+    cells = []
+    for cell in part.cells:
+        col = nearest(edges, cell.bbox[0])
+        cells.append(replace(cell, col=col, colspan=max(nearest(edges, cell.bbox[2]) - col, 1)))
+    return replace(part, cells=cells, n_cols=len(edges) - 1, edges=edges)
+
+
+def row_texts(part: TablePart, r: int) -> list[str]:
+    """Folded texts of the cells starting in row r, with their columns."""
+    return [f"{c.col}:{fold(c.text)}" for c in part.row(r)]
+
+
+def repeated_header(first: TablePart, part: TablePart) -> int:
+    """How many rows of ``first``'s header ``part`` opens with (0 when it does not repeat it)."""
+    n = first.header_rows
+    if n == 0 or part.n_rows <= n:
+        return 0
+    return n if all(row_texts(first, r) == row_texts(part, r) for r in range(n)) else 0
+
+
+def is_fragment(cells: Sequence[PartCell], indexed: bool, hints: LayoutHints) -> bool:
+    """Cells that do not open a row and hold no header label: the rest of a broken row."""
+    texts = {c.col: c.text for c in cells if c.text}
+    if starts_row(texts, indexed, hints):
+        return False
+    return not any(hints.is_header_like(t) for t in texts.values())
+
+
+def is_numbered(part: TablePart, hints: LayoutHints) -> bool:
+    """True when the part's first column is headed by a row-number label (序号)."""
+    return any(
+        c.col == 0 and c.row < part.header_rows and fold(c.text) in hints.index_headers
+        for c in part.cells
+    )
+
+
+def continues_table(first: TablePart, part: TablePart, hints: LayoutHints) -> bool:
+    """True when ``part`` (at the top of the next page) continues the table of ``first``."""
+    if not same_columns(first, part):
+        return False
+    skip = repeated_header(first, part)
+    indexed = is_numbered(first, hints)
+    return all(is_fragment(part.row(r), indexed, hints) for r in range(skip, part.header_rows))
