@@ -5,28 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.document import Document
-from extract.errors import EmptyFile, UnsupportedFormat
+from extract.errors import EmptyFile
+from extract.html import looks_like_html, read_html
 from extract.text import read_text
 
-# Formats recognised by their leading bytes, with the reason no reader handles them yet.
-NOT_YET = (
-    (b"PK\x03\x04", "a ZIP container (.docx?); Word bulletins are not read yet"),
-    (b"\xd0\xcf\x11\xe0", "a legacy Office file (.doc?); Word bulletins are not read yet"),
-)
+# Leading bytes read to recognise a format (a page's markup may follow a BOM and a comment).
+SNIFF_BYTES = 1024
+# A ZIP container (.docx), also an empty one; an OLE compound file (.doc).
+ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+OLE = b"\xd0\xcf\x11\xe0"
 
 
 def read_document(path: Path, display: str | None = None) -> Document:
     """Read any supported bulletin file into a Document; raise a BulletinError if it can't."""
     name = display or str(path)
     with path.open("rb") as handle:
-        head = handle.read(8)
+        head = handle.read(SNIFF_BYTES)
     if not head:
         raise EmptyFile(name, "the file is empty")
     if head.startswith(b"%PDF"):
         from extract.pdf import read_pdf  # imported on use: pdfplumber is slow to import
 
         return read_pdf(path, name)
-    for magic, reason in NOT_YET:
-        if head.startswith(magic):
-            raise UnsupportedFormat(name, f"{reason}; save it as text to ingest it now")
+    if head.startswith(ZIP):
+        from extract.docx import read_docx  # imported on use, like the PDF reader
+
+        return read_docx(path, name)
+    if head.startswith(OLE):
+        from extract.legacy import read_doc
+
+        return read_doc(path, name)
+    if looks_like_html(head):
+        return read_html(path, name)
     return read_text(path, name)
