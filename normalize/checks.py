@@ -218,17 +218,7 @@ def headline_checks(
         column = _matching_column(facts, h, scopes, catalog)
         if h.unit != "count" or column is None or h.value is None:
             why = "a rate is not summed" if h.unit != "count" else "no table column to compare with"
-            yield Check(
-                "headline_matches_table",
-                None,
-                subject,
-                h.metric,
-                h.value,
-                None,
-                NOT_APPLICABLE,
-                why,
-                (i,),
-            )
+            yield _headline_check(h, None, subject, None, NOT_APPLICABLE, why, (i,))
             continue
         table, _, cells = column
         totals = [(j, f) for j, f in cells if f.row_role == "total"]
@@ -238,6 +228,20 @@ def headline_checks(
             yield _headline_vs_sum(
                 i, h, [(j, f) for j, f in cells if f.row_role == "item"], table, subject
             )
+
+
+def _headline_check(
+    h: Fact,
+    table: int | None,
+    subject: str,
+    actual: float | None,
+    status: str,
+    message: str,
+    cells: tuple[int, ...],
+) -> Check:
+    return Check(
+        "headline_matches_table", table, subject, h.metric, h.value, actual, status, message, cells
+    )
 
 
 def _matching_column(
@@ -264,16 +268,8 @@ def _headline_vs_total(
     j, t = total
     where = f"table {table + 1} 总计 under '{t.header}'"
     if t.value is not None and h.value is not None and _equal(t.value, h.value):
-        return Check(
-            "headline_matches_table",
-            table,
-            subject,
-            h.metric,
-            h.value,
-            t.value,
-            OK,
-            f"{h.value_raw} equals {where}",
-            (i, j),
+        return _headline_check(
+            h, table, subject, t.value, OK, f"{h.value_raw} equals {where}", (i, j)
         )
     same_row = [(k, f) for k, f in facts if f.table_index == table and f.row == t.row and k != j]
     twins = [
@@ -285,17 +281,7 @@ def _headline_vs_total(
     if twins:
         message += "; " + ", ".join(f"'{f.header}' holds {f.value_raw}" for _, f in twins)
     cells = (i, j, *(k for k, _ in twins))
-    return Check(
-        "headline_matches_table",
-        table,
-        subject,
-        h.metric,
-        h.value,
-        t.value,
-        MISMATCH,
-        message,
-        cells,
-    )
+    return _headline_check(h, table, subject, t.value, MISMATCH, message, cells)
 
 
 def _headline_vs_sum(
@@ -307,12 +293,10 @@ def _headline_vs_sum(
     total = sum(f.value or 0 for _, f in numbers)
     where = f"the sum of table {table + 1} under '{header}'"
     if h.value is not None and _equal(total, h.value):
-        return Check(
-            "headline_matches_table",
+        return _headline_check(
+            h,
             table,
             subject,
-            h.metric,
-            h.value,
             total,
             OK,
             f"{h.value_raw} equals {where}",
@@ -323,23 +307,19 @@ def _headline_vs_sum(
     without = sum(f.value or 0 for _, f in kept)
     if noted and h.value is not None and _equal(without, h.value):
         names = ", ".join(f"{f.entity_raw} ({f.note})" for _, f in noted)
-        return Check(
-            "headline_matches_table",
+        return _headline_check(
+            h,
             table,
             subject,
-            h.metric,
-            h.value,
             without,
             OK,
             f"{h.value_raw} equals {where} without {names}",
             (i, *(j for j, _ in kept)),
         )
-    return Check(
-        "headline_matches_table",
+    return _headline_check(
+        h,
         table,
         subject,
-        h.metric,
-        h.value,
         total,
         MISMATCH,
         f"{h.value_raw} is printed, but {where} is {total:g}",
