@@ -51,6 +51,10 @@ def test_samples_all_resolve_and_the_rename_is_one_trend(
         ("2020-12", "民政和扶贫开发局", "accepted", 110.0),
         ("2020-12", "民政和扶贫开发局", "evaluations", 106.0),
     ]
+    spellings = db.execute(
+        "SELECT DISTINCT period, entity_raw FROM facts_readable WHERE entity = '区民政局' ORDER BY period"
+    ).fetchall()
+    assert spellings == [("2020-12", "民政和扶贫开发局"), ("2022-09", "区民政局")]
     social = db.execute(
         "SELECT period, entity_raw, value FROM facts_readable WHERE entity = '区社会保险事务中心' "
         "AND metric IN ('accepted', 'handled') ORDER BY period"
