@@ -53,8 +53,7 @@ def table_from_rows(
     source: Source | None = None,
 ) -> Table | None:
     """A Table from stated rows; None when no row holds a value."""
-    rows = [row for row in rows if any(c.text.strip() for c in row)]
-    cells = place(rows)
+    cells = drop_empty_rows(place(rows))
     if not cells:
         return None
     n_rows = max(c.row + c.rowspan for c in cells)
@@ -83,6 +82,25 @@ def table_from_rows(
         or Source(min(lines, default=None), max(lines, default=None), min(pages, default=None)),
         engine=engine,
     )
+
+
+def drop_empty_rows(cells: list[Cell]) -> list[Cell]:
+    """Remove rows where no cell starts with text (spacer rows); spans across them shrink."""
+    starts_text = {c.row for c in cells if c.text.strip()}
+    empty = sorted({c.row for c in cells} - starts_text)
+    if not empty:
+        return cells
+    gone = set(empty)
+    out = []
+    for cell in cells:
+        if cell.row in gone:
+            continue
+        covered = [r for r in range(cell.row, cell.row + cell.rowspan) if r not in gone]
+        above = sum(1 for r in empty if r < cell.row)
+        out.append(
+            Cell(cell.text, cell.row - above, cell.col, len(covered), cell.colspan, cell.source)
+        )
+    return out
 
 
 def _shift(cell: Cell, rows: int) -> Cell:

@@ -50,6 +50,27 @@ def test_two_row_header_and_row_numbers() -> None:
     assert [c.col for c in t.row_cells(1)] == [2, 3, 4]
 
 
+def test_a_spacer_row_inside_a_row_span_is_dropped_and_the_span_shrinks() -> None:
+    rows = [
+        row("便民服务中心", "", "受理(件)"),
+        row(("格里坪镇", 3, 1), "金林社区便民服务中心", "46"),
+        row("", ""),
+        row("格里坪村便民服务中心", "30"),
+        row("总计", "", "76"),
+    ]
+    t = table_from_rows(rows, load_hints(), index=0, caption=[], engine="html")
+    assert t is not None
+    assert t.n_rows == 4
+    texts = [[c.text if c else None for c in r] for r in t.grid()]
+    assert texts[1:3] == [
+        ["格里坪镇", "金林社区便民服务中心", "46"],
+        ["格里坪镇", "格里坪村便民服务中心", "30"],
+    ]
+    town = next(c for c in t.cells if c.text == "格里坪镇")
+    assert (town.row, town.rowspan) == (1, 2)
+    assert texts[3] == ["总计", "", "76"]
+
+
 def test_no_values_is_no_table() -> None:
     rows = [row("单位", "地址"), row("区民政局", "某某路")]
     assert table_from_rows(rows, load_hints(), index=0, caption=[], engine="html") is None
