@@ -168,7 +168,7 @@ class BodyReader:
                         inner.warnings.append(LAYOUT_NESTED)
             return
         for r, element in cells:
-            for inner in own_tables(element):
+            for inner in children(element, TBL):
                 before = len(self.builder.tables)
                 self.table(inner)
                 table.warnings.append(nested_warning(r, before, len(self.builder.tables)))
@@ -236,34 +236,12 @@ def cell_text(tc: Any) -> str:
     if tc is None:
         return ""
     parts: list[str] = []
-    for p in own_paragraphs(tc):
+    for p in children(tc, P):
         boxes: list[Any] = []
         collect_runs(p, parts, boxes)
         parts.append(" ")
         parts.extend(f"{cell_text(box)} " for box in boxes)
     return SPACES.sub(" ", "".join(parts)).strip()
-
-
-def own_paragraphs(element: Any) -> list[Any]:
-    """Paragraphs of a cell or text box, inside content controls too, not in nested tables."""
-    found: list[Any] = []
-    for child in element:
-        if child.tag == P:
-            found.append(child)
-        elif child.tag in WRAPPERS:
-            found.extend(own_paragraphs(child))
-    return found
-
-
-def own_tables(element: Any) -> list[Any]:
-    """Tables nested directly in a cell (inside content controls too)."""
-    found: list[Any] = []
-    for child in element:
-        if child.tag == TBL:
-            found.append(child)
-        elif child.tag in WRAPPERS:
-            found.extend(own_tables(child))
-    return found
 
 
 def children(element: Any, tag: str) -> list[Any]:
