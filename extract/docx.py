@@ -26,8 +26,8 @@ from lxml import etree
 from extract.document import Document, Source
 from extract.errors import BulletinError, EmptyFile, NoTable
 from extract.explicit import SpanCell
+from extract.flow import FlowBuilder, nested_warning
 from extract.hints import LayoutHints, load_hints
-from extract.html import FlowBuilder, nested_warning
 
 __all__ = ["read_docx"]
 

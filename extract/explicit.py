@@ -85,21 +85,22 @@ def table_from_rows(
 
 
 def drop_empty_rows(cells: list[Cell]) -> list[Cell]:
-    """Remove rows where no cell starts with text (spacer rows); spans across them shrink."""
+    """Remove rows where no cell starts with text (spacer rows); spans across them shrink,
+    and a row span running past the last row (rowspan="9" on a 3-row table) is clipped."""
     starts_text = {c.row for c in cells if c.text.strip()}
     empty = sorted({c.row for c in cells} - starts_text)
-    if not empty:
-        return cells
     gone = set(empty)
+    last = max(starts_text, default=-1)
     out = []
     for cell in cells:
-        if cell.row in gone:
+        covered = [
+            r for r in range(cell.row, min(cell.row + cell.rowspan, last + 1)) if r not in gone
+        ]
+        if not covered:
             continue
-        covered = [r for r in range(cell.row, cell.row + cell.rowspan) if r not in gone]
-        above = sum(1 for r in empty if r < cell.row)
-        out.append(
-            Cell(cell.text, cell.row - above, cell.col, len(covered), cell.colspan, cell.source)
-        )
+        # A cell that starts in a spacer row but spans kept rows moves to the first of them.
+        row = covered[0] - sum(1 for r in empty if r < covered[0])
+        out.append(Cell(cell.text, row, cell.col, len(covered), cell.colspan, cell.source))
     return out
 
 

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from extract.document import Document, Source, Table
+from extract.document import Cell, Document, Source, Table
 from extract.errors import EmptyFile, NoTable
-from extract.explicit import SpanCell
+from extract.explicit import SpanCell, drop_empty_rows, place
 from extract.hints import load_hints
 from extract.html import (
     FlowBuilder,
     UnreadableHtml,
-    drop_empty_rows,
     looks_like_html,
     read_html,
 )
@@ -263,9 +262,11 @@ def test_drop_empty_rows_moves_a_span_that_starts_in_a_dropped_row() -> None:
         [SpanCell("", rowspan=2), SpanCell("")],
         [SpanCell("60")],
     ]
-    assert drop_empty_rows(rows) == [
-        [SpanCell("部门"), SpanCell("办件数")],
-        [SpanCell("", rowspan=1), SpanCell("60")],
+    assert drop_empty_rows(place(rows)) == [
+        Cell("部门", 0, 0),
+        Cell("办件数", 0, 1),
+        Cell("", 1, 0, rowspan=1),
+        Cell("60", 1, 1),
     ]
 
 
