@@ -8,7 +8,6 @@ must never merge two different departments on its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,10 +63,6 @@ class NameBook:
     spellings: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded → (name, how)
     never_merge: list[tuple[str, str]] = field(default_factory=list)  # folded pairs
 
-    def spellings_of(self, entity: str) -> list[str]:
-        """Every folded spelling that names an entity (its name, aliases, accepted names)."""
-        return [s for s, (name, _) in self.spellings.items() if name == entity]
-
     def lineage(self, entity: str) -> str:
         """The entity a trend follows: the last successor of a renamed or merged entity."""
         seen = {entity}
@@ -82,10 +77,6 @@ class NameBook:
         if hit is None:
             return Resolution(raw, None, "unresolved", 0.0)
         return Resolution(raw, hit[0], hit[1], 1.0)
-
-    def resolve_all(self, raws: Iterable[str]) -> list[Resolution]:
-        """Resolve each distinct raw name once."""
-        return [self.resolve(raw) for raw in sorted(set(raws))]
 
 
 def read_yaml(path: Path) -> Any:
