@@ -64,7 +64,19 @@ def frame(db: sqlite_utils.Database, table: str) -> pd.DataFrame:
     quoted = ", ".join(f'"{c.name}"' for c in columns)
     rows = db.execute(f'SELECT {quoted} FROM "{table}"').fetchall()
     df = pd.DataFrame.from_records(rows, columns=[c.name for c in columns])
-    return df.astype({c.name: pandas_dtype(c.type) for c in columns})
+    return df.astype({c.name: pandas_dtype(c.type or stored_type(df[c.name])) for c in columns})
+
+
+def stored_type(values: pd.Series) -> str:
+    """A declared type for a view column computed by an expression, from the values stored."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {str}:
+        return "TEXT"
+    if kinds == {int}:
+        return "INTEGER"
+    if kinds and kinds <= {int, float}:
+        return "REAL"
+    return ""
 
 
 def write_frame(df: pd.DataFrame, path: Path, fmt: str) -> None:

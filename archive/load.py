@@ -14,7 +14,8 @@ from normalize.facts import Bulletin, Fact
 
 FACT_COLUMNS = (
     "bulletin_id, table_id, cell_id, table_kind, entity_raw, name_key, parent_raw, row_label, "
-    'row_role, metric, header, value, value_raw, unit, note, "row", col, line, page, bbox'
+    'row_role, metric, header, value, value_raw, unit, note, "row", col, line, page, bbox, '
+    "needs_review, period, period_type"
 )
 CHECK_COLUMNS = (
     "bulletin_id, table_id, rule, subject, metric, expected, actual, status, message, cells"
@@ -47,7 +48,7 @@ def replace_bulletin(db: sqlite_utils.Database, path: str, sha256: str, bulletin
             cell_ids.update({(table.index, r, c): i for (r, c), i in cells.items()})
         first_fact = _next_id(conn, "facts")
         conn.executemany(
-            f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 20)})",
+            f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 23)})",
             (fact_row(bulletin_id, table_ids, cell_ids, f) for f in bulletin.facts),
         )
         conn.executemany(
@@ -85,16 +86,23 @@ def delete_bulletin(conn: sqlite3.Connection, path: str) -> None:
 
 def insert_bulletin(conn: sqlite3.Connection, path: str, sha256: str, b: Bulletin) -> int:
     cur = conn.execute(
-        "INSERT INTO bulletins (path, sha256, format, encoding, period, period_basis, published, "
-        "title, n_tables, n_facts, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO bulletins (path, sha256, format, encoding, period, period_type, "
+        "period_start, period_end, period_basis, published, publisher, is_primary, "
+        "title, n_tables, n_facts, ingested_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             path,
             sha256,
             b.document.format,
             b.document.encoding,
             b.period.label,
+            b.period.type if b.period.label else None,
+            b.period.start,
+            b.period.end,
             b.period.basis,
             b.period.published,
+            b.publisher,
+            1,
             b.title,
             len(b.document.tables),
             len(b.facts),
@@ -117,8 +125,8 @@ def insert_table(
     grid = [[c.text if c else None for c in row] for row in table.grid()]
     cur = conn.execute(
         "INSERT INTO source_tables (bulletin_id, table_no, kind, caption, n_rows, n_cols, "
-        "header_rows, stub_cols, engine, line_start, line_end, page, headers, metrics, grid) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "header_rows, stub_cols, engine, line_start, line_end, page, headers, metrics, grid, "
+        "quality, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             bulletin_id,
             table.index + 1,
@@ -135,6 +143,8 @@ def insert_table(
             json.dumps(info.headers, ensure_ascii=False),
             json.dumps(info.metrics, ensure_ascii=False),
             json.dumps(grid, ensure_ascii=False),
+            info.quality,
+            info.review,
         ],
     )
     table_id = int(cur.lastrowid or 0)
@@ -188,6 +198,9 @@ def fact_row(
         f.line,
         f.page,
         _bbox(f.bbox),
+        int(f.needs_review),
+        f.period,
+        f.period_type,
     )
 
 

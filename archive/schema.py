@@ -16,8 +16,13 @@ TABLES: dict[str, dict[str, type]] = {
         "format": str,
         "encoding": str,
         "period": str,
+        "period_type": str,
+        "period_start": str,
+        "period_end": str,
         "period_basis": str,
         "published": str,
+        "publisher": str,
+        "is_primary": int,
         "title": str,
         "n_tables": int,
         "n_facts": int,
@@ -40,6 +45,8 @@ TABLES: dict[str, dict[str, type]] = {
         "headers": str,
         "metrics": str,
         "grid": str,
+        "quality": float,
+        "review": str,
     },
     "blocks": {"id": int, "bulletin_id": int, "seq": int, "text": str, "line": int, "page": int},
     "cells": {
@@ -76,6 +83,9 @@ TABLES: dict[str, dict[str, type]] = {
         "line": int,
         "page": int,
         "bbox": str,
+        "needs_review": int,
+        "period": str,
+        "period_type": str,
     },
     "entities": {
         "id": int,
@@ -151,7 +161,7 @@ FACTS_READABLE = """
 CREATE VIEW facts_readable AS
 SELECT
   b.path AS bulletin,
-  b.period AS period,
+  COALESCE(f.period, b.period) AS period,
   f.table_kind AS table_kind,
   e.name AS entity,
   f.entity_raw AS entity_raw,
@@ -172,7 +182,11 @@ SELECT
   f.id AS fact_id,
   f.table_id AS table_id,
   f.cell_id AS cell_id,
-  e.lineage AS lineage
+  e.lineage AS lineage,
+  b.publisher AS publisher,
+  b.is_primary AS is_primary,
+  COALESCE(f.period_type, b.period_type) AS period_type,
+  f.needs_review AS needs_review
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN source_tables t ON t.id = f.table_id

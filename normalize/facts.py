@@ -33,22 +33,65 @@ class Fact:
     line: int | None
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # 1 when the structure behind this number was guessed or failed a quality check.
+    needs_review: bool = False
+    # A figure's own period when it differs from the bulletin's (a 1-9月 cumulative figure):
+    # a label as Period.label writes it, and its granularity.
+    period: str | None = None
+    period_type: str | None = None
+
+
+PERIOD_TYPES = ("month", "quarter", "half", "year", "range")
 
 
 @dataclass(frozen=True)
 class Period:
-    """The reported month and how it was inferred."""
+    """The reported period and how it was inferred.
+
+    A period is a granularity and a start: ``month`` is the first month it covers and
+    ``end_month`` the last (the same month for a month, 1–3 for 第一季度, 1–9 for 1-9月).
+    """
 
     year: int | None
     month: int | None
-    basis: str  # title, publication_date, text_years, file_name, unknown
+    basis: str  # title, publication_date, text_years, file_name, given, unknown
     published: str | None = None  # YYYY-MM-DD when printed
+    type: str = "month"  # one of PERIOD_TYPES
+    end_month: int | None = None
+
+    @property
+    def last_month(self) -> int | None:
+        return self.end_month if self.end_month is not None else self.month
 
     @property
     def label(self) -> str | None:
+        """``YYYY-MM`` for a month, ``YYYY-Qn``, ``YYYY-Hn``, ``YYYY``, or ``YYYY-MM..YYYY-MM``."""
+        if self.year is None or self.month is None:
+            return None
+        y, m, last = self.year, self.month, self.last_month or self.month
+        if self.type == "quarter":
+            return f"{y:04d}-Q{(m - 1) // 3 + 1}"
+        if self.type == "half":
+            return f"{y:04d}-H{1 if m <= 6 else 2}"
+        if self.type == "year":
+            return f"{y:04d}"
+        if self.type == "range":
+            return f"{y:04d}-{m:02d}..{y:04d}-{last:02d}"
+        return f"{y:04d}-{m:02d}"
+
+    @property
+    def start(self) -> str | None:
+        """The first month covered, ``YYYY-MM``."""
         if self.year is None or self.month is None:
             return None
         return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def end(self) -> str | None:
+        """The last month covered, ``YYYY-MM``."""
+        if self.year is None or self.last_month is None:
+            return None
+        return f"{self.year:04d}-{self.last_month:02d}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +103,10 @@ class TableInfo:
     caption: str
     headers: list[str]  # flattened header label per column
     metrics: list[str | None]  # metric key per column (None for name and note columns)
+    # Structural quality in 0..1 and why it is low (None: not scored); below the gate's
+    # threshold every fact of the table needs review.
+    quality: float | None = None
+    review: str | None = None
 
 
 @dataclass
@@ -73,3 +120,5 @@ class Bulletin:
     facts: list[Fact]
     warnings: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    # Who published it (the issuer named in the text or metadata block, or a profile's name).
+    publisher: str | None = None

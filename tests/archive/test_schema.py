@@ -7,16 +7,17 @@ import sqlite_utils
 from archive.schema import ensure_schema
 
 EXPECTED = {
-    "bulletins": ["id", "path", "sha256", "format", "encoding", "period", "period_basis", "published",
-                  "title", "n_tables", "n_facts", "ingested_at"],
+    "bulletins": ["id", "path", "sha256", "format", "encoding", "period", "period_type",
+                  "period_start", "period_end", "period_basis", "published", "publisher",
+                  "is_primary", "title", "n_tables", "n_facts", "ingested_at"],
     "source_tables": ["id", "bulletin_id", "table_no", "kind", "caption", "n_rows", "n_cols",
                       "header_rows", "stub_cols", "engine", "line_start", "line_end", "page",
-                      "headers", "metrics", "grid"],
+                      "headers", "metrics", "grid", "quality", "review"],
     "blocks": ["id", "bulletin_id", "seq", "text", "line", "page"],
     "cells": ["id", "table_id", "row", "col", "rowspan", "colspan", "text", "line", "page", "bbox"],
     "facts": ["id", "bulletin_id", "table_id", "cell_id", "table_kind", "entity_raw", "name_key", "parent_raw",
               "row_label", "row_role", "metric", "header", "value", "value_raw", "unit", "note",
-              "row", "col", "line", "page", "bbox"],
+              "row", "col", "line", "page", "bbox", "needs_review", "period", "period_type"],
     "entities": ["id", "name", "kind", "parent", "valid_from", "valid_to", "successor", "lineage"],
     "aliases": ["alias", "entity_id", "how"],
     "resolutions": ["bulletin_id", "raw", "entity_id", "method", "score", "qualifier"],
@@ -29,7 +30,8 @@ EXPECTED = {
 FACTS_READABLE = [
     "bulletin", "period", "table_kind", "entity", "entity_raw", "row_role", "metric", "value",
     "value_raw", "unit", "note", "parent", "parent_raw", "table_no", "row", "col", "line", "page",
-    "header", "fact_id", "table_id", "cell_id", "lineage",
+    "header", "fact_id", "table_id", "cell_id", "lineage", "publisher", "is_primary",
+    "period_type", "needs_review",
 ]  # fmt: skip
 
 
