@@ -19,21 +19,12 @@ import numpy as np
 from rapidfuzz import distance, fuzz, process
 
 from extract.hints import fold
+from normalize.match_rules import MatchRules, family_rules
 from normalize.names import NameBook, Resolution
 
-PREFIXES = ("攀枝花市西区", "西区", "区")
-OFFICE_SUFFIXES = (
-    ("街道办事处", "街道"),
-    ("办事处", ""),
-    ("居民委员会", "社区"),
-    ("村民委员会", "村"),
-)
 QUALIFIER = re.compile(r"[(\[]([^()\[\]]*)[)\]]$")
 INSERTED_AND = re.compile(r"(?<=[\u3400-\u9fff])和(?=[\u3400-\u9fff])")
 STUTTER = re.compile(r"(.)\1{2,}")
-HEADS = ("中心", "街道", "社区", "公司", "窗口", "分局", "大队", "支队", "管理部", "办公室",
-         "局", "村", "镇", "队", "处", "部", "会", "所", "站", "室", "院")  # fmt: skip
-SETTLEMENTS = re.compile(r"街道|社区|村|镇")
 # Fuzzy: a candidate is applied only when this good and this far ahead of the next entity.
 AUTO_SCORE = 90.0
 AUTO_MARGIN = 10.0
@@ -43,47 +34,95 @@ TOP_CANDIDATES = 3
 
 @dataclass(frozen=True)
 class Key:
-    """A printed name reduced for comparison, with what was taken off it."""
+    """A printed name reduced for comparison, with what was taken off it.
+
+    ``head`` is the head noun in its short form (联 for 联合会); ``bodies`` are what is left
+    before it: one body, or two when a long ending also ends with a plain head
+    (市场监督管理局 → 市场监督 and 市场监督管理).
+    """
 
     key: str
     qualifier: str | None
     head: str
     settlements: tuple[str, ...]
+    bodies: tuple[str, ...] = ()
+    short_head: bool = False  # the name ends with a family's short form (区残联)
 
     def compatible(self, other: Key) -> bool:
         """Same head noun and the same settlement kinds: 局 ≠ 中心, 村 ≠ 社区."""
         return self.head == other.head and self.settlements == other.settlements
 
 
-def name_key(raw: str) -> Key:
+def name_key(raw: str, rules: MatchRules | None = None) -> Key:
     """Normalise a name: NFKC, no spaces, qualifier off, prefix off, office suffix off."""
+    rules = rules or family_rules()
     text = fold(raw)
     qualifier = None
     match = QUALIFIER.search(text)
     if match and match.start() > 0:
         qualifier, text = match[1], text[: match.start()]
-    for prefix in PREFIXES:
+    for prefix in rules.prefixes:
         if text.startswith(prefix) and len(text) > len(prefix) + 1:
             text = text[len(prefix) :]
             break
-    for suffix, replacement in OFFICE_SUFFIXES:
+    for suffix, replacement in rules.office_suffixes:
         if text.endswith(suffix):
             text = text[: -len(suffix)] + replacement
             break
     text = STUTTER.sub(r"\1", INSERTED_AND.sub("", text))
-    head = next((h for h in HEADS if text.endswith(h)), "")
-    return Key(text, qualifier, head, tuple(SETTLEMENTS.findall(text)))
+    head, bodies, short_head = _head(text, rules)
+    settlements = tuple(w for w in rules.settlements if w in text)
+    return Key(text, qualifier, head, settlements, bodies, short_head)
+
+
+def _head(text: str, rules: MatchRules) -> tuple[str, tuple[str, ...], bool]:
+    """(head in its short form, bodies before it, whether a family's short form ends it)."""
+    for long, short in rules.suffix_families:
+        if text.endswith(long):
+            bodies = [text[: -len(long)]]
+            plain = next((h for h in rules.heads if long.endswith(h) and h != long), None)
+            if plain is not None:
+                bodies.append(text[: -len(plain)])
+            return short, tuple(b for b in bodies if b), False
+    for _, short in rules.suffix_families:
+        if short not in rules.heads and text.endswith(short) and len(text) > len(short):
+            return short, (text[: -len(short)],), True
+    head = next((h for h in rules.heads if text.endswith(h)), "")
+    return head, ((text[: -len(head)],) if head and len(text) > len(head) else ()), False
 
 
 def is_abbreviation(short: Key, long: Key) -> bool:
-    """The short form keeps the long form's characters in order, on the same head noun."""
+    """The short form keeps the long form's characters in order, on the same head noun.
+
+    A body of one character is enough only where the short form is a family's short
+    ending (区残联 for 区残疾人联合会); otherwise it takes two (区住建局).
+    """
     if not short.head or not short.compatible(long) or len(short.key) >= len(long.key):
         return False
-    body, full = short.key[: -len(short.head)], long.key[: -len(long.head)]
-    if len(body) < 2 or body[0] != full[0]:
+    least = 1 if short.short_head and not long.short_head else 2
+    return any(
+        _keeps_in_order(body, full)
+        for body in short.bodies
+        for full in long.bodies
+        if len(body) >= least and len(body) < len(full)
+    )
+
+
+def _keeps_in_order(body: str, full: str) -> bool:
+    """The body's characters appear in order in the full form, from its first word to its
+    last: an abbreviation takes a character of each word (住建 ⊂ 住房城乡建设), so its last
+    character falls in the second half; 林业 is a part of 林业草原, not a short form of it.
+    """
+    if body[0] != full[0]:
         return False
-    rest = iter(full)
-    return all(ch in rest for ch in body)
+    if len(body) == 1:
+        return True  # a family's short ending names the rest (残 + 联 for 残疾人联合会)
+    pos = 0
+    for ch in body[:-1]:
+        pos = full.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return full.find(body[-1], max(pos, len(full) // 2)) >= 0
 
 
 @dataclass(frozen=True)
@@ -93,17 +132,20 @@ class Candidate:
     entity: str
     score: float
     how: str  # exact, abbreviation, fuzzy
+    spelling: str = ""  # the reduced spelling of the entity that scored best
 
 
 class Matcher:
     """Resolves raw names against a names file; build once, use for many names."""
 
-    def __init__(self, book: NameBook) -> None:
+    def __init__(self, book: NameBook, rules: MatchRules | None = None) -> None:
         self.book = book
+        self.rules = (rules or family_rules()).with_prefixes(book.prefixes)
+        self._keys: dict[str, Key] = {}
         self.spellings: list[tuple[str, Key]] = []  # (entity, key of one of its spellings)
         for entity in book.entities.values():
             for spelling in (entity.name, *entity.aliases):
-                self.spellings.append((entity.name, name_key(spelling)))
+                self.spellings.append((entity.name, self.key(spelling)))
         self.by_key: dict[str, set[str]] = {}
         # Abbreviation candidates share the head noun and the first character.
         self.by_head: dict[tuple[str, str], list[tuple[str, Key]]] = {}
@@ -115,6 +157,13 @@ class Matcher:
         self.folded: dict[str, set[str]] = {}
         for spelling, (entity_name, _) in book.spellings.items():
             self.folded.setdefault(entity_name, set()).add(spelling)
+
+    def key(self, raw: str) -> Key:
+        """A name reduced with this matcher's rules and the names file's prefixes."""
+        found = self._keys.get(raw)
+        if found is None:
+            found = self._keys[raw] = name_key(raw, self.rules)
+        return found
 
     def forbidden(self, raw: str, entity: str) -> bool:
         """True when the names file says this raw name and this entity never merge."""
@@ -155,16 +204,22 @@ class Matcher:
         return [self.candidates[raw] for raw in raws]
 
     def _exact_or_abbreviation(self, raw: str) -> Resolution | None:
-        key = name_key(raw)
+        key = self.key(raw)
         exact = {e for e in self.by_key.get(key.key, set()) if not self.forbidden(raw, e)}
         if len(exact) == 1:
             return Resolution(raw, exact.pop(), "exact", 1.0)
         if exact:
             return None  # two entities share the normalised name: a person decides
+        # Either way round: a short form printed (区住建局) for a long one in the names file,
+        # or a long form printed (区医疗保障局) for a short one (区医保局).
         near = self.by_head.get((key.head, key.key[:1]), [])
-        longer = {e for e, k in near if is_abbreviation(key, k) and not self.forbidden(raw, e)}
-        if len(longer) == 1:
-            return Resolution(raw, longer.pop(), "abbreviation", 0.95)
+        hits = {
+            e
+            for e, k in near
+            if (is_abbreviation(key, k) or is_abbreviation(k, key)) and not self.forbidden(raw, e)
+        }
+        if len(hits) == 1:
+            return Resolution(raw, hits.pop(), "abbreviation", 0.95)
         return None
 
     def fuzzy(self, raws: list[str]) -> list[list[Candidate]]:
@@ -176,7 +231,7 @@ class Matcher:
         """
         if not raws or not self.keys:
             return [[] for _ in raws]
-        queries = [name_key(r) for r in raws]
+        queries = [self.key(r) for r in raws]
         texts = [q.key for q in queries]
         ratio = process.cdist(texts, self.keys, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
         others = (distance.JaroWinkler.normalized_similarity, distance.LCSseq.normalized_similarity)
@@ -199,8 +254,9 @@ class Matcher:
                 if score < SUGGEST_SCORE or self.forbidden(raw, entity):
                     continue
                 if entity not in best or best[entity].score < score:
-                    how = "abbreviation" if is_abbreviation(query, key) else "fuzzy"
-                    best[entity] = Candidate(entity, round(score, 1), how)
+                    abbreviated = is_abbreviation(query, key) or is_abbreviation(key, query)
+                    how = "abbreviation" if abbreviated else "fuzzy"
+                    best[entity] = Candidate(entity, round(score, 1), how, key.key)
             out.append(sorted(best.values(), key=lambda c: -c.score)[:TOP_CANDIDATES])
         return out
 
@@ -209,9 +265,35 @@ class Matcher:
             return Resolution(raw, None, "unresolved", 0.0)
         top = ranked[0]
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if top.score >= AUTO_SCORE and top.score - runner_up >= AUTO_MARGIN:
+        if (
+            top.score >= AUTO_SCORE
+            and top.score - runner_up >= AUTO_MARGIN
+            and stems_alike(self.key(raw).key, top.spelling)
+        ):
             return Resolution(raw, top.entity, "fuzzy", top.score / 100)
         return Resolution(raw, None, "unresolved", top.score / 100)
+
+
+def stems_alike(a: str, b: str) -> bool:
+    """The parts of two names that tell them apart are alike too, not only the whole.
+
+    Unit names share long generic endings (社区便民服务中心), so 路北… and 路南… score 90 on
+    the whole. A typo changes, adds or drops one character after the name has begun
+    (住房城多建设 for 住房城乡建设); a different unit differs at its start (路北 / 路南,
+    小宝鼎 / 宝鼎).
+    """
+    end = 0
+    while end < min(len(a), len(b)) and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a, b = a[: len(a) - end], b[: len(b) - end]
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    return start >= 2 and len(a) - start <= 1 and len(b) - start <= 1
+
+
+# Resolutions a person stated in the names file: never withdrawn by inference.
+STATED = ("name", "alias", "accepted")
 
 
 def one_name_per_entity(
@@ -233,7 +315,9 @@ def one_name_per_entity(
         for raw in raws:
             r = resolved[raw]
             clash = r.entity is not None and len(by_entity[r.entity]) > 1
-            if clash and r.method not in ("name", "alias"):
-                r = Resolution(raw, None, "conflict", r.score)
+            if clash and r.method not in STATED:
+                others = sorted(set(by_entity[str(r.entity)]) - {raw})
+                why = f"the same bulletin also prints {'、'.join(others)} for {r.entity}"
+                r = Resolution(raw, None, "conflict", r.score, why)
             out[(bulletin, raw)] = r
     return out

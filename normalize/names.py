@@ -19,7 +19,7 @@ from extract.hints import fold
 
 KINDS = ("department", "town", "centre", "scope", "other")
 ENTITY_KEYS = {"name", "kind", "aliases", "parent", "valid_from", "valid_to", "successor"}
-TOP_KEYS = {"entities", "never_merge", "suggestions"}
+TOP_KEYS = {"entities", "never_merge", "suggestions", "prefixes"}
 SUGGESTION_KEYS = {"raw", "accept", "seen", "candidates"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -53,6 +53,7 @@ class Resolution:
     entity: str | None
     method: str  # name, alias, accepted, exact, abbreviation, fuzzy, conflict, unresolved
     score: float
+    reason: str | None = None  # why an inferred match was withdrawn (conflict)
 
 
 @dataclass
@@ -62,6 +63,8 @@ class NameBook:
     entities: dict[str, Entity] = field(default_factory=dict)
     spellings: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded → (name, how)
     never_merge: list[tuple[str, str]] = field(default_factory=list)  # folded pairs
+    # The publisher's region prefixes printed before department names (西区发展改革局).
+    prefixes: tuple[str, ...] = ()
 
     def lineage(self, entity: str) -> str:
         """The entity a trend follows: the last successor of a renamed or merged entity."""
@@ -130,6 +133,11 @@ def check_names(data: Any) -> tuple[NameBook, list[str]]:
             other = entry.get(field_name) if isinstance(entry, dict) else None
             if other is not None and str(other) not in book.entities:
                 problems.append(f"{_line(entries, i)}: {field_name} '{other}' is not an entity")
+    prefixes = data.get("prefixes") or []
+    if isinstance(prefixes, list) and all(isinstance(p, str) and p for p in prefixes):
+        book.prefixes = tuple(fold(p) for p in prefixes)
+    else:
+        problems.append("'prefixes' must be a list of region names, e.g. [攀枝花市西区, 西区]")
     _check_never_merge(data.get("never_merge") or [], book, problems)
     _accept_suggestions(data.get("suggestions") or [], book, problems)
     return book, problems

@@ -155,3 +155,110 @@ def test_unrelated_names_never_change_the_others(extra: list[str]) -> None:
     after = one_name_per_entity({"b": set(SAMPLE_NAMES + unrelated)}, resolved)
     for raw in SAMPLE_NAMES:
         assert after[("b", raw)] == before[("b", raw)]
+
+
+SHORT_REGISTRY = """entities:
+  - {name: 区医保局, kind: department}
+  - {name: 区市场监管局, kind: department}
+  - {name: 区残联, kind: department}
+  - {name: 区社会保险事务中心, kind: department}
+  - {name: 区林业局, kind: department}
+  - {name: 区农业农村局, kind: department}
+  - {name: 区科协, kind: department}
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "entity"),
+    [
+        ("区医疗保障局", "区医保局"),  # a long form printed, the short one in the names file
+        ("区市场监督管理局", "区市场监管局"),
+        ("区残疾人联合会", "区残联"),  # 联合会 ~ 联
+        ("区科学技术协会", "区科协"),  # 协会 ~ 协
+        ("西区残疾人联合会", "区残联"),
+    ],
+)
+def test_long_form_printed_resolves_to_a_short_entry(tmp_path: Path, raw: str, entity: str) -> None:
+    book = book_from(SHORT_REGISTRY + "prefixes: [西区]\n", tmp_path)
+    assert resolve(book, raw) == (entity, "abbreviation")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "区林业和草原局",  # a part of the long form, not a short form of it: only suggested
+        "区农业农村和交通运输局",  # a merged bureau is not its predecessor
+        "区医疗保障中心",  # another head noun
+        "区残疾人托养中心",
+        "区妇女联合会",
+    ],
+)
+def test_a_longer_name_that_only_contains_a_short_one_stays_apart(tmp_path: Path, raw: str) -> None:
+    assert resolve(book_from(SHORT_REGISTRY, tmp_path), raw)[0] is None
+
+
+def test_region_prefixes_come_from_the_names_file(tmp_path: Path) -> None:
+    registry = "entities:\n  - {name: 区发展改革局, kind: department}\n"
+    assert resolve(book_from(registry, tmp_path), "东区发展改革局")[0] is None
+    book = book_from(registry + "prefixes: [攀枝花市东区, 东区]\n", tmp_path)
+    assert resolve(book, "东区发展改革局") == ("区发展改革局", "exact")
+    assert resolve(book, "攀枝花市东区发展改革局") == ("区发展改革局", "exact")
+    assert resolve(book, "西区发展改革局")[0] is None  # another district's bureau
+
+
+def test_prefixes_must_be_a_list_of_names() -> None:
+    _, problems = check_names({"entities": [], "prefixes": "西区"})
+    assert problems == ["'prefixes' must be a list of region names, e.g. [攀枝花市西区, 西区]"]
+
+
+def test_an_accepted_name_wins_over_one_name_per_entity(shipped: NameBook) -> None:
+    """A person's accept: stands even when the bulletin also prints the entity's own name."""
+    data = read_yaml(SHIPPED)
+    data["suggestions"] = [{"raw": "区残疾人联合会", "accept": "区残联"}]
+    book, problems = check_names(data)
+    assert not problems
+    raws = ["区残联", "区残疾人联合会", "区医疗保障局", "区医保局"]
+    out = one_name_per_entity({"b": set(raws)}, Matcher(book).resolve(raws))
+    assert (out[("b", "区残疾人联合会")].entity, out[("b", "区残疾人联合会")].method) == (
+        "区残联",
+        "accepted",
+    )
+    withdrawn = out[("b", "区医疗保障局")]
+    assert (withdrawn.entity, withdrawn.method) == (None, "conflict")
+    assert withdrawn.reason == "the same bulletin also prints 区医保局 for 区医保局"
+
+
+UNITS = [e.name for e in load_names(SHIPPED).entities.values() if e.kind != "scope"]
+
+
+def test_two_units_of_the_samples_never_resolve_to_each_other() -> None:
+    """Every ordered pair of different units: with only one in the names file, the other
+    (and its 西区 spelling) never lands on it, whichever way round the abbreviation runs."""
+    wrong = []
+    for kept in UNITS:
+        book, problems = check_names(
+            {"entities": [{"name": kept, "kind": "other"}], "prefixes": ["西区"]}
+        )
+        assert not problems
+        printed = [u for u in UNITS if u != kept]
+        printed += ["西" + u for u in printed if u.startswith("区")]
+        resolved = Matcher(book).resolve(printed)
+        wrong += [(p, kept) for p in printed if resolved[p].entity is not None]
+    assert wrong == []
+
+
+def test_a_typo_in_a_long_name_is_still_applied(tmp_path: Path) -> None:
+    text = "entities:\n  - {name: 市住房公积金中心西区管理部, kind: department}\n"
+    entity, method = resolve(book_from(text, tmp_path), "市住房公积全中心西区管理部")
+    assert (entity, method) == ("市住房公积金中心西区管理部", "fuzzy")
+
+
+def test_matching_rules_are_checked_when_loaded() -> None:
+    from normalize.match_rules import RulesError, family_rules, parse_rules
+
+    rules = family_rules()
+    assert ("联合会", "联") in rules.suffix_families and rules.prefixes == ("区",)
+    assert "西区" not in rules.prefixes  # a publisher's prefix lives in its names file
+    with pytest.raises(RulesError, match="unknown key 'head'; missing key 'heads'"):
+        parse_rules({"head": ["局"], "suffix_families": {}, "office_suffixes": {},
+                     "settlements": [], "region_prefixes": []})  # fmt: skip
