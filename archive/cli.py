@@ -25,8 +25,9 @@ from extract.hints import fold
 from extract.reader import read_document
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog, CatalogError, load_catalog
+from normalize.matching import Matcher
 from normalize.names import NameBook, NamesError, check_names, load_names, read_yaml
-from normalize.suggest import Suggestion, add_suggestions
+from normalize.suggest import Suggestion, add_suggestions, cluster, fold_accepted
 
 F = TypeVar("F", bound=Callable[..., Any])
 PIPE_WIDTH = 240
@@ -240,11 +241,13 @@ def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
     path = names_path or default_data_file("names.yaml")
     db = open_archive(db_path)
     ensure_schema(db)
-    report = refresh_names(db, open_names(path))
+    book = open_names(path)
+    report = refresh_names(db, book)
     pending = unresolved_names(db)
-    suggestions = [
-        Suggestion(u.raw, u.bulletins, u.facts, u.first_seen_in, u.candidates) for u in pending
-    ]
+    suggestions = cluster(
+        [Suggestion(u.raw, u.bulletins, u.facts, u.first_seen_in, u.candidates) for u in pending],
+        Matcher(book).same_unit,
+    )
     added, updated = add_suggestions(
         path, suggestions, set(map(fold, raw_names(db))) - {fold(u.raw) for u in pending}
     )
@@ -253,6 +256,23 @@ def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
         f"{added} suggestions added, {updated} updated in {path}",
         err=True,
     )
+
+
+@names_group.command("fold")
+@names_option
+def names_fold_command(names_path: Path | None) -> None:
+    """Move accepted suggestions into the entities, so the suggestion list does not only grow.
+
+    Each accepted spelling becomes an alias of the entity it names; `accept: new` becomes
+    a new entity entry. The file is checked first and edited in place, comments kept.
+
+    \b
+        bulletins names fold --names corpus/names.yaml
+    """
+    path = names_path or default_data_file("names.yaml")
+    open_names(path)  # refuse a file with problems before changing it
+    aliases, created = fold_accepted(path)
+    click.echo(f"{aliases} aliases added, {created} entities created in {path}", err=True)
 
 
 @names_group.command("check")

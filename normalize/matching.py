@@ -165,6 +165,12 @@ class Matcher:
             found = self._keys[raw] = name_key(raw, self.rules)
         return found
 
+    def same_unit(self, a: str, b: str) -> bool:
+        """Two printed names look like spellings of one unit: the same after normalisation,
+        or one an abbreviation of the other (used to cluster unresolved names)."""
+        ka, kb = self.key(a), self.key(b)
+        return ka.key == kb.key or is_abbreviation(ka, kb) or is_abbreviation(kb, ka)
+
     def forbidden(self, raw: str, entity: str) -> bool:
         """True when the names file says this raw name and this entity never merge."""
         if not self.book.never_merge:

@@ -20,7 +20,9 @@ from extract.hints import fold
 KINDS = ("department", "town", "centre", "scope", "other")
 ENTITY_KEYS = {"name", "kind", "aliases", "parent", "valid_from", "valid_to", "successor"}
 TOP_KEYS = {"entities", "never_merge", "suggestions", "prefixes"}
-SUGGESTION_KEYS = {"raw", "accept", "seen", "candidates"}
+SUGGESTION_KEYS = {"raw", "accept", "seen", "candidates", "also", "propose", "kind"}
+# `accept: new` makes a suggestion a new entity (named by its `propose:`, else its raw name).
+NEW = "new"
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -158,7 +160,9 @@ def _check_never_merge(pairs: Any, book: NameBook, problems: list[str]) -> None:
 
 
 def _accept_suggestions(suggestions: Any, book: NameBook, problems: list[str]) -> None:
-    """A suggestion whose `accept:` names an entity makes its raw name an alias."""
+    """A suggestion whose `accept:` names an entity makes its raw name (and the spellings
+    under `also:`) aliases of it; `accept: new`, or the suggestion's own proposed name,
+    makes them a new entity."""
     if not isinstance(suggestions, list):
         problems.append("'suggestions' must be a list")
         return
@@ -175,15 +179,31 @@ def _accept_suggestions(suggestions: Any, book: NameBook, problems: list[str]) -
         accept = item.get("accept")
         if accept in (None, ""):
             continue
-        if str(accept) not in book.entities:
-            problems.append(f"{where}: accept '{accept}' is not an entity name")
+        accept = str(accept)
+        proposed = str(item.get("propose") or item["raw"])
+        if accept == NEW or (accept == proposed and accept not in book.entities):
+            accept = proposed
+            kind = str(item.get("kind") or "other")
+            if kind not in KINDS:
+                problems.append(f"{where}: kind '{kind}' must be one of {KINDS}")
+                kind = "other"
+            if accept not in book.entities:
+                book.entities[accept] = Entity(name=accept, kind=kind)
+                book.spellings.setdefault(fold(accept), (accept, "accepted"))
+        if accept not in book.entities:
+            problems.append(
+                f"{where}: accept '{accept}' is not an entity name "
+                f"(write an entity's name, or `new` to make '{proposed}' one)"
+            )
             continue
-        key = fold(str(item["raw"]))
-        owner = book.spellings.get(key)
-        if owner is not None and owner[0] != str(accept):
-            problems.append(f"{where}: '{item['raw']}' already names '{owner[0]}'")
-            continue
-        book.spellings[key] = (str(accept), "accepted")
+        also = item.get("also") or []
+        for raw in [item["raw"], *(also if isinstance(also, list) else [])]:
+            key = fold(str(raw))
+            owner = book.spellings.get(key)
+            if owner is not None and owner[0] != accept:
+                problems.append(f"{where}: '{raw}' already names '{owner[0]}'")
+                continue
+            book.spellings[key] = (accept, "accepted")
 
 
 def _line(seq: Any, index: int) -> str:
