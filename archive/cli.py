@@ -27,6 +27,7 @@ from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog, CatalogError, load_catalog
 from normalize.matching import Matcher
 from normalize.names import NameBook, NamesError, check_names, load_names, read_yaml
+from normalize.profile import ProfileError, write_template
 from normalize.suggest import Suggestion, add_suggestions, cluster, fold_accepted
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -158,6 +159,35 @@ def ingest_command(
     click.echo(summary, err=True)
     if result.count("failed"):
         sys.exit(1)
+
+
+@main.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--publisher",
+    default="（发布单位名称）",
+    help="Who publishes the bulletins (the name stored as `publisher`).",
+)
+def init_command(folder: Path, publisher: str) -> None:
+    """Start a new district: write a commented profile (bulletins.yaml) and an empty
+    names registry (names.yaml) in FOLDER (default: here). Nothing is overwritten.
+
+    \b
+        bulletins init bulletins/ --publisher 某市东区行政审批局
+        bulletins ingest bulletins/
+        bulletins names suggest --names bulletins/names.yaml
+    """
+    try:
+        written = write_template(folder, publisher)
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(
+        f"Put the bulletins in {folder} (or below it), edit {written[0].name} if needed, then:"
+        f" bulletins ingest {folder}",
+        err=True,
+    )
 
 
 @main.command("inspect")
