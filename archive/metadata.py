@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from archive.search import FTS_TABLE, SEARCH_SQL, has_search
+from archive.vocabulary import Vocabulary, inline_sql, load_vocabulary
 
 METADATA_FILE = Path(__file__).with_name("metadata.yaml")
 TOP_KEYS = {"title", "description", "source", "tables", "queries"}
@@ -207,11 +208,15 @@ def coverage_problems(meta: Metadata, db: sqlite_utils.Database) -> list[str]:
     return problems
 
 
-def datasette_metadata(meta: Metadata, db: sqlite_utils.Database, database: str) -> dict[str, Any]:
+def datasette_metadata(
+    meta: Metadata, db: sqlite_utils.Database, database: str, vocab: Vocabulary | None = None
+) -> dict[str, Any]:
     """Datasette metadata for an archive served as ``database``.
 
     Names the archive does not have (an older archive) are left out rather than failing.
+    The queries get the metric vocabulary (default: corpus/metrics.yaml) inline.
     """
+    vocab = vocab or load_vocabulary()
     found = archive_columns(db)
     facts = _figures(db)
     tables = {
@@ -220,7 +225,7 @@ def datasette_metadata(meta: Metadata, db: sqlite_utils.Database, database: str)
         if name in found
     }
     queries = {
-        name: _query_metadata(q, db)
+        name: _query_metadata(q, db, vocab)
         for name, q in meta.queries.items()
         if name != SEARCH_QUERY or has_search(db)
     }
@@ -246,8 +251,8 @@ def _table_metadata(info: TableInfo, columns: list[str]) -> dict[str, Any]:
     return out
 
 
-def _query_metadata(query: Query, db: sqlite_utils.Database) -> dict[str, Any]:
-    out: dict[str, Any] = {"sql": query.sql, "title": query.title}
+def _query_metadata(query: Query, db: sqlite_utils.Database, vocab: Vocabulary) -> dict[str, Any]:
+    out: dict[str, Any] = {"sql": inline_sql(query.sql, vocab), "title": query.title}
     if query.fragment:
         out["fragment"] = query.fragment
     if query.hide_sql:
