@@ -357,16 +357,19 @@ document.querySelectorAll('form.sql input[name=entity], form.sql input[name=metr
     input.setAttribute('list', list);
     input.setAttribute('autocomplete', 'off');
   });
-document.querySelectorAll('svg.bulletins-chart').forEach(function (svg) {
-  var box = svg.getBoundingClientRect();
-  svg.setAttribute('data-drawn', Math.round(box.width) + 'x' + Math.round(box.height));
+document.querySelectorAll('svg.bulletins-chart, .traced').forEach(function (el) {
+  var box = el.getBoundingClientRect();
+  el.setAttribute('data-drawn', Math.round(box.width) + 'x' + Math.round(box.height));
+  el.setAttribute('data-background', getComputedStyle(el).backgroundColor);
 });
+var traced = document.querySelector('.traced');
+if (traced) { traced.scrollIntoView({block: 'center'}); }
 """
 
 
 @hookimpl  # type: ignore[untyped-decorator]
 def extra_body_script(template: str) -> str | None:
-    """Pickers on the query forms; each drawn chart records the size it was laid out at."""
+    """Pickers on the query forms; charts and the traced cell record how they were laid out."""
     return PICKER_JS if template.startswith("query") or template == PAGE_TEMPLATE else None
 
 
