@@ -367,12 +367,13 @@ def serve_command(
     )
 
     try:
+        typed_settings = parse_settings(settings)
+        extra = read_metadata_file(metadata_path) if metadata_path else None
         if port_in_use(host, port):
             raise ServeError(f"port {port} is in use; choose another with --port")
-        extra = read_metadata_file(metadata_path) if metadata_path else None
         datasette = build_datasette(
             db_path,
-            settings=parse_settings(settings),
+            settings=typed_settings,
             extra_metadata=extra,
             metrics_path=metrics_path,
         )
