@@ -258,7 +258,8 @@ def _query_metadata(query: Query, db: sqlite_utils.Database, vocab: Vocabulary) 
     if query.hide_sql:
         out["hide_sql"] = True
     if query.name == TREND_QUERY:
-        out["description_html"] = _escape(query.description) + _examples(db, query.fragment)
+        pairs = family_examples(db, vocab) + trend_examples(db)
+        out["description_html"] = _escape(query.description) + _examples(pairs, query.fragment)
     else:
         out["description"] = query.description
     return out
@@ -296,10 +297,26 @@ def trend_url(entity: str, metric: str, fragment: str | None) -> str:
     )
 
 
-def _examples(db: sqlite_utils.Database, fragment: str | None) -> str:
+def family_examples(db: sqlite_utils.Database, vocab: Vocabulary) -> list[tuple[str, str]]:
+    """For each family, the department printed under most of its members and months."""
+    out = []
+    for family in vocab.families.values():
+        members = " OR ".join("(f.table_kind = ? AND f.metric = ?)" for _ in family.members)
+        row = db.execute(
+            "SELECT f.entity FROM facts_readable f JOIN entities e ON e.name = f.entity "
+            f"WHERE {members} GROUP BY f.entity ORDER BY count(DISTINCT f.metric) DESC, "
+            "count(DISTINCT f.period) DESC, e.kind = 'department' DESC, f.entity LIMIT 1",
+            [part for member in family.members for part in member],
+        ).fetchone()
+        if row is not None:
+            out.append((str(row[0]), family.name))
+    return out
+
+
+def _examples(pairs: list[tuple[str, str]], fragment: str | None) -> str:
     links = [
         f'<a href="{_escape(trend_url(e, m, fragment))}">{_escape(e)} · {_escape(m)}</a>'
-        for e, m in trend_examples(db)
+        for e, m in pairs
     ]
     return f"<p>For example: {', '.join(links)}.</p>" if links else ""
 

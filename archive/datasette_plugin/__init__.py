@@ -31,6 +31,7 @@ from archive.downloads import EXPORT_PREFIX, csv_text, with_bom
 from archive.printed import Links, around, grid_html, lines_html, read_cells, read_lines, read_table
 from archive.query_charts import month_panel, trend_panel
 from archive.vocabulary import Vocabulary, load_vocabulary
+from normalize.catalog import CatalogError
 
 PLUGIN = "bulletins"
 TREND_QUERY = "trend"
@@ -46,7 +47,10 @@ ROW_LINKS = {
 
 @lru_cache(maxsize=4)
 def _vocabulary(path: str | None) -> Vocabulary:
-    return load_vocabulary(Path(path) if path else None)
+    try:
+        return load_vocabulary(Path(path) if path else None)
+    except CatalogError:  # `bulletins serve` reports it; plain Datasette shows bare keys
+        return Vocabulary({}, {})
 
 
 def vocabulary_of(datasette: Any) -> Vocabulary:
@@ -99,7 +103,7 @@ def render_cell(
     if value is None or value == "":
         return None
     links = links_for(datasette, database)
-    if column == "entity" or (column == "name" and table == "entities"):
+    if column in ("entity", "parent") or (column == "name" and table == "entities"):
         return _link(entity_url(datasette, database, str(value)), value, "the department's page")
     if column == "metric":
         return _metric_cell(row, str(value), database, datasette)
