@@ -63,7 +63,7 @@ class Line:
     line: int | None
     page: int | None
     text: str
-    cell_id: int | None = None
+    cells: tuple[int, ...] = ()  # the table cells printed on it
     table_id: int | None = None
 
 
@@ -153,13 +153,19 @@ def read_lines(conn: sqlite3.Connection, bulletin_id: int) -> list[Line]:
     ).fetchall()
     lines = [Line(b[0], b[1], b[2] or "") for b in blocks]
     if all(c[0] is not None for c in cells) and all(b[0] is not None for b in blocks):
-        lines += [Line(c[0], c[1], c[2] or "", c[3], c[4]) for c in cells]
+        lines += [Line(c[0], c[1], c[2] or "", (c[3],), c[4]) for c in cells]
         return sorted(lines, key=lambda x: x.line or 0)
     rows: dict[tuple[int, int], list[Line]] = {}
     for c in cells:
-        rows.setdefault((c[4], c[5]), []).append(Line(None, c[1], c[2] or "", c[3], c[4]))
+        rows.setdefault((c[4], c[5]), []).append(Line(None, c[1], c[2] or "", (c[3],), c[4]))
     lines += [
-        Line(None, group[0].page, " | ".join(x.text for x in group), None, group[0].table_id)
+        Line(
+            None,
+            group[0].page,
+            " | ".join(x.text for x in group),
+            tuple(i for x in group for i in x.cells),
+            group[0].table_id,
+        )
         for group in rows.values()
     ]
     return sorted(lines, key=lambda x: x.page or 0)
@@ -174,15 +180,22 @@ def around(lines: list[Line], line: int | None, page: int | None) -> list[Line]:
     return lines
 
 
-def lines_html(lines: list[Line], marked: int | None, links: Links) -> Markup:
-    """Numbered source lines, the marked one highlighted; a table cell links to its grid."""
+def lines_html(
+    lines: list[Line], marked: int | None, links: Links, cell: int | None = None
+) -> Markup:
+    """Numbered source lines, the marked line (or the one holding ``cell``) highlighted;
+    a table's line links to its grid."""
     out = ['<table class="bulletins-lines">']
     for x in lines:
-        where = x.line if x.line is not None else (f"p.{x.page}" if x.page else "")
-        cls = ' class="traced"' if x.line is not None and x.line == marked else ""
+        where = str(x.line) if x.line is not None else (f"p.{x.page}" if x.page else "")
+        traced = (x.line is not None and x.line == marked) or (cell is not None and cell in x.cells)
+        attrs = (' class="traced"' if traced else "") + (
+            f' id="line-{x.line}"' if x.line is not None else ""
+        )
         text: str = escape(x.text)
         if x.table_id is not None:
-            text = f'<a href="{escape(links.grid(x.table_id, x.cell_id))}">{text}</a>'
-        out.append(f'<tr{cls} id="line-{where}"><th>{where}</th><td>{text}</td></tr>')
+            first = cell if cell in x.cells else (x.cells[0] if x.cells else None)
+            text = f'<a href="{escape(links.grid(x.table_id, first))}">{text}</a>'
+        out.append(f"<tr{attrs}><th>{where}</th><td>{text}</td></tr>")
     out.append("</table>")
     return Markup("".join(out))

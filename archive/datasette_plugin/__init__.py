@@ -237,14 +237,15 @@ async def source_page(datasette: Any, request: Any) -> Response:
         fact_id = int(request.url_vars["fact_id"])
         fact = await db.execute_fn(
             lambda conn: conn.execute(
-                "SELECT bulletin_id, line, page FROM facts WHERE id = ?", [fact_id]
+                "SELECT bulletin_id, line, page, cell_id FROM facts WHERE id = ?", [fact_id]
             ).fetchone()
         )
-        bulletin_id, line, page = fact if fact else (0, None, None)
+        bulletin_id, line, page, cell = fact if fact else (0, None, None, None)
     else:
         bulletin_id = int(request.url_vars["bulletin_id"])
         line = _int_arg(request, "line")
         page = _int_arg(request, "page")
+        cell = _int_arg(request, "cell")
     path = await db.execute_fn(
         lambda conn: conn.execute(
             "SELECT path FROM bulletins WHERE id = ?", [bulletin_id]
@@ -256,7 +257,7 @@ async def source_page(datasette: Any, request: Any) -> Response:
     links = links_for(datasette, name)
     where = f"line {line}" if line is not None else (f"page {page}" if page else "all lines")
     intro = Markup(f"<p>{_link(links.bulletin(bulletin_id), path[0])}, {where}.</p>")
-    body = intro + lines_html(around(lines, line, page), line, links)
+    body = intro + lines_html(around(lines, line, page), line, links, cell)
     return await _page(datasette, request, name, f"{path[0]} · {where}", body)
 
 
