@@ -315,7 +315,11 @@ def extra_template_vars(template: str, database: str | None, datasette: Any) -> 
         return {}
 
     async def bulletins_panel(
-        canned: str | None, columns: list[str], rows: list[Any], params: dict[str, str]
+        canned: str | None,
+        columns: list[str],
+        rows: list[Any],
+        params: dict[str, str],
+        truncated: bool = False,
     ) -> Markup:
         vocab = vocabulary_of(datasette)
         if canned == TREND_QUERY:
@@ -324,6 +328,11 @@ def extra_template_vars(template: str, database: str | None, datasette: Any) -> 
             chart = month_panel(columns or [], rows or [], params or {}, vocab)
         else:
             return Markup("")
+        if truncated and chart:
+            chart += Markup(
+                f'<p class="bulletins-truncated">The chart shows the first {len(rows)} rows, '
+                "as the page does; the CSV link has every row.</p>"
+            )
         return chart + await _pickers(datasette, database, vocab)
 
     return {"bulletins_panel": bulletins_panel}
@@ -345,8 +354,12 @@ async def _pickers(datasette: Any, database: str, vocab: Vocabulary) -> Markup:
         (str(metric), f"{vocab.label(str(metric), str(kind)) or ''} ({kind})".strip())
         for kind, metric in metrics.rows
     ]
-    return _datalist("bulletins-entities", entity_options) + _datalist(
-        "bulletins-metrics", metric_options
+    periods = await db.execute("SELECT DISTINCT period FROM bulletins ORDER BY period DESC")
+    period_options = [(str(p), str(p)) for (p,) in periods.rows if p]
+    return (
+        _datalist("bulletins-entities", entity_options)
+        + _datalist("bulletins-metrics", metric_options)
+        + _datalist("bulletins-periods", period_options)
     )
 
 
@@ -356,12 +369,15 @@ def _datalist(list_id: str, options: list[tuple[str, str]]) -> Markup:
 
 
 PICKER_JS = """
-document.querySelectorAll('form.sql input[name=entity], form.sql input[name=metric]')
-  .forEach(function (input) {
-    var list = input.name === 'entity' ? 'bulletins-entities' : 'bulletins-metrics';
-    input.setAttribute('list', list);
-    input.setAttribute('autocomplete', 'off');
+var pickers = {
+  entity: 'bulletins-entities', metric: 'bulletins-metrics', period: 'bulletins-periods'
+};
+Object.keys(pickers).forEach(function (name) {
+  var list = document.getElementById(pickers[name]);
+  document.querySelectorAll('form.sql input[name=' + name + ']').forEach(function (input) {
+    if (list) { input.setAttribute('list', list.id); input.setAttribute('autocomplete', 'off'); }
   });
+});
 document.querySelectorAll('svg.bulletins-chart, .traced').forEach(function (el) {
   var box = el.getBoundingClientRect();
   el.setAttribute('data-drawn', Math.round(box.width) + 'x' + Math.round(box.height));

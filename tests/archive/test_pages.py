@@ -241,7 +241,11 @@ def test_pickers_list_chinese_labels(base: str) -> None:
         '<option value="hall_window_cases" label="大厅窗口办件量 — family: accepted, handled">'
         in html
     )
-    assert "input.setAttribute('list', list)" in html
+    assert "input.setAttribute('list', list.id)" in html
+    month = fetch(f"{base}/archive/month")[1]
+    assert (
+        '<option value="2022-09" label="2022-09"><option value="2020-12" label="2020-12">' in month
+    )
 
 
 def test_month_draws_a_bar_per_department(base: str) -> None:
@@ -252,6 +256,7 @@ def test_month_draws_a_bar_per_department(base: str) -> None:
     assert chart
     bars = re.findall(r'<rect class="bar"[^>]*><title>([^<]+)</title>', chart.group(0))
     assert len(bars) == 5  # the page's rows: max_returned_rows is 5 on this server
+    assert "The chart shows the first 5 rows, as the page does; the CSV link has every row." in html
     assert bars[0] == "市公交公司: 4,406"
 
 
