@@ -216,10 +216,40 @@ if (traced) { traced.scrollIntoView({block: 'center'}); }
 """
 
 
+# the printed label beside each metric key of a `metric` facet (no hook labels facets)
+FACET_LABELS_JS = """
+var metricLabels = %s;
+document.querySelectorAll('.facet-info[data-column=metric] li > a:first-child')
+  .forEach(function (a) {
+    var label = metricLabels[a.textContent.trim()];
+    if (label) {
+      var small = document.createElement('small');
+      small.textContent = ' ' + label;
+      a.appendChild(small);
+    }
+  });
+"""
+
+
 @hookimpl  # type: ignore[untyped-decorator]
-def extra_body_script(template: str) -> str | None:
-    """Pickers on the query forms; charts and the traced cell record how they were laid out."""
-    return PICKER_JS if template.startswith("query") or template == PAGE_TEMPLATE else None
+def extra_body_script(template: str, datasette: Any) -> str | None:
+    """Pickers on the query forms; charts and the traced cell record how they were laid out;
+    printed labels beside the metric keys of a facet."""
+    if template.startswith("query") or template == PAGE_TEMPLATE:
+        return PICKER_JS
+    if template.startswith("table"):
+        labels = json.dumps(metric_labels(vocabulary_of(datasette))).replace("</", "<\\/")
+        return FACET_LABELS_JS % labels
+    return None
+
+
+def metric_labels(vocab: Vocabulary) -> dict[str, str]:
+    """Each metric key with its first printed label (of the first table kind that has it)."""
+    out: dict[str, str] = {}
+    for (_, metric), labels in vocab.labels.items():
+        if labels:
+            out.setdefault(metric, labels[0])
+    return out
 
 
 @hookimpl  # type: ignore[untyped-decorator]

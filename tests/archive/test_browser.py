@@ -172,3 +172,13 @@ def test_department_page_draws_its_charts(base: str, tmp_path: Path) -> None:
     assert len(charts) == 5, dom[-3000:]
     assert all('data-drawn="260x90"' in c for c in charts)
     assert pixels_of(image, LINE_COLOUR) > 100
+
+
+def test_metric_facet_shows_printed_labels(base: str, tmp_path: Path) -> None:
+    url = f"{base}/archive/facts_readable?" + urlencode({"entity": "区社会保险事务中心"})
+    dom = chromium(tmp_path / "profile-facets", "--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    facet = re.search(r'<div class="facet-info[^"]*" id="facet-metric".*?</ul>', dom.stdout, re.S)
+    assert facet, dom.stdout[-3000:]
+    items = re.findall(r'<a href="[^"]*">([^<]+)<small>([^<]+)</small></a>', facet.group(0))
+    assert ("accepted", " 系统受理数") in items and ("handled", " 大厅窗口办件数") in items
