@@ -60,7 +60,8 @@ def month_panel(
     ][:MAX_BARS]
     if not items:
         return Markup("")
-    label = vocab.label(metric) or ""
+    family = vocab.family_named(metric)
+    label = family.label if family else (vocab.label(metric) or "")
     title = f"{params.get('period', '')} · {metric} {label}".strip()
     return Markup(f'<div class="bulletins-panel">{bar_chart(items, title)}</div>')
 

@@ -257,6 +257,11 @@ def test_month_draws_a_bar_per_department(base: str) -> None:
     bars = re.findall(r'<rect class="bar"[^>]*><title>([^<]+)</title>', chart.group(0))
     assert len(bars) == 5  # the page's rows: max_returned_rows is 5 on this server
     assert "The chart shows the first 5 rows, as the page does; the CSV link has every row." in html
+    family = rows(base, "archive/month", period="2020-12", metric="hall_window_cases")
+    assert [(r["entity"], r["metric"], r["value"]) for r in family][:2] == [
+        ("市公交公司", "accepted", 6459.0),  # 6459（数据来源于窗口统计）, line 16
+        ("区社会保险事务中心", "accepted", 2586.0),  # printed 区社保局, line 22
+    ]
     assert bars[0] == "市公交公司: 4,406"
 
 
