@@ -34,7 +34,7 @@ class Frame:
     height: int
     left: int = 56
     top: int = 12
-    right: int = 12
+    right: int = 28
     bottom: int = 34
 
     @property
@@ -188,8 +188,10 @@ def _month_ticks(frame: Frame, months: list[str]) -> str:
     every = max(1, len(months) // 8)
     step = frame.inner_width / max(len(months) - 1, 1)
     out = []
+    last = len(months) - 1
     for i, month in enumerate(months):
-        if i % every and i != len(months) - 1:
+        # every few months, and the last; a regular tick too close to the last is left out
+        if i != last and (i % every or last - i < every):
             continue
         x = frame.left + (i * step if len(months) > 1 else frame.inner_width / 2)
         out.append(

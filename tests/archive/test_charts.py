@@ -46,15 +46,15 @@ def test_nice_max() -> None:
 
 def test_a_missing_month_is_a_gap() -> None:
     chart = str(line_chart([Series("区社保局", {"2020-01": 10.0, "2020-03": 20.0})], "t"))
-    # 720×300 frame: x from 56 to 708 over three months, y from 266 (0) to 12 (20)
-    assert re.findall(r'points="([^"]+)"', chart) == ["56.0,139.0", "708.0,12.0"]
+    # 720×300 frame: x from 56 to 692 over three months, y from 266 (0) to 12 (20)
+    assert re.findall(r'points="([^"]+)"', chart) == ["56.0,139.0", "692.0,12.0"]
     assert re.findall(r'<text x="[\d.]+" y="282"[^>]*>([^<]+)</text>', chart) == [
         "2020-01",
         "2020-02",
         "2020-03",
     ]
     joined = str(line_chart([Series("a", {"2020-01": 10.0, "2020-02": 20.0})], "t"))
-    assert re.findall(r'points="([^"]+)"', joined) == ["56.0,139.0 708.0,12.0"]
+    assert re.findall(r'points="([^"]+)"', joined) == ["56.0,139.0 692.0,12.0"]
 
 
 def test_a_month_printed_empty_is_a_gap_too() -> None:
@@ -65,7 +65,7 @@ def test_a_month_printed_empty_is_a_gap_too() -> None:
 
 def test_periods_that_are_not_months_stay_off_the_axis() -> None:
     chart = str(line_chart([Series("a", {"2022-Q1": 9.0, "2022-01": 3.0})], "t"))
-    assert re.findall(r'<circle class="point" cx="([\d.]+)"', chart) == ["382.0"]
+    assert re.findall(r'<circle class="point" cx="([\d.]+)"', chart) == ["374.0"]
 
 
 def test_bar_chart_labels_and_lengths() -> None:
@@ -155,3 +155,10 @@ def test_the_mark_goes_before_the_first_chunk_only() -> None:
 def test_an_error_page_is_left_alone() -> None:
     start, body = run_wrapped(404, b"text/html", [b"<html>"])
     assert body["body"] == b"<html>" and (b"content-length", b"12") in start["headers"]
+
+
+def test_month_ticks_never_crowd_the_last() -> None:
+    months = months_between("2020-12", "2022-09")  # 22 months: a tick every 2
+    chart = str(line_chart([Series("a", {"2020-12": 1.0, "2022-09": 2.0})], "t"))
+    ticks = re.findall(r'<text x="[\d.]+" y="282"[^>]*>([^<]+)</text>', chart)
+    assert ticks == [*months[0:-2:2], "2022-09"] and ticks[-2:] == ["2022-06", "2022-09"]
