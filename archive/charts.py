@@ -129,7 +129,7 @@ def bar_chart(items: list[tuple[str, float]], title: str, width: int = 720) -> M
 
 def sparkline(one: Series, months: list[str], title: str) -> Markup:
     """A small line chart of one series over the given months."""
-    frame = Frame(260, 90, left=40, top=8, right=8, bottom=20)
+    frame = Frame(260, 90, left=40, top=8, right=24, bottom=20)
     present = [v for m, v in one.values.items() if v is not None and m in months]
     top = nice_max(max(present, default=0.0))
     points = [_point(frame, months, top, m, one.values.get(m)) for m in months]
