@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 import sqlite_utils
 from rich.console import Console
@@ -45,7 +48,7 @@ def findings(
 
 
 def render_findings(found: list[Finding], console: Console) -> None:
-    """A table of findings and a one-line summary."""
+    """A table of findings."""
     table = RichTable(show_lines=False)
     for name in ("status", "bulletin", "table", "rule", "subject", "expected", "actual", "message"):
         table.add_column(name, overflow="fold")
@@ -61,9 +64,33 @@ def render_findings(found: list[Finding], console: Console) -> None:
             f.message,
         )
     console.print(table)
-    counts = {s: sum(1 for f in found if f.status == s) for s in STATUS_ORDER}
-    console.print(", ".join(f"{n} {s}" for s, n in counts.items()), highlight=False)
 
 
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
+
+
+def findings_json(found: list[Finding]) -> list[dict[str, Any]]:
+    """Findings as plain mappings, for ``--json``."""
+    return [asdict(f) for f in found]
+
+
+def findings_csv(found: list[Finding]) -> str:
+    """Findings as CSV text with a header row, for ``--csv``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([f.name for f in fields(Finding)])
+    writer.writerows([_cell(v) for v in asdict(f).values()] for f in found)
+    return out.getvalue()
+
+
+def summary_line(every: list[Finding]) -> str:
+    """How many findings of each status there are."""
+    counts = {s: sum(1 for f in every if f.status == s) for s in STATUS_ORDER}
+    return ", ".join(f"{n} {s}" for s, n in counts.items())
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)

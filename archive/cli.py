@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from archive.check import findings, render_findings
+from archive.check import findings, findings_csv, findings_json, render_findings, summary_line
 from archive.ingest import Outcome, ingest, walk
 from archive.inspect import as_json, render
 from archive.names import raw_names, refresh_names, unresolved_names
@@ -221,24 +221,52 @@ def inspect_command(file: Path, metrics_path: Path | None, as_json_flag: bool, r
     "statuses",
     multiple=True,
     type=click.Choice(["mismatch", "not_applicable", "ok"]),
-    help="Show only findings with this status (repeatable).",
+    help="Show only findings with this status (repeatable). [default: mismatch]",
 )
+@click.option("--all", "show_all", is_flag=True, help="Show every finding, ok ones included.")
 @click.option("--bulletin", default=None, help="Show only bulletins whose path contains this.")
+@click.option(
+    "--json", "as_json_flag", is_flag=True, help="Print the findings as a JSON list instead."
+)
+@click.option("--csv", "as_csv_flag", is_flag=True, help="Print the findings as CSV instead.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any mismatch exists.")
 def check_command(
-    db_path: Path, statuses: tuple[str, ...], bulletin: str | None, strict: bool
+    db_path: Path,
+    statuses: tuple[str, ...],
+    show_all: bool,
+    bulletin: str | None,
+    as_json_flag: bool,
+    as_csv_flag: bool,
+    strict: bool,
 ) -> None:
-    """Print the consistency findings: sums, totals, headline vs table, ranges.
+    """Print the mismatches found by the consistency checks, and a summary of all findings.
 
-    Mismatches come first. Each finding names its cells (fact ids) in the `checks`
-    table of the archive. Exit status 0, or 1 with --strict when any mismatch exists.
+    Checks are sums, totals, headline vs table, ranges. --all (or --status) shows the
+    other findings too. Each finding names its cells (fact ids) in the `checks` table of
+    the archive. Exit status 0, or 1 with --strict when any mismatch exists.
+
+    \b
+    Example:
+        bulletins check --db archive.db --bulletin 2022-09 --csv > mismatches.csv
     """
+    if as_json_flag and as_csv_flag:
+        raise click.UsageError("choose one of --json and --csv")
     db = open_archive(db_path)
-    found = findings(db, statuses, bulletin)
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
-    render_findings(found, console)
+    every = findings(db, (), bulletin)
+    wanted = () if show_all else (statuses or ("mismatch",))
+    found = [f for f in every if not wanted or f.status in wanted]
+    if as_json_flag:
+        click.echo(json.dumps(findings_json(found), ensure_ascii=False, indent=2))
+    elif as_csv_flag:
+        click.echo(findings_csv(found), nl=False)
+    else:
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
+        render_findings(found, console)
+    if not show_all and not statuses and len(found) < len(every):
+        click.echo(f"{len(every) - len(found)} other findings hidden; --all shows them", err=True)
+    click.echo(summary_line(every), err=True)
     if strict and any(f.status == "mismatch" for f in found):
         sys.exit(1)
 
@@ -325,39 +353,89 @@ def names_check_command(names_path: Path | None) -> None:
 
 @main.command("serve")
 @db_option
+@metrics_option
 @click.option(
     "--port",
     "-p",
     type=click.IntRange(1, 65535),
     default=8001,
     show_default=True,
-    help="Port to listen on, on 127.0.0.1.",
+    help="Port to listen on.",
 )
-def serve_command(db_path: Path, port: int) -> None:
-    """Browse the archive in Datasette at http://127.0.0.1:PORT/, read-only.
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 serves the whole network.",
+)
+@click.option("--open", "-o", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option(
+    "--setting",
+    "settings",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A Datasette setting, e.g. --setting max_returned_rows 5000 (repeatable).",
+)
+@click.option(
+    "--metadata",
+    "metadata_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Datasette metadata (JSON or YAML) laid over the project's.",
+)
+def serve_command(
+    db_path: Path,
+    metrics_path: Path | None,
+    port: int,
+    host: str,
+    open_browser: bool,
+    settings: tuple[tuple[str, str], ...],
+    metadata_path: Path | None,
+) -> None:
+    """Browse the archive in Datasette at http://HOST:PORT/, read-only.
 
-    With Chinese labels beside every column, default facets, label columns, canned
-    queries (trend, month, search, failed_checks, bulletins_overview, unresolved,
-    metrics) and charts: a metric in facts_readable links to that department's trend,
-    drawn by datasette-vega. Stop with Ctrl+C.
+    With Chinese labels beside every column, default facets, canned queries (trend,
+    month, search, failed_checks, bulletins_overview, unresolved, metrics), charts drawn
+    on the trend and month queries, a page per department, tables shown as printed, and
+    CSV downloads that open right in Excel. Stop with Ctrl+C.
+
+    \b
+    Example:
+        bulletins serve --db archive.db --port 8002 -o --setting max_returned_rows 5000
     """
     # imported here: Datasette takes a moment to import, and only this command needs it
     from archive.metadata import MetadataError
-    from archive.serve import HOST, ServeError, build_datasette, port_in_use, run, search_missing
+    from archive.serve import (
+        ServeError,
+        build_datasette,
+        parse_settings,
+        port_in_use,
+        read_metadata_file,
+        run,
+        search_missing,
+    )
 
     try:
-        if port_in_use(HOST, port):
+        typed_settings = parse_settings(settings)
+        extra = read_metadata_file(metadata_path) if metadata_path else None
+        if port_in_use(host, port):
             raise ServeError(f"port {port} is in use; choose another with --port")
-        datasette = build_datasette(db_path)
+        datasette = build_datasette(
+            db_path,
+            settings=typed_settings,
+            extra_metadata=extra,
+            metrics_path=metrics_path,
+        )
         if search_missing(db_path):
             click.echo(
                 "note: no search index; run `bulletins ingest corpus/` again to build it",
                 err=True,
             )
-    except (ServeError, MetadataError) as exc:
+    except (ServeError, MetadataError, CatalogError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Serving {db_path} read-only at http://{HOST}:{port}/ (Ctrl+C stops)", err=True)
-    run(datasette, port)
+    click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    run(datasette, port, host, open_browser)
 
 
 @main.command("export")

@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from archive.search import FTS_TABLE, SEARCH_SQL, has_search
+from archive.vocabulary import Vocabulary, inline_sql, load_vocabulary
 
 METADATA_FILE = Path(__file__).with_name("metadata.yaml")
 TOP_KEYS = {"title", "description", "source", "tables", "queries"}
@@ -207,11 +208,15 @@ def coverage_problems(meta: Metadata, db: sqlite_utils.Database) -> list[str]:
     return problems
 
 
-def datasette_metadata(meta: Metadata, db: sqlite_utils.Database, database: str) -> dict[str, Any]:
+def datasette_metadata(
+    meta: Metadata, db: sqlite_utils.Database, database: str, vocab: Vocabulary | None = None
+) -> dict[str, Any]:
     """Datasette metadata for an archive served as ``database``.
 
     Names the archive does not have (an older archive) are left out rather than failing.
+    The queries get the metric vocabulary (default: corpus/metrics.yaml) inline.
     """
+    vocab = vocab or load_vocabulary()
     found = archive_columns(db)
     facts = _figures(db)
     tables = {
@@ -220,7 +225,7 @@ def datasette_metadata(meta: Metadata, db: sqlite_utils.Database, database: str)
         if name in found
     }
     queries = {
-        name: _query_metadata(q, db)
+        name: _query_metadata(q, db, vocab)
         for name, q in meta.queries.items()
         if name != SEARCH_QUERY or has_search(db)
     }
@@ -246,14 +251,15 @@ def _table_metadata(info: TableInfo, columns: list[str]) -> dict[str, Any]:
     return out
 
 
-def _query_metadata(query: Query, db: sqlite_utils.Database) -> dict[str, Any]:
-    out: dict[str, Any] = {"sql": query.sql, "title": query.title}
+def _query_metadata(query: Query, db: sqlite_utils.Database, vocab: Vocabulary) -> dict[str, Any]:
+    out: dict[str, Any] = {"sql": inline_sql(query.sql, vocab), "title": query.title}
     if query.fragment:
         out["fragment"] = query.fragment
     if query.hide_sql:
         out["hide_sql"] = True
     if query.name == TREND_QUERY:
-        out["description_html"] = _escape(query.description) + _examples(db, query.fragment)
+        pairs = family_examples(db, vocab) + trend_examples(db)
+        out["description_html"] = _escape(query.description) + _examples(pairs, query.fragment)
     else:
         out["description"] = query.description
     return out
@@ -291,10 +297,26 @@ def trend_url(entity: str, metric: str, fragment: str | None) -> str:
     )
 
 
-def _examples(db: sqlite_utils.Database, fragment: str | None) -> str:
+def family_examples(db: sqlite_utils.Database, vocab: Vocabulary) -> list[tuple[str, str]]:
+    """For each family, the department printed under most of its members and months."""
+    out = []
+    for family in vocab.families.values():
+        members = " OR ".join("(f.table_kind = ? AND f.metric = ?)" for _ in family.members)
+        row = db.execute(
+            "SELECT f.entity FROM facts_readable f JOIN entities e ON e.name = f.entity "
+            f"WHERE {members} GROUP BY f.entity ORDER BY count(DISTINCT f.metric) DESC, "
+            "count(DISTINCT f.period) DESC, e.kind = 'department' DESC, f.entity LIMIT 1",
+            [part for member in family.members for part in member],
+        ).fetchone()
+        if row is not None:
+            out.append((str(row[0]), family.name))
+    return out
+
+
+def _examples(pairs: list[tuple[str, str]], fragment: str | None) -> str:
     links = [
         f'<a href="{_escape(trend_url(e, m, fragment))}">{_escape(e)} · {_escape(m)}</a>'
-        for e, m in trend_examples(db)
+        for e, m in pairs
     ]
     return f"<p>For example: {', '.join(links)}.</p>" if links else ""
 

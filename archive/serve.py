@@ -1,54 +1,44 @@
 """`bulletins serve`: Datasette on the archive, read-only, with the project's metadata.
 
 The archive is opened immutable (Datasette never writes to it, and needs no locks).
-Besides the metadata and canned queries (``archive/metadata.yaml``), two small hooks
-are registered while serving: in any result with an ``entity`` and a ``metric`` column,
-the metric links to that entity's trend drawn as a chart (datasette-vega reads the
-chart from the link's fragment), and the trend query's form keeps that fragment when
-submitted, so typing a department and a metric draws the chart at once.
+The metadata and canned queries come from ``archive/metadata.yaml``, the metric
+vocabulary (printed labels, families) from the metrics file; the pages, links, charts
+and downloads are the package's Datasette plugin (``archive.datasette_plugin``).
+Datasette's own options pass through: host, settings, extra metadata, opening a browser.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import sqlite3
-import sys
+import threading
+import time
+import webbrowser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import sqlite_utils
-from datasette import hookimpl
-from datasette.app import Datasette
-from datasette.plugins import pm
-from markupsafe import Markup, escape
+from datasette.app import DEFAULT_SETTINGS, Datasette
+from datasette.utils import value_as_boolean
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
-from archive.metadata import (
-    METADATA_FILE,
-    TREND_QUERY,
-    datasette_metadata,
-    load_metadata,
-    trend_url,
-)
+from archive.metadata import METADATA_FILE, datasette_metadata, load_metadata
 from archive.search import has_search
+from archive.vocabulary import load_vocabulary
 
-PLUGIN_NAME = "bulletins-serve"
 HOST = "127.0.0.1"
 PORT = 8001
+PLUGIN = "bulletins"
 SETTINGS = {
     "facet_time_limit_ms": 1000,  # facets over facts_readable, a view without indexes
     "sql_time_limit_ms": 3000,  # a 1–2 character search scans the prose
     "suggest_facets": False,  # the defaults are set; suggesting scans every column of a view
 }
-# Keep a chart fragment (#g.…) on the query form, so submitting it draws the chart.
-KEEP_FRAGMENT_JS = """
-if (location.hash.indexOf('#g.') === 0) {
-  document.querySelectorAll('form.sql').forEach(function (form) {
-    form.action = form.action.split('#')[0] + location.hash;
-  });
-}
-"""
+OPEN_WAIT = 30  # seconds to wait for the server before opening a browser
 
 
 class ServeError(Exception):
@@ -86,22 +76,84 @@ def settle_wal(db_path: Path) -> None:
         raise ServeError(f"{db_path} is being written; wait for `bulletins ingest` to finish")
 
 
-def build_datasette(db_path: Path, metadata_path: Path = METADATA_FILE) -> Datasette:
-    """A Datasette instance serving the archive immutable, with metadata and hooks."""
+def build_datasette(
+    db_path: Path,
+    metadata_path: Path = METADATA_FILE,
+    *,
+    settings: dict[str, Any] | None = None,
+    extra_metadata: dict[str, Any] | None = None,
+    metrics_path: Path | None = None,
+) -> Datasette:
+    """A Datasette instance serving the archive immutable, with metadata and plugin.
+
+    ``settings`` go over the project's defaults, ``extra_metadata`` (a Datasette
+    metadata document) over the generated metadata.
+    """
     db = open_readonly(db_path)
     try:
         meta = load_metadata(metadata_path)
         name = db_path.stem
-        metadata = datasette_metadata(meta, db, name)
+        vocab = load_vocabulary(metrics_path)
+        metadata = datasette_metadata(meta, db, name, vocab)
     finally:
         db.close()
-    ds = Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS, cors=False)
+    if metrics_path is not None:
+        metadata["plugins"] = {PLUGIN: {"metrics": str(metrics_path.resolve())}}
+    metadata = merge(metadata, extra_metadata or {})
+    ds = Datasette(
+        immutables=[str(db_path)],
+        metadata=metadata,
+        settings={**SETTINGS, **(settings or {})},
+        cors=False,
+    )
     served = [n for n in ds.databases if not n.startswith("_")]  # not _internal
     if served != [name]:  # Datasette names a database after its file's stem
         raise ServeError(f"unexpected database names {served} for {db_path}")
-    if pm.get_plugin(PLUGIN_NAME) is None:
-        pm.register(sys.modules[__name__], name=PLUGIN_NAME)
     return ds
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``extra`` over ``base``, mappings merged key by key."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def read_metadata_file(path: Path) -> dict[str, Any]:
+    """A Datasette metadata file (JSON or YAML) as a mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else YAML(typ="safe").load(text)
+    except (OSError, ValueError, YAMLError) as exc:
+        raise ServeError(f"{path}: cannot read the metadata: {exc}") from None
+    if not isinstance(data, dict):
+        raise ServeError(f"{path}: metadata must be a mapping")
+    return data
+
+
+def parse_settings(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """Datasette settings given as (name, value) text, checked and typed like its defaults."""
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name not in DEFAULT_SETTINGS:
+            raise ServeError(f"unknown setting {name}; known: {', '.join(DEFAULT_SETTINGS)}")
+        default = DEFAULT_SETTINGS[name]
+        try:
+            if isinstance(default, bool):
+                out[name] = value_as_boolean(value)
+            elif isinstance(default, int):
+                out[name] = int(value)
+            else:
+                out[name] = value
+        except Exception:
+            raise ServeError(
+                f"setting {name} needs a value like {default!r}, not {value!r}"
+            ) from None
+    return out
 
 
 def search_missing(db_path: Path) -> bool:
@@ -125,41 +177,22 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
-def run(ds: Datasette, port: int = PORT, host: str = HOST) -> None:
+def run(ds: Datasette, port: int = PORT, host: str = HOST, open_browser: bool = False) -> None:
     """Serve a Datasette instance until interrupted (what `datasette serve` does)."""
     import uvicorn
 
     asyncio.run(ds.invoke_startup())
+    if open_browser:
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+        threading.Thread(target=open_when_ready, args=(host, port, url), daemon=True).start()
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
 
 
-# --- hooks, registered by build_datasette --------------------------------------------
-
-
-@hookimpl  # type: ignore[untyped-decorator]
-def render_cell(row: Any, value: Any, column: str, database: str, datasette: Any) -> Markup | None:
-    """A metric next to an entity links to that entity's trend, drawn as a chart."""
-    if column != "metric" or not value:
-        return None
-    entity = _get(row, "entity")
-    query = (datasette.metadata("queries", database=database) or {}).get(TREND_QUERY)
-    if not entity or not isinstance(query, dict):
-        return None
-    url = datasette.urls.query(database, TREND_QUERY) + trend_url(
-        str(entity), str(value), query.get("fragment")
-    )
-    title = f"{entity}: {value}, month by month"
-    return Markup(f'<a href="{escape(url)}" title="{escape(title)}">{escape(value)}</a>')
-
-
-@hookimpl  # type: ignore[untyped-decorator]
-def extra_body_script(template: str) -> str | None:
-    """On a query page, keep a chart fragment when the parameters form is submitted."""
-    return KEEP_FRAGMENT_JS if template.startswith("query") else None
-
-
-def _get(row: Any, key: str) -> Any:
-    try:
-        return row[key]
-    except (KeyError, IndexError):
-        return None
+def open_when_ready(host: str, port: int, url: str) -> None:
+    """Open ``url`` in a browser once the server listens (a bounded wait)."""
+    deadline = time.monotonic() + OPEN_WAIT
+    while time.monotonic() < deadline:
+        if port_in_use(host, port):
+            webbrowser.open(url)
+            return
+        time.sleep(0.2)

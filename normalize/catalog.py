@@ -13,7 +13,16 @@ from ruamel.yaml.error import YAMLError
 from extract.hints import fold
 
 UNITS = ("count", "percent")
-TOP_KEYS = {"table_kinds", "metrics", "headline", "note_columns", "row_roles", "headline_columns"}
+TOP_KEYS = {
+    "table_kinds",
+    "metrics",
+    "headline",
+    "note_columns",
+    "row_roles",
+    "headline_columns",
+    "families",
+}
+HEADLINE_KIND = "headline"  # figures of the prose, a table kind of their own in the archive
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_SUFFIX = re.compile(r"[(\[]\s*(件|个|项|次|人|人次|户|%|万元|元)\s*[)\]]$")
 
@@ -44,6 +53,16 @@ class TableKind:
     caption_words: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Family:
+    """Metrics of different layouts that measure the same thing, followed as one series."""
+
+    name: str
+    label: str
+    members: tuple[tuple[str, str], ...]  # (table kind, metric key)
+    note: str = ""
+
+
 @dataclass
 class Catalog:
     """Everything normalisation knows about labels, kinds and roles."""
@@ -57,10 +76,17 @@ class Catalog:
     subtotals: frozenset[str]
     headline_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: str = ""
+    families: dict[str, Family] = field(default_factory=dict)
 
     def metric_for(self, kind: str, label: str) -> Metric | None:
         """The metric a header label means in a table of ``kind``, if known."""
         return self.labels.get(kind, {}).get(label_key(label))
+
+    def printed_labels(self, kind: str, key: str) -> list[str]:
+        """The labels (folded) that mean metric ``key`` in a table of ``kind``, first first."""
+        if kind == HEADLINE_KIND:
+            return [label for label, k in self.headline_labels.items() if k == key]
+        return [label for label, m in self.labels.get(kind, {}).items() if m.key == key]
 
 
 def load_catalog(path: Path) -> Catalog:
@@ -78,6 +104,7 @@ def load_catalog(path: Path) -> Catalog:
     labels = _labels(path, data.get("metrics") or {}, kinds)
     scopes, headline = _headline(path, data.get("headline") or {})
     roles = data.get("row_roles") or {}
+    families = _families(path, data.get("families") or {}, labels, headline)
     return Catalog(
         kinds=kinds,
         labels=labels,
@@ -91,6 +118,7 @@ def load_catalog(path: Path) -> Catalog:
             for k, v in (data.get("headline_columns") or {}).items()
         },
         path=str(path),
+        families=families,
     )
 
 
@@ -151,3 +179,40 @@ def _headline(path: Path, raw: Any) -> tuple[dict[str, str], dict[str, str]]:
             raise CatalogError(f"{path}: {where}: headline key '{key}' must be lower_snake_case")
         labels[fold(str(label))] = str(key)
     return scopes, labels
+
+
+def _families(
+    path: Path, raw: Any, labels: dict[str, dict[str, Metric]], headline: dict[str, str]
+) -> dict[str, Family]:
+    keys = {kind: {m.key for m in table.values()} for kind, table in labels.items()}
+    keys[HEADLINE_KIND] = set(headline.values())
+    out: dict[str, Family] = {}
+    member_of: dict[tuple[str, str], str] = {}
+    for name, spec in raw.items():
+        where = f"{path}: {_line(raw, name)}"
+        if not KEY_RE.match(str(name)):
+            raise CatalogError(f"{where}: family '{name}' must be a lower_snake_case key")
+        if not isinstance(spec, dict) or not spec.get("label") or not spec.get("members"):
+            raise CatalogError(f"{where}: family '{name}' needs a label and members")
+        members = tuple(_member(where, name, str(m), keys) for m in spec["members"])
+        if len(members) < 2:
+            raise CatalogError(f"{where}: family '{name}' needs two members or more")
+        for member in members:
+            if member in member_of:
+                raise CatalogError(
+                    f"{where}: {'.'.join(member)} is in both '{member_of[member]}' and '{name}'"
+                )
+            member_of[member] = str(name)
+        out[str(name)] = Family(
+            str(name), str(spec["label"]), members, str(spec.get("note") or "").strip()
+        )
+    return out
+
+
+def _member(where: str, family: str, text: str, keys: dict[str, set[str]]) -> tuple[str, str]:
+    kind, _, key = text.partition(".")
+    if key not in keys.get(kind, set()):
+        raise CatalogError(
+            f"{where}: family '{family}': member '{text}' is not a known table_kind.metric"
+        )
+    return kind, key

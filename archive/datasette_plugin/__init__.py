@@ -1,0 +1,260 @@
+"""Datasette plugin (the `datasette` entry point): the archive as an analyst reads it.
+
+- every id a link: a fact's cell opens the table as printed with that cell marked, its
+  line the source lines around it, its entity the department's page, its metric the
+  trend (shown with its printed label), a check's ``cells`` the facts it compares;
+- pages (``pages.py``): ``/-/grid/DB/TABLE_ID`` (a table's grid with spans and header
+  rows), ``/-/source/DB/BULLETIN_ID`` and ``/-/source/DB/fact/FACT_ID`` (the lines
+  around a figure, or a PDF page's text), ``/-/entity/DB/NAME`` (one department, every
+  metric month by month), ``/-/export/DB/QUERY.csv`` (every row of a canned query);
+- charts drawn as SVG above the trend and month queries, and pickers for their fields;
+- CSV with a byte-order mark, and canned-query CSV with every row (archive.downloads).
+
+The metric vocabulary (labels, families) comes from the metrics file named in the
+plugin's settings (``plugins: bulletins: metrics: FILE``), else corpus/metrics.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+from archive.datasette_plugin.common import (
+    MONTH_QUERY,
+    PAGE_TEMPLATE,
+    ROW_LINKS,
+    TREND_QUERY,
+    entity_url,
+    get_field,
+    link,
+    links_for,
+    vocabulary_of,
+)
+from archive.datasette_plugin.pages import entity_page, export_query, grid_page, source_page
+from archive.downloads import EXPORT_PREFIX, with_bom
+from archive.printed import Links
+from archive.query_charts import month_panel, trend_panel
+from archive.vocabulary import Vocabulary
+
+# --- links in every table and query ------------------------------------------------------
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Markup | None:
+    """Ids as links to the source as printed; metrics with their printed labels."""
+    if value is None or value == "":
+        return None
+    links = links_for(datasette, database)
+    if column in ("entity", "parent") or (column == "name" and table == "entities"):
+        return link(entity_url(datasette, database, str(value)), value, "the department's page")
+    if column == "metric":
+        return _metric_cell(row, str(value), database, datasette)
+    if column == "cells" and (table in (None, "checks")):
+        return _fact_list(str(value), links)
+    if table == "cells" and column in ("id", "table_id"):
+        cell = get_field(row, "id")
+        return link(links.grid(int(get_field(row, "table_id")), cell), value, "the cell as printed")
+    if table in ("facts_readable", None):
+        return _readable_cell(row, value, column, database, datasette, links)
+    if column == "table_id" and table in ("facts", "checks"):
+        cell = get_field(row, "cell_id")
+        return link(links.grid(int(value), cell), value, "the table as printed")
+    if column in ("line", "page") and table == "facts" and get_field(row, "id") is not None:
+        fact_source = f"/-/source/{quote(database)}/fact/{get_field(row, 'id')}"
+        return link(datasette.urls.path(fact_source), value, "the source around this figure")
+    if column == "bulletin_id" and table in ("facts", "checks", "source_tables", "blocks"):
+        return link(links.bulletin(int(value)), value)
+    if column == "grid" and table == "source_tables":
+        table_id = get_field(row, "id")
+        return link(links.grid(int(table_id), None), "show the grid as printed →")
+    return None
+
+
+def _readable_cell(
+    row: Any, value: Any, column: str, database: str, datasette: Any, links: Links
+) -> Markup | None:
+    if column == "bulletin":
+        url = datasette.urls.table(database, "bulletins") + f"?path={quote(str(value))}"
+        return link(url, value)
+    if column == "table_no" and get_field(row, "table_id") is not None:
+        return link(links.grid(int(get_field(row, "table_id")), get_field(row, "cell_id")), value)
+    if column in ("line", "page") and get_field(row, "fact_id") is not None:
+        fact_source = f"/-/source/{quote(database)}/fact/{get_field(row, 'fact_id')}"
+        return link(datasette.urls.path(fact_source), value, "the source around this figure")
+    target = ROW_LINKS.get(column)
+    if target is not None and get_field(row, target[1]) is not None:
+        return link(datasette.urls.row(database, target[0], str(get_field(row, target[1]))), value)
+    return None
+
+
+def _metric_cell(row: Any, metric: str, database: str, datasette: Any) -> Markup:
+    vocab = vocabulary_of(datasette)
+    kind = get_field(row, "table_kind")
+    label = vocab.label(metric, str(kind) if kind else None) or vocab.label(metric)
+    shown = Markup(escape(metric)) + (Markup(f" <small>{escape(label)}</small>") if label else "")
+    entity = get_field(row, "entity")
+    if not entity:
+        return shown
+    url = (
+        datasette.urls.query(database, TREND_QUERY)
+        + "?"
+        + urlencode({"entity": entity, "metric": metric})
+    )
+    return Markup(f'<a href="{escape(url)}" title="{escape(entity)}: month by month">{shown}</a>')
+
+
+def _fact_list(value: str, links: Links) -> Markup | None:
+    try:
+        ids = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        return None
+    return Markup(", ".join(link(links.fact(i), i) for i in ids))
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/-/grid/(?P<database>[^/]+)/(?P<table_id>[0-9]+)$", grid_page),
+        (r"^/-/source/(?P<database>[^/]+)/(?P<bulletin_id>[0-9]+)$", source_page),
+        (r"^/-/source/(?P<database>[^/]+)/fact/(?P<fact_id>[0-9]+)$", source_page),
+        (r"^/-/entity/(?P<database>[^/]+)/(?P<name>[^/]+)$", entity_page),
+        (rf"^{EXPORT_PREFIX}(?P<database>[^/]+)/(?P<query>[^/]+)\.csv$", export_query),
+    ]
+
+
+# --- query pages: charts and pickers -----------------------------------------------------
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def extra_template_vars(template: str, database: str | None, datasette: Any) -> dict[str, Any]:
+    """``bulletins_panel``: the chart and pickers a query page shows above its form."""
+    if not template.startswith("query") or database is None:
+        return {}
+
+    async def bulletins_panel(
+        canned: str | None,
+        columns: list[str],
+        rows: list[Any],
+        params: dict[str, str],
+        truncated: bool = False,
+    ) -> Markup:
+        vocab = vocabulary_of(datasette)
+        if canned == TREND_QUERY:
+            chart = trend_panel(columns or [], rows or [], params or {}, vocab)
+        elif canned == MONTH_QUERY:
+            chart = month_panel(columns or [], rows or [], params or {}, vocab)
+        else:
+            return Markup("")
+        if truncated and chart:
+            chart += Markup(
+                f'<p class="bulletins-truncated">The chart shows the first {len(rows)} rows, '
+                "as the page does; the CSV link has every row.</p>"
+            )
+        return chart + await _pickers(datasette, database, vocab)
+
+    return {"bulletins_panel": bulletins_panel}
+
+
+async def _pickers(datasette: Any, database: str, vocab: Vocabulary) -> Markup:
+    db = datasette.databases[database]
+    entities = await db.execute(
+        "SELECT e.name, (SELECT group_concat(a.alias, ' / ') FROM aliases a "
+        "WHERE a.entity_id = e.id AND a.alias != e.name) FROM entities e ORDER BY e.name"
+    )
+    metrics = await db.execute("SELECT DISTINCT table_kind, metric FROM facts ORDER BY 1, 2")
+    entity_options = [(str(n), f"{n} {aliases or ''}".strip()) for n, aliases in entities.rows]
+    metric_options = [
+        (f.name, f"{f.label} — family: " + ", ".join(m for _, m in f.members))
+        for f in vocab.families.values()
+    ]
+    metric_options += [
+        (str(metric), f"{vocab.label(str(metric), str(kind)) or ''} ({kind})".strip())
+        for kind, metric in metrics.rows
+    ]
+    periods = await db.execute("SELECT DISTINCT period FROM bulletins ORDER BY period DESC")
+    period_options = [(str(p), str(p)) for (p,) in periods.rows if p]
+    return (
+        _datalist("bulletins-entities", entity_options)
+        + _datalist("bulletins-metrics", metric_options)
+        + _datalist("bulletins-periods", period_options)
+    )
+
+
+def _datalist(list_id: str, options: list[tuple[str, str]]) -> Markup:
+    items = "".join(f'<option value="{escape(v)}" label="{escape(lbl)}">' for v, lbl in options)
+    return Markup(f'<datalist id="{list_id}">{items}</datalist>')
+
+
+PICKER_JS = """
+var pickers = {
+  entity: 'bulletins-entities', metric: 'bulletins-metrics', period: 'bulletins-periods'
+};
+Object.keys(pickers).forEach(function (name) {
+  var list = document.getElementById(pickers[name]);
+  document.querySelectorAll('form.sql input[name=' + name + ']').forEach(function (input) {
+    if (list) { input.setAttribute('list', list.id); input.setAttribute('autocomplete', 'off'); }
+  });
+});
+document.querySelectorAll('svg.bulletins-chart, .traced').forEach(function (el) {
+  var box = el.getBoundingClientRect();
+  el.setAttribute('data-drawn', Math.round(box.width) + 'x' + Math.round(box.height));
+  el.setAttribute('data-background', getComputedStyle(el).backgroundColor);
+});
+var traced = document.querySelector('.traced');
+if (traced) { traced.scrollIntoView({block: 'center'}); }
+"""
+
+
+# the printed label beside each metric key of a `metric` facet (no hook labels facets)
+FACET_LABELS_JS = """
+var metricLabels = %s;
+document.querySelectorAll('.facet-info[data-column=metric] li > a:first-child')
+  .forEach(function (a) {
+    var label = metricLabels[a.textContent.trim()];
+    if (label) {
+      var small = document.createElement('small');
+      small.textContent = ' ' + label;
+      a.appendChild(small);
+    }
+  });
+"""
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def extra_body_script(template: str, datasette: Any) -> str | None:
+    """Pickers on the query forms; charts and the traced cell record how they were laid out;
+    printed labels beside the metric keys of a facet."""
+    if template.startswith("query") or template == PAGE_TEMPLATE:
+        return PICKER_JS
+    if template.startswith("table"):
+        labels = json.dumps(metric_labels(vocabulary_of(datasette))).replace("</", "<\\/")
+        return FACET_LABELS_JS % labels
+    return None
+
+
+def metric_labels(vocab: Vocabulary) -> dict[str, str]:
+    """Each metric key with its first printed label (of the first table kind that has it)."""
+    out: dict[str, str] = {}
+    for (_, metric), labels in vocab.labels.items():
+        if labels:
+            out.setdefault(metric, labels[0])
+    return out
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def asgi_wrapper(datasette: Any) -> Any:
+    def is_canned(database: str, name: str) -> bool:
+        return isinstance((datasette.metadata("queries", database=database) or {}).get(name), dict)
+
+    return lambda app: with_bom(app, is_canned)

@@ -1,0 +1,142 @@
+"""One page per department: every metric month by month, small charts, its printed names.
+
+Only certain figures of primary editions are shown (``is_primary = 1``,
+``needs_review = 0``), as on the trend; facts_readable has the rest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from archive.charts import Series, axis_months, is_month, sparkline
+from archive.printed import Links
+from archive.vocabulary import Vocabulary
+
+CERTAIN = "coalesce(is_primary, 1) = 1 AND coalesce(needs_review, 0) = 0"
+
+
+@dataclass(frozen=True)
+class PrintedName:
+    """A spelling of the entity and the periods it was printed in."""
+
+    raw: str
+    first: str
+    last: str
+    facts: int
+
+
+@dataclass
+class Department:
+    """What the archive holds for one entity."""
+
+    name: str
+    kind: str | None
+    parent: str | None
+    names: list[PrintedName]
+    periods: list[str]
+    # (table kind, metric) → period → (value, fact id)
+    values: dict[tuple[str, str], dict[str, tuple[float | None, int]]] = field(default_factory=dict)
+
+
+def resolve_entity(conn: sqlite3.Connection, text: str) -> str | None:
+    """The canonical name for a name or alias as typed (spaces ignored)."""
+    wanted = "".join(text.split())
+    row = conn.execute(
+        "SELECT name FROM entities WHERE name = ? UNION ALL "
+        "SELECT e.name FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.alias = ?",
+        [wanted, wanted],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def read_department(conn: sqlite3.Connection, name: str) -> Department:
+    """Every certain primary fact of ``name``, by metric and period."""
+    entity = conn.execute("SELECT kind, parent FROM entities WHERE name = ?", [name]).fetchone()
+    names = conn.execute(
+        "SELECT entity_raw, min(period), max(period), count(*) FROM facts_readable "
+        f"WHERE entity = ? AND {CERTAIN} GROUP BY entity_raw ORDER BY min(period), entity_raw",
+        [name],
+    ).fetchall()
+    rows = conn.execute(
+        "SELECT period, table_kind, metric, value, fact_id FROM facts_readable "
+        f"WHERE entity = ? AND {CERTAIN} "
+        "ORDER BY period, table_kind, metric, row_role = 'item' DESC, fact_id",
+        [name],
+    ).fetchall()
+    dept = Department(
+        name,
+        entity[0] if entity else None,
+        entity[1] if entity else None,
+        [PrintedName(*n) for n in names],
+        sorted({str(r[0]) for r in rows}),
+    )
+    for period, kind, metric, value, fact_id in rows:
+        dept.values.setdefault((kind, metric), {}).setdefault(period, (value, fact_id))
+    return dept
+
+
+def department_html(dept: Department, vocab: Vocabulary, links: Links, trend: str) -> Markup:
+    """The names table, one small chart per metric, and the month × metric table."""
+    parts = [_names_html(dept)]
+    months = axis_months([Series("", {p: None for p in dept.periods})])
+    charts = []
+    for (kind, metric), by_period in dept.values.items():
+        title = _metric_title(kind, metric, vocab)
+        series = Series(title, {p: v for p, (v, _) in by_period.items() if is_month(p)})
+        chart = sparkline(series, months, f"{dept.name}: {title}") if months else ""
+        link = escape(trend + "?" + _query(dept.name, metric))
+        charts.append(
+            f'<figure class="bulletins-spark"><figcaption><a href="{link}">{escape(title)}'
+            f"</a></figcaption>{chart}</figure>"
+        )
+    parts.append(f'<div class="bulletins-sparks">{"".join(charts)}</div>')
+    parts.append(_table_html(dept, vocab, links))
+    return Markup("".join(parts))
+
+
+def _names_html(dept: Department) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(n.raw)}</td><td>{n.first}</td><td>{n.last}</td><td>{n.facts}</td></tr>"
+        for n in dept.names
+    )
+    about = " · ".join(escape(x) for x in (dept.kind, dept.parent) if x)
+    return (
+        f"<p>{about}</p><h2>Printed as 原文名称</h2>"
+        '<table class="bulletins-names"><tr><th>name as printed</th><th>first</th>'
+        f"<th>last</th><th>facts</th></tr>{rows}</table><h2>Month by month 逐月</h2>"
+    )
+
+
+def _table_html(dept: Department, vocab: Vocabulary, links: Links) -> str:
+    keys = list(dept.values)
+    head = "".join(f"<th>{escape(_metric_title(k, m, vocab))}</th>" for k, m in keys)
+    body = []
+    for period in dept.periods:
+        cells = []
+        for key in keys:
+            found = dept.values[key].get(period)
+            if found is None:
+                cells.append("<td></td>")
+                continue
+            value, fact_id = found
+            shown = "" if value is None else f"{value:g}"
+            cells.append(f'<td><a href="{escape(links.fact(fact_id))}">{shown or "–"}</a></td>')
+        body.append(f"<tr><th>{period}</th>{''.join(cells)}</tr>")
+    return (
+        '<div class="table-wrapper"><table class="bulletins-months rows-and-columns">'
+        f"<tr><th>period</th>{head}</tr>{''.join(body)}</table></div>"
+    )
+
+
+def _metric_title(kind: str, metric: str, vocab: Vocabulary) -> str:
+    label = vocab.label(metric, kind)
+    return f"{kind} · {metric}" + (f" {label}" if label else "")
+
+
+def _query(entity: str, metric: str) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({"entity": entity, "metric": metric})

@@ -1,0 +1,125 @@
+"""`bulletins check`: mismatches by default, --all, --json, --csv; `bulletins serve`'s
+pass-through options checked before anything starts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import main
+from archive.serve import ServeError, merge, parse_settings
+from normalize.catalog import Catalog
+from normalize.names import NameBook
+from tests.helpers import DEC, SEP, ingest_into
+
+MISMATCHES = [
+    ("2022-09_xiqu_zwfw.txt", "applications", 5331.0, 4904.0),
+    ("2022-09_xiqu_zwfw.txt", "cases", 4288.0, 4290.0),
+]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog, names: NameBook) -> Path:
+    db_path = tmp_path_factory.mktemp("check") / "a.db"
+    ingest_into(db_path, [SEP, DEC], catalog, names)[0].close()
+    return db_path
+
+
+def check(archive: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["check", "--db", str(archive), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_mismatches_and_a_summary_by_default(archive: Path) -> None:
+    code, out, err = check(archive)
+    assert code == 0
+    assert "'咨询(件)' holds 5331" in out and "│ ok" not in out and "not_applicable" not in out
+    assert err.splitlines() == [
+        "74 other findings hidden; --all shows them",
+        "2 mismatch, 4 not_applicable, 70 ok",
+    ]
+
+
+def test_all_shows_every_finding(archive: Path) -> None:
+    code, out, err = check(archive, "--all", "--json")
+    found = json.loads(out)
+    assert code == 0 and len(found) == 76
+    assert [f["status"] for f in found[:3]] == ["mismatch", "mismatch", "not_applicable"]
+    assert err.splitlines() == ["2 mismatch, 4 not_applicable, 70 ok"]
+
+
+def test_json(archive: Path) -> None:
+    found = json.loads(check(archive, "--json")[1])
+    assert [(f["bulletin"], f["rule"]) for f in found] == [
+        ("2022-09_xiqu_zwfw.txt", "headline_matches_table")
+    ] * 2
+    assert {(f["expected"], f["actual"]) for f in found} == {m[2:] for m in MISMATCHES}
+    assert set(found[0]) == {
+        "bulletin", "period", "table_no", "rule", "subject", "status", "expected", "actual",
+        "message",
+    }  # fmt: skip
+
+
+def test_csv(archive: Path) -> None:
+    code, out, _ = check(archive, "--csv", "--status", "mismatch")
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert {(r["period"], r["expected"], r["actual"], r["status"]) for r in table} == {
+        ("2022-09", "5331", "4904", "mismatch"),
+        ("2022-09", "4288", "4290", "mismatch"),
+    }
+
+
+def test_json_and_csv_together_is_a_usage_error(archive: Path) -> None:
+    code, _, err = check(archive, "--json", "--csv")
+    assert code == 2 and err.splitlines()[-1] == "Error: choose one of --json and --csv"
+
+
+def test_help_texts_carry_an_example() -> None:
+    for command in ("check", "serve"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert (
+            "Example:" in result.output and f"bulletins {command} --db archive.db" in result.output
+        )
+
+
+def test_settings_are_checked_and_typed() -> None:
+    assert parse_settings((("max_returned_rows", "5000"), ("allow_facet", "off"))) == {
+        "max_returned_rows": 5000,
+        "allow_facet": False,
+    }
+    with pytest.raises(ServeError, match=r"^unknown setting max_rows; known: default_page_size"):
+        parse_settings((("max_rows", "1"),))
+    with pytest.raises(ServeError) as caught:
+        parse_settings((("max_returned_rows", "many"),))
+    assert str(caught.value) == "setting max_returned_rows needs a value like 1000, not 'many'"
+
+
+def test_serve_reports_a_bad_setting_in_one_line(archive: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--db", str(archive), "--setting", "nope", "1"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: unknown setting nope; known: default_page_size")
+    assert len(result.output.splitlines()) == 1
+
+
+def test_serve_reports_a_bad_metadata_file(archive: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "extra.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", "--db", str(archive), "--metadata", str(bad)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {bad}: metadata must be a mapping\n"
+
+
+def test_metadata_overlays_merge_key_by_key() -> None:
+    base = {"title": "a", "databases": {"x": {"tables": {"t": {"title": "T"}}}}}
+    extra = {"title": "b", "databases": {"x": {"tables": {"t": {"description": "d"}}}}}
+    assert merge(base, extra) == {
+        "title": "b",
+        "databases": {"x": {"tables": {"t": {"title": "T", "description": "d"}}}},
+    }
