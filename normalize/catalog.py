@@ -11,9 +11,18 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from extract.hints import fold
+from normalize.prose_vocab import ProseVocab, VocabError, parse_vocab
 
 UNITS = ("count", "percent")
-TOP_KEYS = {"table_kinds", "metrics", "headline", "note_columns", "row_roles", "headline_columns"}
+TOP_KEYS = {
+    "table_kinds",
+    "metrics",
+    "headline",
+    "note_columns",
+    "row_roles",
+    "headline_columns",
+    "prose",
+}
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_SUFFIX = re.compile(r"[(\[]\s*(件|个|项|次|人|人次|户|%|万元|元)\s*[)\]]$")
 
@@ -57,6 +66,7 @@ class Catalog:
     subtotals: frozenset[str]
     headline_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: str = ""
+    prose: ProseVocab = field(default_factory=ProseVocab)
 
     def metric_for(self, kind: str, label: str) -> Metric | None:
         """The metric a header label means in a table of ``kind``, if known."""
@@ -78,6 +88,10 @@ def load_catalog(path: Path) -> Catalog:
     labels = _labels(path, data.get("metrics") or {}, kinds)
     scopes, headline = _headline(path, data.get("headline") or {})
     roles = data.get("row_roles") or {}
+    try:
+        prose = parse_vocab(path, data.get("prose"), scopes, headline)
+    except VocabError as exc:
+        raise CatalogError(str(exc)) from None
     return Catalog(
         kinds=kinds,
         labels=labels,
@@ -91,6 +105,7 @@ def load_catalog(path: Path) -> Catalog:
             for k, v in (data.get("headline_columns") or {}).items()
         },
         path=str(path),
+        prose=prose,
     )
 
 

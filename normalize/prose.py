@@ -1,0 +1,238 @@
+"""Every figure of the prose: number, unit, printed label, scope, metric, change, period.
+
+A figure is a number followed by a unit of the vocabulary (件 次 人次 个 项 天 分 %).
+Dates, issue and document numbers, ordinals (第3次) and phone numbers have no such unit or
+are ruled out by what surrounds them; thresholds (未达到100%), goals (确保…为100%) and
+bounds (50件以上) are not figures. Sections whose heading tells news (二、工作动态) are not
+read. The subject of a sentence is the scope of its figures until another is named; a
+figure whose label follows a single unit's name (其中高新区办结率较低为81.2%) belongs to that
+unit. A change (同比增长3.2%, 较上月减少126件) is a signed fact of the kind
+``<metric>_change_yoy`` / ``_change_mom``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from extract.document import Block, Document
+from normalize.facts import Fact, Period
+from normalize.prose_period import figure_period
+from normalize.prose_vocab import ProseVocab
+from normalize.prose_words import (
+    Change,
+    change_before,
+    first_scope,
+    fold_keep,
+    known_label,
+    mask_brackets,
+    named_unit,
+    strip_words,
+)
+from normalize.tables import slug
+
+SENTENCE_END = re.compile(r"[。;!?]")
+CLAUSE_BREAK = re.compile(r"[,:]")
+TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.]")
+POINTS = ("个百分点", "百分点")
+CHANGE_UNITS = {"percent": "percent_change", "count": "count_change"}
+
+
+@dataclass(frozen=True)
+class ProseContext:
+    """What the prose reader needs from the rest of the bulletin."""
+
+    period: Period | None = None  # the bulletin's period (labels cumulative figures)
+    scope: tuple[str, str] | None = None  # (word, scope) when nothing before names one
+    skip: frozenset[int] = frozenset()  # blocks not read (the site's metadata block)
+
+
+@dataclass
+class _State:
+    """The running subject of the text and the last level figure of the sentence."""
+
+    scope: tuple[str, str]
+    pattern: re.Pattern[str]
+    last: Fact | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def figure_pattern(vocab: ProseVocab) -> re.Pattern[str]:
+    """A number with its unit (and a bracketed note after it)."""
+    units = sorted([*vocab.units, *POINTS], key=len, reverse=True)
+    unit = "|".join(map(re.escape, units))
+    approx = "|".join(re.escape(w) for w in vocab.approximate if len(w) == 1) or "(?!)"
+    return re.compile(
+        r"(?<![\d.\-~×*/#第])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<wan>万|亿)?"
+        rf"(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
+        r"(?P<note>\s*\([^()]*\))?"
+    )
+
+
+def figure_blocks(doc: Document, vocab: ProseVocab, skip: frozenset[int]) -> list[Block]:
+    """The blocks whose figures are read: not headings, not news sections, not metadata."""
+    out, narrative = [], False
+    for i, block in enumerate(doc.blocks):
+        text = fold_keep(block.text).strip()
+        if TOP_HEADING.match(text) and len(text) <= 40:
+            narrative = any(word in text for word in vocab.narrative_sections)
+            continue
+        if i not in skip and not narrative:
+            out.append(block)
+    return out
+
+
+def prose_facts(
+    doc: Document, vocab: ProseVocab, context: ProseContext
+) -> tuple[list[Fact], list[str]]:
+    """Every figure of the prose as a fact, and warnings about labels nobody knows."""
+    default = context.scope or (vocab.default_scope, vocab.default_scope)
+    state = _State(default, figure_pattern(vocab))
+    facts: list[Fact] = []
+    for block in figure_blocks(doc, vocab, context.skip):
+        text = fold_keep(block.text)
+        masked = mask_brackets(text)
+        start = 0
+        for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
+            if end > start:
+                state.last = None
+                facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
+            start = end
+    return facts, state.warnings
+
+
+def _sentence(
+    block: Block,
+    text: str,
+    masked: str,
+    start: int,
+    end: int,
+    vocab: ProseVocab,
+    context: ProseContext,
+    state: _State,
+) -> list[Fact]:
+    out: list[Fact] = []
+    clause_start = start
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(masked, start, end)] + [end]
+    for clause_end in breaks:
+        figures = [
+            m
+            for m in state.pattern.finditer(text, clause_start, clause_end)
+            if masked[m.start()] != " "  # not inside a bracketed note
+        ]
+        scope = first_scope(masked[clause_start:clause_end], vocab)
+        if scope is not None:
+            s0, s1, canonical = scope
+            state.scope = (text[clause_start + s0 : clause_start + s1], canonical)
+        prev_end = clause_start + (scope[1] if scope else 0)
+        for m in figures:
+            fact = _figure(block, text, masked, (start, clause_start, prev_end), m, vocab, state)
+            prev_end = m.end()
+            if fact is None:
+                continue
+            fact = figure_period(fact, masked[start : m.start()], context.period)
+            if not fact.metric.endswith(("_change_yoy", "_change_mom")):
+                state.last = fact
+            out.append(fact)
+        clause_start = clause_end + 1
+    return out
+
+
+def _figure(
+    block: Block,
+    text: str,
+    masked: str,
+    where: tuple[int, int, int],
+    m: re.Match[str],
+    vocab: ProseVocab,
+    state: _State,
+) -> Fact | None:
+    sentence_start, clause_start, label_start = where
+    before = masked[label_start : m.start()].strip()
+    clause_before = masked[clause_start : m.start()]
+    after = masked[m.end() : m.end() + 4].lstrip()
+    if before.endswith(tuple(vocab.thresholds)) or after.startswith(tuple(vocab.bounds)):
+        return None
+    if any(word in masked[sentence_start : m.start()] for word in vocab.targets):
+        return None
+    if m["unit"] in POINTS and change_before(before, vocab) is None:
+        return None
+    value = float(m["num"]) * {"万": 1e4, "亿": 1e8}.get(m["wan"] or "", 1)
+    unit = vocab.units.get(m["unit"], "count")
+    fact = Fact(
+        table_index=None,
+        table_kind="headline",
+        entity_raw=state.scope[0],
+        name_key=state.scope[1],
+        parent_raw=None,
+        row_label=state.scope[0],
+        row_role="total",
+        metric="",
+        header="",
+        value=round(value, 6),
+        value_raw=block.text[m.start("num") : m.end("unit")],
+        unit=unit,
+        note=_note(block.text[m.start("note") : m.end("note")]) if m["note"] else None,
+        row=None,
+        col=None,
+        line=block.source.line_start,
+        page=block.source.page,
+        bbox=block.source.bbox,
+        needs_review=bool(m["approx"]) or after.startswith(tuple(vocab.approximate)),
+    )
+    change = change_before(before, vocab)
+    if change is not None:
+        return _change(fact, before, change, m["unit"], vocab, state)
+    label = strip_words(before, vocab)
+    if not label:
+        state.warnings.append(f"line {fact.line}: figure {fact.value_raw} has no label; not stored")
+        return None
+    known = known_label(label, vocab)
+    if known is not None and first_scope(clause_before, vocab) is None:
+        unit_name = named_unit(label[: len(label) - len(known[0])], vocab)
+        if unit_name is not None:
+            fact = replace(
+                fact, entity_raw=unit_name, name_key=unit_name, row_label=unit_name,
+                row_role="item",
+            )  # fmt: skip
+            label = known[0]
+    if known is None:
+        key = slug(label)
+        state.warnings.append(
+            f"line {fact.line}: prose label '{label}' is not in the vocabulary; "
+            f"kept as metric '{key}'"
+        )
+    return replace(fact, metric=known[1] if known else slug(label), header=label)
+
+
+def _note(printed: str) -> str | None:
+    """A bracketed note as printed, without its brackets."""
+    return printed.strip()[1:-1].strip() or None
+
+
+def _change(
+    fact: Fact, before: str, change: Change, printed_unit: str, vocab: ProseVocab, state: _State
+) -> Fact:
+    header = strip_words(before, vocab)
+    label = strip_words(before[: change.start], vocab)
+    known = known_label(label, vocab) if label else None
+    if known is not None:
+        base = known[1]
+    elif state.last is not None:
+        base = state.last.metric
+        fact = replace(
+            fact,
+            entity_raw=state.last.entity_raw,
+            name_key=state.last.name_key,
+            row_label=state.last.row_label,
+            row_role=state.last.row_role,
+        )
+    else:
+        base = slug(label) if label else "value"
+    unit = "point_change" if printed_unit in POINTS else CHANGE_UNITS.get(fact.unit)
+    if unit is None:
+        unit = f"{fact.unit}_change"
+    value = None if fact.value is None else change.sign * fact.value
+    return replace(
+        fact, metric=f"{base}_change_{change.basis}", header=header, unit=unit, value=value
+    )
