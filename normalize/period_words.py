@@ -57,9 +57,14 @@ def classify(m: re.Match[str]) -> tuple[str, int, int] | None:
     return ("month", month, month) if 1 <= month <= 12 else None
 
 
+def whole_years(text: str) -> str:
+    """2022年度 written as 2022年全年, so that one pattern reads both."""
+    return re.sub(r"((?:19|20)\d{2})\s*年度", r"\1年全年", text)
+
+
 def span_in_title(texts: list[str]) -> PeriodWords | None:
     """The period a title line states with its year (2023年第一季度…运行情况)."""
-    for text in texts:
+    for text in map(whole_years, texts):
         if not TITLE_WORDS.search(text):
             continue
         for m in YEAR_SPAN.finditer(DATE.sub(" ", text)):
@@ -75,7 +80,7 @@ def first_span(texts: list[str]) -> PeriodWords | None:
     A range whose last month the text also names alone (1-9月 beside 9月) is read as that
     month's report, and left to the month count.
     """
-    plain = [DATE.sub(" ", t) for t in texts]
+    plain = [whole_years(DATE.sub(" ", t)) for t in texts]
     for text in plain:
         for m in PROSE_SPAN.finditer(text):
             found = classify(m)

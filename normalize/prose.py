@@ -53,7 +53,7 @@ class _State:
 
     scope: tuple[str, str]
     pattern: re.Pattern[str]
-    last: Fact | None = None
+    last: Fact | None = None  # the sentence's last figure (a change refers to it)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -131,8 +131,7 @@ def _sentence(
             if fact is None:
                 continue
             fact = figure_period(fact, masked[start : m.start()], context.period)
-            if not fact.metric.endswith(("_change_yoy", "_change_mom")):
-                state.last = fact
+            state.last = fact
             out.append(fact)
         clause_start = clause_end + 1
     return out
@@ -219,7 +218,7 @@ def _change(
     if known is not None:
         base = known[1]
     elif state.last is not None:
-        base = state.last.metric
+        base = re.sub(r"_change_(yoy|mom)$", "", state.last.metric)
         fact = replace(
             fact,
             entity_raw=state.last.entity_raw,

@@ -50,9 +50,10 @@ def read_site_meta(doc: Document, vocab: ProseVocab) -> SiteMeta:
         text = fold_keep(block.text).strip().strip("|").strip()
         labels = list(pattern.finditer(text))
         opens = bool(labels) and labels[0].start() == 0
-        if opens or len(labels) >= 2 or (pending and text and not labels):
+        value_only = pending and 0 < len(text) <= 60 and not labels and "。" not in text
+        if opens or len(labels) >= 2 or value_only:
             taken.append(i)
-            pending = bool(labels) and not text[labels[-1].end() :].strip(" |")
+            pending = len(labels) == 1 and opens and not text[labels[0].end() :].strip(" |")
         elif taken:
             break
     if not taken:
