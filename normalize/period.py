@@ -51,17 +51,25 @@ def read_period(
     ``given`` is a period the user states (a year alone when its month is None).
     """
     texts = reading_texts(doc, skip)
-    top = [t for i, t in enumerate(texts) if i < TOP_BLOCKS] + ([title] if title else [])
     published = published or find_published(texts)
+    if title:
+        texts.insert(0, unicodedata.normalize("NFKC", title))
+    top = texts[: TOP_BLOCKS + (1 if title else 0)]
     words = span_in_title(top) or first_span(texts) or _month_words(texts)
-    candidates = _year_candidates(words, texts, published, file_name)
+    candidates = _year_candidates(words, texts, published, file_name, doc.path)
     warnings = _conflicts(candidates)
     if given is not None and given.month is not None:
         return replace(given, basis="given", published=published), warnings
     if given is not None and given.year is not None:
+        if candidates and candidates[0][1] != given.year:
+            basis, year = candidates[0]
+            warnings.append(
+                f"period: the given year is {given.year} but the {basis.replace('_', ' ')} "
+                f"says {year}; {given.year} kept"
+            )
         candidates.insert(0, ("given", given.year))
     if words is None:
-        m = FILE_NAME.search(file_name)
+        m = FILE_NAME.search(file_name) or FILE_NAME.search(doc.path)
         if m and given is None:
             return Period(int(m["y"]), int(m["m"]), "file_name", published), warnings
         year = given.year if given is not None else None
@@ -110,7 +118,7 @@ def _month_words(texts: list[str]) -> PeriodWords | None:
 
 
 def _year_candidates(
-    words: PeriodWords | None, texts: list[str], published: str | None, file_name: str
+    words: PeriodWords | None, texts: list[str], published: str | None, file_name: str, path: str
 ) -> list[tuple[str, int]]:
     """(basis, year) from every kind of evidence, most trusted first."""
     out: list[tuple[str, int]] = []
@@ -123,9 +131,11 @@ def _year_candidates(
     years = mentioned_years(texts)
     if years is not None:
         out.append(("text_years", years))
-    m = FILE_YEAR.search(file_name)
-    if m:
-        out.append(("file_name", int(m["y"])))
+    for name in (file_name, path):
+        m = FILE_YEAR.search(name)
+        if m:
+            out.append(("file_name", int(m["y"])))
+            break
     return out
 
 

@@ -63,7 +63,7 @@ def figure_pattern(vocab: ProseVocab) -> re.Pattern[str]:
     unit = "|".join(map(re.escape, units))
     approx = "|".join(re.escape(w) for w in vocab.approximate if len(w) == 1) or "(?!)"
     return re.compile(
-        r"(?<![\d.\-~×*/#第])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<wan>万|亿)?"
+        r"(?<![\d.\-~×*/#第时:])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<wan>万|亿)?"
         rf"(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
         r"(?P<note>\s*\([^()]*\))?"
     )

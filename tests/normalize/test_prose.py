@@ -1,0 +1,130 @@
+"""Prose figures: what counts as a figure, its scope, label, change and own period."""
+
+from __future__ import annotations
+
+from extract.document import Block, Document
+from normalize.catalog import Catalog
+from normalize.facts import Period
+from normalize.prose import ProseContext, prose_facts
+
+Row = tuple[str, str, str, str, float | None, str, str | None]
+
+
+def read(catalog: Catalog, *lines: str, period: Period | None = None) -> list[Row]:
+    doc = Document("x.txt", "text", "utf-8", [Block(line) for line in lines], [])
+    facts, _ = prose_facts(doc, catalog.prose, ProseContext(period))
+    return [
+        (f.entity_raw, f.row_role, f.metric, f.header, f.value, f.unit, f.period) for f in facts
+    ]
+
+
+def test_dates_document_numbers_ordinals_phones_times_and_years_are_not_figures(
+    catalog: Catalog,
+) -> None:
+    got = read(
+        catalog,
+        "2021年1月13日,第3次会议通报:依据平政办〔2021〕7号,电话0812-3345678,"
+        "9时30分在7×24小时服务区召开,3-5个工作日内回复。12345热线受理100件。",
+    )
+    assert got == [("12345热线", "total", "accepted", "受理", 100.0, "count", None)]
+
+
+def test_thresholds_goals_and_bounds_are_not_figures(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "本月市长信箱办结率95%。三个部门的办结率未达到90%;确保下月办结率为100%。"
+        "各单位满意率保持在99%以上。",
+    )
+    assert got == [("市长信箱", "total", "completion_rate", "办结率", 95.0, "percent", None)]
+
+
+def test_a_named_unit_owns_its_figure_and_the_scope_carries_on(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "本月,12345热线按期签收率98.5%。其中城东区签收率较低为81.2%,西城街道办事处结案率仅为77%。",
+        "解决率93.1%。",
+    )
+    assert got == [
+        ("12345热线", "total", "ontime_sign_rate", "按期签收率", 98.5, "percent", None),
+        ("城东区", "item", "sign_rate", "签收率", 81.2, "percent", None),
+        ("西城街道办事处", "item", "closure_rate", "结案率", 77.0, "percent", None),
+        ("12345热线", "total", "resolution_rate", "解决率", 93.1, "percent", None),
+    ]
+
+
+def test_changes_are_signed_and_refer_to_the_figure_before(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "市长信箱收到来信812件,较上月减少126件,环比下降13.4%;满意率96%,同比提高1.5个百分点。",
+    )
+    assert got == [
+        ("市长信箱", "total", "letters", "收到来信", 812.0, "count", None),
+        ("市长信箱", "total", "letters_change_mom", "较上月减少", -126.0, "count_change", None),
+        ("市长信箱", "total", "letters_change_mom", "环比下降", -13.4, "percent_change", None),
+        ("市长信箱", "total", "satisfaction_rate", "满意率", 96.0, "percent", None),
+        (
+            "市长信箱",
+            "total",
+            "satisfaction_rate_change_yoy",
+            "同比提高",
+            1.5,
+            "point_change",
+            None,
+        ),
+    ]
+
+
+def test_cumulative_and_other_months_carry_their_own_period(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "9月,政务服务大厅受理5120件;1至9月累计受理48210件,其中8月受理5300件。今年以来办结47988件。",
+        period=Period(2022, 9, "title"),
+    )
+    assert got == [
+        ("政务服务大厅", "total", "accepted", "受理", 5120.0, "count", None),
+        ("政务服务大厅", "total", "accepted", "受理", 48210.0, "count", "2022-01..2022-09"),
+        ("政务服务大厅", "total", "accepted", "受理", 5300.0, "count", "2022-08"),
+        ("政务服务大厅", "total", "completed", "办结", 47988.0, "count", "2022-01..2022-09"),
+    ]
+
+
+def test_units_ten_thousands_approximations_and_full_width(catalog: Catalog) -> None:
+    doc = Document(
+        "x.txt",
+        "text",
+        "utf-8",
+        [
+            Block(
+                "全年政务服务大厅办件7.82万件，得分95.5分，平均办结时间1.6天，服务群众2100余人次，办结率１００％。"
+            )
+        ],
+        [],
+    )
+    facts, warnings = prose_facts(doc, catalog.prose, ProseContext())
+    got = [(f.metric, f.value, f.value_raw, f.unit, f.needs_review) for f in facts]
+    assert got == [
+        ("cases", 78200.0, "7.82万件", "count", False),
+        ("score", 95.5, "95.5分", "score", False),
+        ("avg_completion_time", 1.6, "1.6天", "days", False),
+        ("服务群众", 2100.0, "2100余人次", "count", True),
+        ("completion_rate", 100.0, "１００％", "percent", False),
+    ]
+    assert warnings == [
+        "line None: prose label '服务群众' is not in the vocabulary; kept as metric '服务群众'"
+    ]
+
+
+def test_news_sections_are_not_read(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "一、运行情况",
+        "本月12345热线受理来电3200件。",
+        "二、工作动态",
+        "组织培训3次,参训120人次。",
+        "三、满意度情况",
+        "回访满意率97.5%。",
+    )
+    assert got == [
+        ("12345热线", "total", "calls", "受理来电", 3200.0, "count", None),
+        ("12345热线", "total", "callback_satisfaction_rate", "回访满意率", 97.5, "percent", None),
+    ]
