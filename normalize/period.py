@@ -62,18 +62,18 @@ def read_period(
         return replace(given, basis="given", published=published), warnings
     if given is not None and given.year is not None:
         if candidates and candidates[0][1] != given.year:
-            basis, year = candidates[0]
+            other, said = candidates[0]
             warnings.append(
-                f"period: the given year is {given.year} but the {basis.replace('_', ' ')} "
-                f"says {year}; {given.year} kept"
+                f"period: the given year is {given.year} but the {other.replace('_', ' ')} "
+                f"says {said}; {given.year} kept"
             )
         candidates.insert(0, ("given", given.year))
     if words is None:
         m = FILE_NAME.search(file_name) or FILE_NAME.search(doc.path)
         if m and given is None:
             return Period(int(m["y"]), int(m["m"]), "file_name", published), warnings
-        year = given.year if given is not None else None
-        return Period(year, None, "given" if year else "unknown", published), warnings
+        stated = given.year if given is not None else None
+        return Period(stated, None, "given" if stated else "unknown", published), warnings
     end = words.end if words.type != "month" else None
     if not candidates:
         return Period(None, words.start, "unknown", published, words.type, end), warnings
