@@ -63,7 +63,7 @@ def figure_pattern(vocab: ProseVocab) -> re.Pattern[str]:
     unit = "|".join(map(re.escape, units))
     approx = "|".join(re.escape(w) for w in vocab.approximate if len(w) == 1) or "(?!)"
     return re.compile(
-        r"(?<![\d.\-~×*/#第时:])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<wan>万|亿)?"
+        r"(?:(?<=同比|环比)(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:]))(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<wan>万|亿)?"
         rf"(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
         r"(?P<note>\s*\([^()]*\))?"
     )
@@ -95,7 +95,8 @@ def prose_facts(
         start = 0
         for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
             if end > start:
-                state.last = None
+                if start == 0 or masked[start - 1] not in ";":
+                    state.last = None  # a semicolon goes on with the same sentence
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
             start = end
     return facts, state.warnings
@@ -126,36 +127,36 @@ def _sentence(
             state.scope = (text[clause_start + s0 : clause_start + s1], canonical)
         prev_end = clause_start + (scope[1] if scope else 0)
         for m in figures:
-            fact = _figure(block, text, masked, (start, clause_start, prev_end), m, vocab, state)
+            found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
             prev_end = m.end()
-            if fact is None:
-                continue
-            fact = figure_period(fact, masked[start : m.start()], context.period)
-            state.last = fact
-            out.append(fact)
+            for fact in found:
+                fact = figure_period(fact, masked[start : m.start()], context.period)
+                if not fact.metric.endswith("_share"):
+                    state.last = fact  # what a change, a share or a unit's part refers to
+                out.append(fact)
         clause_start = clause_end + 1
     return out
 
 
 def _figure(
     block: Block,
-    text: str,
     masked: str,
     where: tuple[int, int, int],
     m: re.Match[str],
     vocab: ProseVocab,
     state: _State,
-) -> Fact | None:
+) -> list[Fact]:
+    """The facts one printed figure gives (none for a threshold, a goal or a bound)."""
     sentence_start, clause_start, label_start = where
     before = masked[label_start : m.start()].strip()
     clause_before = masked[clause_start : m.start()]
     after = masked[m.end() : m.end() + 4].lstrip()
     if before.endswith(tuple(vocab.thresholds)) or after.startswith(tuple(vocab.bounds)):
-        return None
+        return []
     if any(word in masked[sentence_start : m.start()] for word in vocab.targets):
-        return None
+        return []
     if m["unit"] in POINTS and change_before(before, vocab) is None:
-        return None
+        return []
     value = float(m["num"]) * {"万": 1e4, "亿": 1e8}.get(m["wan"] or "", 1)
     unit = vocab.units.get(m["unit"], "count")
     fact = Fact(
@@ -169,7 +170,7 @@ def _figure(
         metric="",
         header="",
         value=round(value, 6),
-        value_raw=block.text[m.start("num") : m.end("unit")],
+        value_raw=block.text[m.start("sign") if m["sign"] else m.start("num") : m.end("unit")],
         unit=unit,
         note=_note(block.text[m.start("note") : m.end("note")]) if m["note"] else None,
         row=None,
@@ -179,29 +180,80 @@ def _figure(
         bbox=block.source.bbox,
         needs_review=bool(m["approx"]) or after.startswith(tuple(vocab.approximate)),
     )
+    return _meaning(fact, before, clause_before, m, vocab, state)
+
+
+def _meaning(
+    fact: Fact, before: str, clause_before: str, m: re.Match[str], vocab: ProseVocab, state: _State
+) -> list[Fact]:
+    """What the words before a figure make of it: a change, a share, a unit's figure, a level."""
     change = change_before(before, vocab)
     if change is not None:
-        return _change(fact, before, change, m["unit"], vocab, state)
+        return [_change(fact, before, change, m, vocab, state)]
     label = strip_words(before, vocab)
     if not label:
         state.warnings.append(f"line {fact.line}: figure {fact.value_raw} has no label; not stored")
-        return None
+        return []
+    share = _share(fact, label, vocab, state)
+    if share is not None:
+        return [share]
     known = known_label(label, vocab)
-    if known is not None and first_scope(clause_before, vocab) is None:
-        unit_name = named_unit(label[: len(label) - len(known[0])], vocab)
-        if unit_name is not None:
-            fact = replace(
-                fact, entity_raw=unit_name, name_key=unit_name, row_label=unit_name,
-                row_role="item",
-            )  # fmt: skip
-            label = known[0]
     if known is None:
+        inherited = _unit_breakdown(fact, label, vocab, state)
+        if inherited is not None:
+            return [inherited]
         key = slug(label)
         state.warnings.append(
             f"line {fact.line}: prose label '{label}' is not in the vocabulary; "
             f"kept as metric '{key}'"
         )
-    return replace(fact, metric=known[1] if known else slug(label), header=label)
+        return [replace(fact, metric=key, header=label, needs_review=True)]
+    fact = replace(fact, metric=known[1], header=label)
+    if first_scope(clause_before, vocab) is not None:
+        return [fact]
+    subject = label[: len(label) - len(known[0])]
+    units = [named_unit(part, vocab) for part in subject.split("、")]
+    if not subject or None in units:
+        return [fact]
+    return [_of_unit(replace(fact, header=known[0]), unit) for unit in units if unit]
+
+
+def _of_unit(fact: Fact, unit: str) -> Fact:
+    return replace(fact, entity_raw=unit, name_key=unit, row_label=unit, row_role="item")
+
+
+def _share(fact: Fact, label: str, vocab: ProseVocab, state: _State) -> Fact | None:
+    """占88.4% after a figure, or 来电占比88.4%: the share of that figure's metric."""
+    if fact.unit != "percent":
+        return None
+    word = next((w for w in vocab.shares if label.endswith(w)), None)
+    if word is None:
+        return None
+    rest = label[: -len(word)]
+    known = known_label(rest, vocab) if rest else None
+    if known is not None:
+        return replace(fact, metric=f"{known[1]}_share", header=label)
+    if rest or state.last is None:
+        return None
+    last = state.last
+    return replace(
+        fact,
+        entity_raw=last.entity_raw,
+        name_key=last.name_key,
+        row_label=last.row_label,
+        row_role=last.row_role,
+        metric=f"{last.metric}_share",
+        header=label,
+    )
+
+
+def _unit_breakdown(fact: Fact, label: str, vocab: ProseVocab, state: _State) -> Fact | None:
+    """其中城关镇2345件: a unit's part of the figure before, under that figure's metric."""
+    unit = named_unit(label, vocab)
+    last = state.last
+    if unit is None or last is None or last.unit != fact.unit or last.metric.endswith("_share"):
+        return None
+    return _of_unit(replace(fact, metric=last.metric, header=last.header), unit)
 
 
 def _note(printed: str) -> str | None:
@@ -210,7 +262,7 @@ def _note(printed: str) -> str | None:
 
 
 def _change(
-    fact: Fact, before: str, change: Change, printed_unit: str, vocab: ProseVocab, state: _State
+    fact: Fact, before: str, change: Change, m: re.Match[str], vocab: ProseVocab, state: _State
 ) -> Fact:
     header = strip_words(before, vocab)
     label = strip_words(before[: change.start], vocab)
@@ -228,10 +280,11 @@ def _change(
         )
     else:
         base = slug(label) if label else "value"
-    unit = "point_change" if printed_unit in POINTS else CHANGE_UNITS.get(fact.unit)
+    unit = "point_change" if m["unit"] in POINTS else CHANGE_UNITS.get(fact.unit)
     if unit is None:
         unit = f"{fact.unit}_change"
-    value = None if fact.value is None else change.sign * fact.value
+    sign = -change.sign if m["sign"] in ("-", "−") else change.sign
+    value = None if fact.value is None else sign * fact.value
     return replace(
         fact, metric=f"{base}_change_{change.basis}", header=header, unit=unit, value=value
     )

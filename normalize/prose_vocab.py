@@ -20,6 +20,7 @@ LIST_KEYS = (
     "bounds",
     "approximate",
     "narrative_sections",
+    "shares",
 )
 ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
 META_ROLES = {"publisher", "published", "title", "other"}
@@ -48,6 +49,7 @@ class ProseVocab:
     bounds: tuple[str, ...] = ()
     approximate: tuple[str, ...] = ()
     narrative_sections: tuple[str, ...] = ()
+    shares: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
 
@@ -108,6 +110,7 @@ def parse_vocab(
         bounds=words("bounds"),
         approximate=words("approximate"),
         narrative_sections=words("narrative_sections"),
+        shares=words("shares"),
     )
 
 

@@ -103,7 +103,8 @@ def change_before(text: str, vocab: ProseVocab) -> Change | None:
     basis = "|".join(sorted(map(re.escape, vocab.change_basis), key=len, reverse=True))
     up = "|".join(map(re.escape, vocab.up)) or "(?!)"
     down = "|".join(map(re.escape, vocab.down)) or "(?!)"
-    m = re.search(rf"(?P<b>{basis})[^,;]{{0,4}}?(?:(?P<up>{up})|(?P<down>{down}))了?\s*$", text)
+    direction = rf"[^,;]{{0,4}}?(?:(?P<up>{up})|(?P<down>{down}))了?"
+    m = re.search(rf"(?P<b>{basis})(?:{direction})?\s*$", text)
     if m is None:
         return None
     return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)

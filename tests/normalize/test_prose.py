@@ -128,3 +128,34 @@ def test_news_sections_are_not_read(catalog: Catalog) -> None:
         ("12345热线", "total", "calls", "受理来电", 3200.0, "count", None),
         ("12345热线", "total", "callback_satisfaction_rate", "回访满意率", 97.5, "percent", None),
     ]
+
+
+def test_shares_unit_breakdowns_unit_lists_and_signed_changes(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "本月12345热线受理诉求43215件,其中来电38210件,占88.4%;同比-2.3%。",
+        "便民服务中心共受理办件12034件,其中城关镇2345件、城南镇1200件。区民政局、区人社局办结率均为100%。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", "受理诉求", 43215.0, "count", None),
+        ("12345热线", "total", "calls", "来电", 38210.0, "count", None),
+        ("12345热线", "total", "calls_share", "占", 88.4, "percent", None),
+        ("12345热线", "total", "calls_change_yoy", "同比", -2.3, "percent_change", None),
+        ("便民服务中心", "total", "cases", "受理办件", 12034.0, "count", None),
+        ("城关镇", "item", "cases", "受理办件", 2345.0, "count", None),
+        ("城南镇", "item", "cases", "受理办件", 1200.0, "count", None),
+        ("区民政局", "item", "completion_rate", "办结率", 100.0, "percent", None),
+        ("区人社局", "item", "completion_rate", "办结率", 100.0, "percent", None),
+    ]
+
+
+def test_a_figure_under_an_unknown_label_is_kept_flagged(catalog: Catalog) -> None:
+    doc = Document("x.txt", "text", "utf-8", [Block("办件量最多的是区民政局3456件。")], [])
+    facts, warnings = prose_facts(doc, catalog.prose, ProseContext())
+    assert [(f.entity_raw, f.metric, f.value, f.needs_review) for f in facts] == [
+        ("全部", "办件量最多的是区民政局", 3456.0, True)
+    ]
+    assert warnings == [
+        "line None: prose label '办件量最多的是区民政局' is not in the vocabulary; "
+        "kept as metric '办件量最多的是区民政局'"
+    ]
