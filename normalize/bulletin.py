@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from extract.document import Document
 from extract.errors import NoTable
@@ -13,10 +14,11 @@ from normalize.facts import Bulletin, Period, TableInfo
 from normalize.period import read_period
 from normalize.prose import ProseContext, prose_facts
 from normalize.prose_words import first_scope
-from normalize.site_meta import SiteMeta, read_site_meta
+from normalize.site_meta import SiteMeta, find_issuer, read_site_meta
 from normalize.tables import table_facts
 
-TITLE_WORDS = re.compile(r"(通报|简报|情况的报告)$")
+TITLE_WORDS = re.compile(r"(通报|简报|报告|运行情况|工作情况)$")
+SECTION_START = re.compile(r"^([一二三四五六七八九十]+|\d+)\s*[、.]|^[(（]")
 NO_TABLE = "no table found; the bulletin's figures are read from its prose"
 
 
@@ -30,6 +32,8 @@ def normalize_document(
     figure in its prose is refused (NoTable).
     """
     meta = read_site_meta(doc, catalog.prose)
+    if meta.publisher is None:
+        meta = replace(meta, publisher=find_issuer(doc, catalog.prose))
     period, warnings = read_period(
         doc,
         file_name,
@@ -79,6 +83,6 @@ def find_title(doc: Document) -> str | None:
     """The bulletin's title line, when the document prints one near the top."""
     for block in doc.blocks[:5]:
         text = unicodedata.normalize("NFKC", block.text).strip()
-        if len(text) <= 60 and TITLE_WORDS.search(text):
+        if len(text) <= 60 and TITLE_WORDS.search(text) and not SECTION_START.match(text):
             return block.text.strip()
     return None

@@ -81,3 +81,22 @@ def _values(text: str, pattern: re.Pattern[str], vocab: ProseVocab) -> dict[str,
         if role != "other" and role not in out and value:
             out[role] = value
     return out
+
+
+ISSUER_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+ISSUER_TAIL = re.compile(r"\s*(编|印发|制|办公室编)$")
+
+
+def find_issuer(doc: Document, vocab: ProseVocab) -> str | None:
+    """The office named on the publication-date line (issuer line or signature)."""
+    texts = [fold_keep(b.text).strip() for b in doc.blocks]
+    edges = list(range(min(3, len(texts)))) + list(range(max(0, len(texts) - 3), len(texts)))
+    for i in edges:
+        m = ISSUER_DATE.search(texts[i])
+        if m is None:
+            continue
+        name = texts[i][: m.start()].strip() or (texts[i - 1] if i > 0 else "")
+        name = ISSUER_TAIL.sub("", name.strip())
+        if 4 <= len(name) <= 30 and name.endswith(tuple(vocab.unit_suffixes)):
+            return name
+    return None

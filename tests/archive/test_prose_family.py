@@ -1,8 +1,9 @@
 """Prose-only bulletins of the family, ingested for real, against golden CSVs written by hand.
 
-Each fixture under tests/fixtures/family/prose-*.txt is a bulletin without a table (a
+Each fixture under tests/fixtures/family/prose-* is a bulletin without a table (a
 hotline month, a mayor's mailbox, a quarter, a half year, a year, a 1-9月 cumulative beside
-its month, a meeting notice, an issue-numbered 简报, a site metadata block). Its facts are
+its month, a meeting notice, an issue-numbered 简报, a site metadata block, and a web page
+written by hand with its metadata block, navigation and footer). Its facts are
 compared field by field through facts_readable with tests/golden/family/<name>.csv, and
 its bulletin row with tests/golden/family/prose-bulletins.csv. The CSVs were written by
 reading the fixtures, not by running the pipeline.
@@ -22,7 +23,7 @@ from tests.helpers import ROOT, ingest_into
 
 FIXTURES = ROOT / "tests" / "fixtures" / "family"
 GOLDEN = ROOT / "tests" / "golden" / "family"
-FILES = sorted(FIXTURES.glob("prose-*.txt"))
+FILES = sorted(p for p in FIXTURES.glob("prose-*") if p.suffix in (".txt", ".html"))
 FIELDS = (
     "entity_raw",
     "row_role",
@@ -78,7 +79,7 @@ def archive(
     return db
 
 
-def test_there_are_ten_prose_fixtures_each_with_a_golden_file() -> None:
+def test_there_are_eleven_prose_fixtures_each_with_a_golden_file() -> None:
     assert [f.stem for f in FILES] == [
         "prose-briefing",
         "prose-cumulative",
@@ -87,6 +88,7 @@ def test_there_are_ten_prose_fixtures_each_with_a_golden_file() -> None:
         "prose-mailbox",
         "prose-meeting",
         "prose-metadata",
+        "prose-page",
         "prose-quarter",
         "prose-windows",
         "prose-year",

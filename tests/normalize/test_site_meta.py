@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extract.document import Block, Document
 from normalize.catalog import Catalog
-from normalize.site_meta import SiteMeta, read_site_meta
+from normalize.site_meta import SiteMeta, find_issuer, read_site_meta
 
 
 def meta(catalog: Catalog, *lines: str) -> SiteMeta:
@@ -50,3 +50,18 @@ def test_pipe_rows_and_one_cell_per_line(catalog: Catalog) -> None:
 def test_prose_is_not_a_metadata_block(catalog: Catalog) -> None:
     got = meta(catalog, "一、办件情况", "本月来源于网络的诉求120件。", "发布机构负责解释。")
     assert got == SiteMeta(frozenset())
+
+
+def test_the_issuer_of_the_date_line_or_the_signature(catalog: Catalog) -> None:
+    def issuer(*lines: str) -> str | None:
+        doc = Document("x.txt", "text", "utf-8", [Block(x) for x in lines], [])
+        return find_issuer(doc, catalog.prose)
+
+    assert issuer(" 攀枝花市西区行政审批局          2021年1月13日", "12月,受理7016件。") == (
+        "攀枝花市西区行政审批局"
+    )
+    assert issuer("受理100件。", "平安县行政审批局", "2024年7月10日") == "平安县行政审批局"
+    assert issuer("平安市政务服务管理局编    2021年5月8日", "4月份,受理100件。") == (
+        "平安市政务服务管理局"
+    )
+    assert issuer("9月22日召开会议。", "2022年9月23日") is None
