@@ -69,16 +69,22 @@ def figure_pattern(vocab: ProseVocab) -> re.Pattern[str]:
     )
 
 
-def figure_blocks(doc: Document, vocab: ProseVocab, skip: frozenset[int]) -> list[Block]:
-    """The blocks whose figures are read: not headings, not news sections, not metadata."""
-    out, narrative = [], False
+def figure_blocks(
+    doc: Document, vocab: ProseVocab, skip: frozenset[int]
+) -> list[tuple[Block, bool]]:
+    """(block, is a heading) of the blocks that are read: not news sections, not metadata.
+
+    A heading (一、12345热线运行情况) is read for its scope only.
+    """
+    out: list[tuple[Block, bool]] = []
+    narrative = False
     for i, block in enumerate(doc.blocks):
         text = fold_keep(block.text).strip()
-        if TOP_HEADING.match(text) and len(text) <= 40:
+        heading = bool(TOP_HEADING.match(text)) and len(text) <= 40
+        if heading:
             narrative = any(word in text for word in vocab.narrative_sections)
-            continue
         if i not in skip and not narrative:
-            out.append(block)
+            out.append((block, heading))
     return out
 
 
@@ -89,9 +95,14 @@ def prose_facts(
     default = context.scope or (vocab.default_scope, vocab.default_scope)
     state = _State(default, figure_pattern(vocab))
     facts: list[Fact] = []
-    for block in figure_blocks(doc, vocab, context.skip):
+    for block, heading in figure_blocks(doc, vocab, context.skip):
         text = fold_keep(block.text)
         masked = mask_brackets(text)
+        if heading:
+            scope = first_scope(masked, vocab)
+            if scope is not None:
+                state.scope = (text[scope[0] : scope[1]], scope[2])
+            continue
         start = 0
         for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
             if end > start:

@@ -159,3 +159,18 @@ def test_a_figure_under_an_unknown_label_is_kept_flagged(catalog: Catalog) -> No
         "line None: prose label '办件量最多的是区民政局' is not in the vocabulary; "
         "kept as metric '办件量最多的是区民政局'"
     ]
+
+
+def test_a_heading_names_the_scope_of_its_section(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "一、12345热线运行情况",
+        "本月共受理来电3200件。",
+        "二、市长信箱办理情况",
+        "本月收到来信210件,办结率98%。",
+    )
+    assert got == [
+        ("12345热线", "total", "calls", "受理来电", 3200.0, "count", None),
+        ("市长信箱", "total", "letters", "收到来信", 210.0, "count", None),
+        ("市长信箱", "total", "completion_rate", "办结率", 98.0, "percent", None),
+    ]
