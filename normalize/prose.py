@@ -20,13 +20,16 @@ from normalize.facts import Fact, Period
 from normalize.prose_period import figure_period
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import (
+    RESPECTIVELY,
     Change,
     change_before,
     first_scope,
     fold_keep,
     known_label,
+    listed_units,
     mask_brackets,
     named_unit,
+    respective_subject,
     strip_words,
 )
 from normalize.tables import slug
@@ -53,7 +56,10 @@ class _State:
 
     scope: tuple[str, str]
     pattern: re.Pattern[str]
-    last: Fact | None = None  # the sentence's last figure (a change refers to it)
+    last: Fact | None = None  # the sentence's last figure of a known label (a change's base)
+    last_any: Fact | None = None  # its last figure, when none has a known label
+    # 分别为 x、y: (unit or None for the scope, metric, label) still waiting for a figure.
+    respectively: list[tuple[str | None, str, str]] | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -107,7 +113,8 @@ def prose_facts(
         for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
             if end > start:
                 if start == 0 or masked[start - 1] not in ";":
-                    state.last = None  # a semicolon goes on with the same sentence
+                    state.last = state.last_any = None  # a semicolon goes on with the sentence
+                state.respectively = None
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
             start = end
     return facts, state.warnings
@@ -143,7 +150,9 @@ def _sentence(
             for fact in found:
                 fact = figure_period(fact, masked[start : m.start()], context.period)
                 if not fact.metric.endswith("_share"):
-                    state.last = fact  # what a change, a share or a unit's part refers to
+                    state.last_any = fact
+                    if not _unknown(fact):
+                        state.last = fact  # what a change, a share or a unit's part refers to
                 out.append(fact)
         clause_start = clause_end + 1
     return out
@@ -191,7 +200,48 @@ def _figure(
         bbox=block.source.bbox,
         needs_review=bool(m["approx"]) or after.startswith(tuple(vocab.approximate)),
     )
+    if RESPECTIVELY in before or (state.respectively and not strip_words(before, vocab)):
+        return _respective(fact, before, masked[sentence_start : m.start()], vocab, state)
     return _meaning(fact, before, clause_before, m, vocab, state)
+
+
+def _unknown(fact: Fact) -> bool:
+    """A figure under a label the vocabulary does not know (its metric is the label's slug)."""
+    return fact.needs_review and fact.metric == slug(fact.header)
+
+
+def _respective(
+    fact: Fact, before: str, sentence_before: str, vocab: ProseVocab, state: _State
+) -> list[Fact]:
+    """分别为87.6%、88.2%: each figure to the next unit the sentence listed."""
+    if RESPECTIVELY in before:
+        label = strip_words(before[: before.index(RESPECTIVELY)], vocab)
+        state.respectively = _targets(label, sentence_before, vocab)
+    if not state.respectively:
+        state.warnings.append(
+            f"line {fact.line}: figure {fact.value_raw} after 分别 has nothing listed to go "
+            "with; not stored"
+        )
+        return []
+    (unit, metric, header), *state.respectively = state.respectively
+    fact = replace(fact, metric=metric, header=header)
+    return [_of_unit(fact, unit) if unit else fact]
+
+
+def _targets(
+    label: str, sentence_before: str, vocab: ProseVocab
+) -> list[tuple[str | None, str, str]]:
+    """What 分别为 lists: units with one label (A、B满意率), or labels (受理和办结)."""
+    listed = (listed_units(label, vocab) if label else None) or respective_subject(
+        sentence_before, vocab
+    )
+    if listed is not None:
+        units, metric, header = listed
+        return [(unit, metric, header) for unit in units]
+    labels = [known_label(part, vocab) for part in re.split(r"[、和及与]", label) if part]
+    if len(labels) < 2 or None in labels:
+        return []
+    return [(None, known[1], known[0]) for known in labels if known]
 
 
 def _meaning(
@@ -220,13 +270,11 @@ def _meaning(
         )
         return [replace(fact, metric=key, header=label, needs_review=True)]
     fact = replace(fact, metric=known[1], header=label)
-    if first_scope(clause_before, vocab) is not None:
+    listed = listed_units(label, vocab) if first_scope(clause_before, vocab) is None else None
+    if listed is None:
         return [fact]
-    subject = label[: len(label) - len(known[0])]
-    units = [named_unit(part, vocab) for part in subject.split("、")]
-    if not subject or None in units:
-        return [fact]
-    return [_of_unit(replace(fact, header=known[0]), unit) for unit in units if unit]
+    units, _, printed = listed
+    return [_of_unit(replace(fact, header=printed), unit) for unit in units]
 
 
 def _of_unit(fact: Fact, unit: str) -> Fact:
@@ -278,19 +326,22 @@ def _change(
     header = strip_words(before, vocab)
     label = strip_words(before[: change.start], vocab)
     known = known_label(label, vocab) if label else None
+    ref = state.last or state.last_any
     if known is not None:
         base = known[1]
-    elif state.last is not None:
-        base = re.sub(r"_change_(yoy|mom)$", "", state.last.metric)
+    elif not label and ref is not None:
+        base = re.sub(r"_change_(yoy|mom)$", "", ref.metric)
         fact = replace(
             fact,
-            entity_raw=state.last.entity_raw,
-            name_key=state.last.name_key,
-            row_label=state.last.row_label,
-            row_role=state.last.row_role,
+            entity_raw=ref.entity_raw,
+            name_key=ref.name_key,
+            row_label=ref.row_label,
+            row_role=ref.row_role,
+            needs_review=fact.needs_review or _unknown(ref),
         )
-    else:
+    else:  # a change of something the vocabulary does not name: kept, flagged
         base = slug(label) if label else "value"
+        fact = replace(fact, needs_review=True)
     unit = "point_change" if m["unit"] in POINTS else CHANGE_UNITS.get(fact.unit)
     if unit is None:
         unit = f"{fact.unit}_change"

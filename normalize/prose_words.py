@@ -108,3 +108,44 @@ def change_before(text: str, vocab: ProseVocab) -> Change | None:
     if m is None:
         return None
     return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)
+
+
+RESPECTIVELY = "分别"
+DIGIT = re.compile(r"\d")
+
+
+def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | None:
+    """(units, metric, printed label) when a label is a list of units and a known label.
+
+    ``市住建局、市城管局满意率`` → ([市住建局, 市城管局], satisfaction_rate, 满意率).
+    """
+    known = known_label(label, vocab)
+    if known is None:
+        return None
+    subject = label[: len(label) - len(known[0])]
+    units = [named_unit(part, vocab) for part in subject.split("、")]
+    found = [u for u in units if u]
+    if not subject or len(found) != len(units):
+        return None
+    return found, known[1], known[0]
+
+
+def respective_subject(
+    sentence_before: str, vocab: ProseVocab
+) -> tuple[list[str], str, str] | None:
+    """The units and label that 分别为 refers to, from the clauses before it.
+
+    ``其中市住建局、市城管局满意率低于90%,分别为87.6%、88.2%``: the clause before, up to its
+    first figure and without the threshold word, names the units and the label.
+    """
+    for clause in reversed(re.split(r"[,:;]", sentence_before)[:-1]):
+        digit = DIGIT.search(clause)
+        text = clause[: digit.start()] if digit else clause
+        for word in vocab.thresholds:
+            if text.endswith(word):
+                text = text[: -len(word)]
+                break
+        found = listed_units(strip_words(text, vocab), vocab)
+        if found is not None:
+            return found
+    return None

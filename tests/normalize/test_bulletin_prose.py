@@ -42,8 +42,10 @@ def test_the_publisher_is_the_scope_when_no_sentence_names_one(catalog: Catalog)
     assert bulletin.publisher == "平安县行政审批局"
     assert bulletin.title == "3月份工作通报"
     assert (bulletin.period.label, bulletin.period.published) == ("2023-03", "2023-04-06")
-    got = [(f.entity_raw, f.metric, f.header, f.value, f.unit) for f in bulletin.facts]
-    assert got == [
-        ("平安县行政审批局", "办理业务", "办理业务", 4210.0, "count"),
-        ("平安县行政审批局", "办理业务_change_yoy", "同比增长", 3.5, "percent_change"),
+    got = [
+        (f.entity_raw, f.metric, f.header, f.value, f.unit, f.needs_review) for f in bulletin.facts
+    ]
+    assert got == [  # an unknown label, and a change of it: kept, flagged
+        ("平安县行政审批局", "办理业务", "办理业务", 4210.0, "count", True),
+        ("平安县行政审批局", "办理业务_change_yoy", "同比增长", 3.5, "percent_change", True),
     ]

@@ -174,3 +174,30 @@ def test_a_heading_names_the_scope_of_its_section(catalog: Catalog) -> None:
         ("市长信箱", "total", "letters", "收到来信", 210.0, "count", None),
         ("市长信箱", "total", "completion_rate", "办结率", 98.0, "percent", None),
     ]
+
+
+def test_respectively_gives_each_listed_unit_its_figure(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "本月12345热线满意率96.5%,其中市住建局、市城管局满意率低于90%,分别为87.6%、88.2%。",
+        "城东区、城西区办结率分别为91%、93%。",
+        "受理和办结分别为100件、90件。",
+    )
+    assert got == [
+        ("12345热线", "total", "satisfaction_rate", "满意率", 96.5, "percent", None),
+        ("市住建局", "item", "satisfaction_rate", "满意率", 87.6, "percent", None),
+        ("市城管局", "item", "satisfaction_rate", "满意率", 88.2, "percent", None),
+        ("城东区", "item", "completion_rate", "办结率", 91.0, "percent", None),
+        ("城西区", "item", "completion_rate", "办结率", 93.0, "percent", None),
+        ("12345热线", "total", "accepted", "受理", 100.0, "count", None),
+        ("12345热线", "total", "completed", "办结", 90.0, "count", None),
+    ]
+
+
+def test_a_change_refers_to_the_last_figure_of_a_known_label(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理诉求52136件,日均1681.8件,同比增长12.3%。")
+    assert got == [
+        ("12345热线", "total", "requests", "受理诉求", 52136.0, "count", None),
+        ("12345热线", "total", "日均", "日均", 1681.8, "count", None),
+        ("12345热线", "total", "requests_change_yoy", "同比增长", 12.3, "percent_change", None),
+    ]
