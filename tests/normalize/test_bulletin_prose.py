@@ -6,6 +6,8 @@ import pytest
 
 from extract.document import Block, Document
 from extract.errors import NoTable
+from extract.hints import load_hints
+from extract.text import parse_text
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog
 from normalize.facts import Period
@@ -49,3 +51,23 @@ def test_the_publisher_is_the_scope_when_no_sentence_names_one(catalog: Catalog)
         ("平安县行政审批局", "办理业务", "办理业务", 4210.0, "count", True),
         ("平安县行政审批局", "办理业务_change_yoy", "同比增长", 3.5, "percent_change", True),
     ]
+
+
+def test_a_cumulative_figure_is_not_checked_against_the_monthly_table(catalog: Catalog) -> None:
+    text = (
+        "9月,政务服务大厅各窗口共受理30件;1-9月累计受理270件。\n"
+        "部门 |\n受理 |\n区民政局 |\n10 |\n区人社局 |\n20 |\n总计 |\n30 |\n"
+    )
+    d = parse_text(text, "x.txt", "utf-8", load_hints())
+    bulletin = normalize_document(d, catalog, "2022-09_x.txt")
+    found = [
+        (c.subject, c.status, c.message)
+        for c in bulletin.checks
+        if c.rule == "headline_matches_table"
+    ]
+    assert found[1] == (
+        "政务服务大厅 受理",
+        "not_applicable",
+        "a figure of 2022-01..2022-09, not of the bulletin's period",
+    )
+    assert found[0][:2] == ("政务服务大厅 各窗口共受理", "ok")
