@@ -35,7 +35,8 @@ from normalize.prose_words import (
 from normalize.tables import slug
 
 SENTENCE_END = re.compile(r"[。;!?]")
-CLAUSE_BREAK = re.compile(r"[,:]")
+# A comma between clauses, not one grouping thousands (21,764件).
+CLAUSE_BREAK = re.compile(r":|,(?!(?<=\d,)\d{3}(?!\d))")
 TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.]")
 POINTS = ("个百分点", "百分点")
 CHANGE_UNITS = {"percent": "percent_change", "count": "count_change"}
@@ -69,7 +70,7 @@ def figure_pattern(vocab: ProseVocab) -> re.Pattern[str]:
     unit = "|".join(map(re.escape, units))
     approx = "|".join(re.escape(w) for w in vocab.approximate if len(w) == 1) or "(?!)"
     return re.compile(
-        r"(?:(?<=同比|环比)(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:]))(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<wan>万|亿)?"
+        r"(?:(?<=同比|环比)(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:]))(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.])\s*(?P<wan>万|亿)?"
         rf"(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
         r"(?P<note>\s*\([^()]*\))?"
     )
@@ -177,7 +178,7 @@ def _figure(
         return []
     if m["unit"] in POINTS and change_before(before, vocab) is None:
         return []
-    value = float(m["num"]) * {"万": 1e4, "亿": 1e8}.get(m["wan"] or "", 1)
+    value = float(m["num"].replace(",", "")) * {"万": 1e4, "亿": 1e8}.get(m["wan"] or "", 1)
     unit = vocab.units.get(m["unit"], "count")
     fact = Fact(
         table_index=None,

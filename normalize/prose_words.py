@@ -37,19 +37,19 @@ def mask_brackets(text: str) -> str:
 
 def strip_words(text: str, vocab: ProseVocab) -> str:
     """A label without the fillers that open it and the connectors that close it."""
-    text = text.strip(" 、,:")
+    text = text.strip(" 、,:|")
     changed = True
     while changed and text:
         changed = False
         lead = LEADING_TIME.match(text)
         if lead and lead.end() > 0:
-            text, changed = text[lead.end() :].strip(" 、,"), True
+            text, changed = text[lead.end() :].strip(" 、,|"), True
         for word in vocab.fillers:
             if text.startswith(word) and len(text) > len(word):
-                text, changed = text[len(word) :].strip(" 、,"), True
+                text, changed = text[len(word) :].strip(" 、,|"), True
         for word in vocab.connectors:
             if text.endswith(word) and len(text) > len(word):
-                text, changed = text[: -len(word)].strip(" 、,"), True
+                text, changed = text[: -len(word)].strip(" 、,|"), True
     return text
 
 

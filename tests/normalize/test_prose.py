@@ -201,3 +201,13 @@ def test_a_change_refers_to_the_last_figure_of_a_known_label(catalog: Catalog) -
         ("12345热线", "total", "日均", "日均", 1681.8, "count", None),
         ("12345热线", "total", "requests_change_yoy", "同比增长", 12.3, "percent_change", None),
     ]
+
+
+def test_thousands_separators_and_pipes_around_a_reposted_paragraph(catalog: Catalog) -> None:
+    got = read(catalog, "| 本月12345热线受理诉求21,764件,办结21,002件,办结率96.5%。 |")
+    assert got == [
+        ("12345热线", "total", "requests", "受理诉求", 21764.0, "count", None),
+        ("12345热线", "total", "completed", "办结", 21002.0, "count", None),
+        ("12345热线", "total", "completion_rate", "办结率", 96.5, "percent", None),
+    ]
+    assert read(catalog, "| 受理1,2,3件 |") == []
