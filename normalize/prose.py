@@ -6,8 +6,10 @@ are ruled out by what surrounds them; thresholds (未达到100%), goals (确保�
 bounds (50件以上) are not figures. Sections whose heading tells news (二、工作动态) are not
 read. The subject of a sentence is the scope of its figures until another is named; a
 figure whose label follows a single unit's name (其中高新区办结率较低为81.2%) belongs to that
-unit. A change (同比增长3.2%, 较上月减少126件) is a signed fact of the kind
-``<metric>_change_yoy`` / ``_change_mom``.
+unit, and 分别为 x、y gives each unit (or label) it follows its figure. A change (同比增长3.2%,
+较上月减少126件) is a signed fact of the kind ``<metric>_change_yoy`` / ``_change_mom``; a
+share (占88.4%) is ``<metric>_share``. A label the vocabulary does not know is kept as a slug,
+reported and flagged for review.
 """
 
 from __future__ import annotations
@@ -69,9 +71,12 @@ def figure_pattern(vocab: ProseVocab) -> re.Pattern[str]:
     units = sorted([*vocab.units, *POINTS], key=len, reverse=True)
     unit = "|".join(map(re.escape, units))
     approx = "|".join(re.escape(w) for w in vocab.approximate if len(w) == 1) or "(?!)"
+    # A sign only right after a change word (同比-2.3%); elsewhere - joins ranges and phones.
+    after_basis = "|".join(f"(?<={re.escape(w)})" for w in vocab.change_basis) or "(?!)"
+    number = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
     return re.compile(
-        r"(?:(?<=同比|环比)(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:]))(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.])\s*(?P<wan>万|亿)?"
-        rf"(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
+        rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:]))(?P<num>{number})(?![\d.])"
+        rf"\s*(?P<wan>万|亿)?(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
         r"(?P<note>\s*\([^()]*\))?"
     )
 

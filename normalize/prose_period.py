@@ -11,6 +11,7 @@ QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4":
 MENTION = re.compile(
     r"(?P<a>\d{1,2})\s*(?:-|~|—|至|到)\s*(?P<b>\d{1,2})\s*月"
     r"|(?P<since>今年以来|年初以来|本年度?累计|全年累计|今年累计)"
+    r"|(?:截至|截止)(?P<upto>\d{1,2})\s*月(?:底|末|份)?(?=[^。;]*累计)"
     r"|第?(?P<q>[一二三四1-4])季度"
     r"|(?P<h>[上下])半年"
     r"|(?<![\d\-~—至到])(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)(?!以来)"
@@ -32,6 +33,11 @@ def mentioned_period(text: str, bulletin: Period) -> Period | None:
         if not 1 <= a < b <= 12:
             return None
         return Period(year, a, bulletin.basis, None, "range", b)
+    if found["upto"]:
+        upto = int(found["upto"])
+        if not 1 < upto <= 12:
+            return None
+        return Period(year - 1 if upto > last else year, 1, bulletin.basis, None, "range", upto)
     if found["since"]:
         return Period(year, 1, bulletin.basis, None, "range", last) if last > 1 else None
     if found["q"]:

@@ -211,3 +211,15 @@ def test_thousands_separators_and_pipes_around_a_reposted_paragraph(catalog: Cat
         ("12345热线", "total", "completion_rate", "办结率", 96.5, "percent", None),
     ]
     assert read(catalog, "| 受理1,2,3件 |") == []
+
+
+def test_up_to_a_month_end_with_a_cumulative_word_is_a_range(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "截至9月底,政务服务大厅累计受理48210件。截至9月底,政务服务大厅窗口31个。",
+        period=Period(2022, 9, "title"),
+    )
+    assert got == [
+        ("政务服务大厅", "total", "accepted", "受理", 48210.0, "count", "2022-01..2022-09"),
+        ("政务服务大厅", "total", "窗口", "窗口", 31.0, "count", None),
+    ]
