@@ -45,7 +45,11 @@ def normalize_document(
     context = ProseContext(period, default_scope(doc, meta, catalog), meta.blocks)
     facts, prose_warnings = prose_facts(doc, catalog.prose, context)
     if not doc.tables and not facts:
-        raise NoTable(doc.path, "no table and no figure found (nothing to store)")
+        raise NoTable(
+            doc.path,
+            "no table and no figure found "
+            "(if the bulletin is an attached .doc or .pdf, ingest that file)",
+        )
     warnings += prose_warnings
     if not doc.tables:
         warnings.append(NO_TABLE)

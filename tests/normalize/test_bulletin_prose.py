@@ -20,7 +20,10 @@ def doc(*lines: str) -> Document:
 def test_a_file_with_neither_table_nor_figure_is_refused_in_one_line(catalog: Catalog) -> None:
     with pytest.raises(NoTable) as err:
         normalize_document(doc("一、办件情况", "本月工作平稳有序。"), catalog, "notice.txt")
-    assert str(err.value) == "notice.txt: no table and no figure found (nothing to store)"
+    assert str(err.value) == (
+        "notice.txt: no table and no figure found "
+        "(if the bulletin is an attached .doc or .pdf, ingest that file)"
+    )
 
 
 def test_the_given_period_wins_and_is_marked_given(catalog: Catalog) -> None:
