@@ -14,15 +14,8 @@ from extract.hints import fold
 from normalize.prose_vocab import ProseVocab, VocabError, parse_vocab
 
 UNITS = ("count", "percent")
-TOP_KEYS = {
-    "table_kinds",
-    "metrics",
-    "headline",
-    "note_columns",
-    "row_roles",
-    "headline_columns",
-    "prose",
-}
+TOP_KEYS = {"table_kinds", "metrics", "headline", "note_columns", "row_roles", "headline_columns"}
+TOP_KEYS |= {"prose"}  # the prose vocabulary, read by normalize/prose_vocab.py
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_SUFFIX = re.compile(r"[(\[]\s*(件|个|项|次|人|人次|户|%|万元|元)\s*[)\]]$")
 
