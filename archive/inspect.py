@@ -9,8 +9,10 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 
 from extract.document import Cell, Table
-from normalize.facts import Bulletin
+from normalize.facts import Bulletin, Fact
 from normalize.headline import SECTION
+
+FIGURE_COLUMNS = ("scope", "role", "metric", "label", "value", "unit", "period", "type", "review")
 
 
 def grid_labels(table: Table) -> list[list[str]]:
@@ -33,25 +35,67 @@ def _position_label(cell: Cell | None, r: int, c: int) -> str:
     return cell.text + span
 
 
+def sections_of(bulletin: Bulletin) -> list[str]:
+    """The top-level section headings (一、… 二、…) in reading order."""
+    blocks = bulletin.document.blocks
+    return [b.text for b in blocks if SECTION.match(b.text) or b.text.startswith("一")]
+
+
+def prose_figures(bulletin: Bulletin) -> list[Fact]:
+    """The facts read from the prose (table_kind headline), in reading order."""
+    return [f for f in bulletin.facts if f.table_kind == "headline"]
+
+
+def figure_row(fact: Fact, bulletin: Bulletin) -> list[str]:
+    """One prose figure as the text view shows it (FIGURE_COLUMNS)."""
+    scope = (
+        fact.entity_raw
+        if fact.entity_raw == fact.name_key
+        else f"{fact.entity_raw}→{fact.name_key}"
+    )
+    period = fact.period or bulletin.period.label or "?"
+    kind = fact.period_type or (bulletin.period.type if bulletin.period.label else "?")
+    note = f" ({fact.note})" if fact.note else ""
+    if fact.unit.endswith("_change") and fact.value is not None:
+        note += f" = {fact.value:+g}"
+    return [
+        scope,
+        fact.row_role,
+        fact.metric,
+        fact.header,
+        fact.value_raw + note,
+        fact.unit,
+        period,
+        kind,
+        "review" if fact.needs_review else "",
+    ]
+
+
 def render(bulletin: Bulletin, console: Console, max_rows: int | None = None) -> None:
-    """Print period, sections and every table as a grid."""
+    """Print period, metadata, sections, prose figures and every table as a grid."""
     doc, period = bulletin.document, bulletin.period
     console.print(f"[bold]{doc.path}[/bold]  format={doc.format}  encoding={doc.encoding}")
     console.print(
         f"period: {period.label or 'unknown'} (basis: {period.basis}"
         + (f", published {period.published}" if period.published else "")
-        + ")"
+        + f") type: {period.type}"
+        + (f", {period.start}..{period.end}" if period.label else "")
     )
     if bulletin.title:
         console.print(f"title: {bulletin.title}")
-    sections = [b.text for b in doc.blocks if SECTION.match(b.text) or b.text.startswith("一")]
+    if bulletin.publisher:
+        console.print(f"publisher: {bulletin.publisher}")
+    sections = sections_of(bulletin)
     if sections:
         console.print("sections: " + " | ".join(s[:30] for s in sections))
-    headline = [f for f in bulletin.facts if f.table_kind == "headline"]
-    if headline:
-        console.print(
-            "headline: " + ", ".join(f"{f.name_key}.{f.metric}={f.value_raw}" for f in headline)
-        )
+    figures = prose_figures(bulletin)
+    if figures:
+        grid = RichTable(title=f"prose figures: {len(figures)}", title_justify="left")
+        for name in FIGURE_COLUMNS:
+            grid.add_column(name, overflow="fold")
+        for fact in figures:
+            grid.add_row(*figure_row(fact, bulletin))
+        console.print(grid)
     for table, info in zip(doc.tables, bulletin.tables, strict=True):
         console.print(_table_panel(table, info.kind, max_rows))
     for warning in bulletin.warnings:
@@ -87,9 +131,15 @@ def as_json(bulletin: Bulletin) -> dict[str, Any]:
         "format": doc.format,
         "encoding": doc.encoding,
         "period": bulletin.period.label,
+        "period_type": bulletin.period.type if bulletin.period.label else None,
+        "period_start": bulletin.period.start,
+        "period_end": bulletin.period.end,
         "period_basis": bulletin.period.basis,
         "published": bulletin.period.published,
+        "publisher": bulletin.publisher,
         "title": bulletin.title,
+        "sections": sections_of(bulletin),
+        "figures": [figure_json(f, bulletin) for f in prose_figures(bulletin)],
         "tables": [
             {
                 "table_no": t.index + 1,
@@ -101,6 +151,8 @@ def as_json(bulletin: Bulletin) -> dict[str, Any]:
                 "stub_cols": t.stub_cols,
                 "headers": info.headers,
                 "metrics": info.metrics,
+                "quality": info.quality,
+                "review": info.review,
                 "cells": [
                     {
                         "text": c.text,
@@ -116,4 +168,26 @@ def as_json(bulletin: Bulletin) -> dict[str, Any]:
             for t, info in zip(doc.tables, bulletin.tables, strict=True)
         ],
         "warnings": bulletin.warnings,
+    }
+
+
+def figure_json(fact: Fact, bulletin: Bulletin) -> dict[str, Any]:
+    """One prose figure as plain data, its period filled from the bulletin's."""
+    own = fact.period is not None
+    return {
+        "entity_raw": fact.entity_raw,
+        "scope": fact.name_key,
+        "row_role": fact.row_role,
+        "metric": fact.metric,
+        "header": fact.header,
+        "value": fact.value,
+        "value_raw": fact.value_raw,
+        "unit": fact.unit,
+        "note": fact.note,
+        "period": fact.period if own else bulletin.period.label,
+        "period_type": fact.period_type if own else bulletin.period.type,
+        "own_period": own,
+        "needs_review": fact.needs_review,
+        "line": fact.line,
+        "page": fact.page,
     }

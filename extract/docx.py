@@ -24,7 +24,7 @@ from docx.opc.exceptions import OpcError
 from lxml import etree
 
 from extract.document import Document, Source
-from extract.errors import BulletinError, EmptyFile, NoTable
+from extract.errors import BulletinError, EmptyFile
 from extract.explicit import SpanCell
 from extract.flow import FlowBuilder, nested_warning
 from extract.hints import LayoutHints, load_hints
@@ -80,10 +80,6 @@ def read_docx(
     BodyReader(builder).container(open_body(path, name))
     if not builder.blocks and not builder.tables:
         raise EmptyFile(name, "the Word document is empty (no text, no tables)")
-    if not builder.tables:
-        raise NoTable(
-            name, "no table found in the Word document (tables pasted as pictures cannot be read)"
-        )
     return builder.document(name, fmt, encoding)
 
 

@@ -22,7 +22,7 @@ from lxml import etree
 
 from extract.decode import decode_bytes
 from extract.document import Document, Source
-from extract.errors import BulletinError, EmptyFile, NoTable
+from extract.errors import BulletinError, EmptyFile
 from extract.explicit import SpanCell
 from extract.flow import FlowBuilder, nested_warning
 from extract.hints import LayoutHints, load_hints
@@ -120,11 +120,6 @@ def read_html(path: Path, display: str | None = None, hints: LayoutHints | None 
     reader.visit(body if body is not None else root)
     reader.flush()
     add_title(builder, root)
-    if not builder.tables:
-        raise NoTable(
-            name, "no table found in the page (if the bulletin is an attached .doc or .pdf, "
-            "ingest that file)"
-        )  # fmt: skip
     return builder.document(name, "html", encoding)
 
 

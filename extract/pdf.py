@@ -393,8 +393,6 @@ def assemble(
             continue
         positions.append(len(blocks))
         tables.append(table)
-    if not tables:
-        raise NoTable(name, "no table found in the PDF (no ruled grid, no aligned columns)")
     return Document(name, "pdf", "", blocks, tables, positions)
 
 

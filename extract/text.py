@@ -9,7 +9,6 @@ from pathlib import Path
 
 from extract.decode import decode_bytes
 from extract.document import Block, Document, Source, Table
-from extract.errors import NoTable
 from extract.grid import build_table
 from extract.hints import LayoutHints, load_hints
 from extract.layout import RawCell, cell_kind, find_body_start, segment_rows
@@ -58,8 +57,6 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
         positions.append(len(blocks))
         tables.append(table)
     blocks.extend(prose_blocks(lines, i, len(lines), hints))
-    if not tables:
-        raise NoTable(name, "no table found (expected cells ending in ' |' or tab-indented)")
     fmt = "text-" + "+".join(sorted(layouts))
     return Document(name, fmt, encoding, blocks, tables, positions)
 

@@ -1,25 +1,59 @@
-"""A document → a normalised bulletin: period, title, headline figures, table facts."""
+"""A document → a normalised bulletin: metadata, period, title, prose figures, table facts."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from extract.document import Document
+from extract.errors import NoTable
 from normalize.catalog import Catalog
 from normalize.checks import run_checks
-from normalize.facts import Bulletin, Fact, TableInfo
-from normalize.headline import headline_facts
-from normalize.period import infer_period
+from normalize.facts import Bulletin, Period, TableInfo
+from normalize.period import read_period
+from normalize.prose import ProseContext, prose_facts
+from normalize.prose_words import first_scope
+from normalize.site_meta import SiteMeta, find_issuer, read_site_meta
 from normalize.tables import table_facts
 
-TITLE_WORDS = re.compile(r"(通报|简报|情况的报告)$")
+TITLE_WORDS = re.compile(r"(通报|简报|报告|运行情况|工作情况)$")
+SECTION_START = re.compile(r"^([一二三四五六七八九十]+|\d+)\s*[、.]|^[(（]")
+NO_TABLE = "no table found; the bulletin's figures are read from its prose"
 
 
-def normalize_document(doc: Document, catalog: Catalog, file_name: str) -> Bulletin:
-    """Everything the archive stores about one bulletin, derived from its document."""
-    warnings = [f"table {t.index + 1}: {w}" for t in doc.tables for w in t.warnings]
-    facts: list[Fact] = headline_facts(doc, catalog)
+def normalize_document(
+    doc: Document, catalog: Catalog, file_name: str, given_period: Period | None = None
+) -> Bulletin:
+    """Everything the archive stores about one bulletin, derived from its document.
+
+    ``given_period`` is a period the user states for the file (basis ``given``); a period
+    with a year and no month states the year only. A file with neither a table nor a
+    figure in its prose is refused (NoTable).
+    """
+    meta = read_site_meta(doc, catalog.prose)
+    if meta.publisher is None:
+        meta = replace(meta, publisher=find_issuer(doc, catalog.prose))
+    period, warnings = read_period(
+        doc,
+        file_name,
+        published=meta.published,
+        title=meta.title,
+        skip=meta.blocks,
+        given=given_period,
+    )
+    context = ProseContext(period, default_scope(doc, meta, catalog), meta.blocks)
+    facts, prose_warnings = prose_facts(doc, catalog.prose, context)
+    if not doc.tables and not facts:
+        raise NoTable(
+            doc.path,
+            "no table and no figure found "
+            "(if the bulletin is an attached .doc or .pdf, ingest that file)",
+        )
+    warnings += prose_warnings
+    if not doc.tables:
+        warnings.append(NO_TABLE)
+    warnings += [f"table {t.index + 1}: {w}" for t in doc.tables for w in t.warnings]
     tables: list[TableInfo] = []
     for table in doc.tables:
         info, rows = table_facts(table, catalog, warnings)
@@ -27,20 +61,32 @@ def normalize_document(doc: Document, catalog: Catalog, file_name: str) -> Bulle
         facts.extend(rows)
     bulletin = Bulletin(
         document=doc,
-        period=infer_period(doc, file_name),
-        title=find_title(doc),
+        period=period,
+        title=meta.title or find_title(doc),
         tables=tables,
         facts=facts,
         warnings=warnings,
+        publisher=meta.publisher,
     )
     bulletin.checks = run_checks(bulletin, catalog)
     return bulletin
+
+
+def default_scope(doc: Document, meta: SiteMeta, catalog: Catalog) -> tuple[str, str] | None:
+    """The scope of figures no sentence scopes: one the title names, else the publisher."""
+    for text in [meta.title or "", *(b.text for b in doc.blocks[:5])]:
+        found = first_scope(unicodedata.normalize("NFKC", text), catalog.prose)
+        if found is not None:
+            return unicodedata.normalize("NFKC", text)[found[0] : found[1]], found[2]
+    if meta.publisher:
+        return meta.publisher, meta.publisher
+    return None
 
 
 def find_title(doc: Document) -> str | None:
     """The bulletin's title line, when the document prints one near the top."""
     for block in doc.blocks[:5]:
         text = unicodedata.normalize("NFKC", block.text).strip()
-        if len(text) <= 60 and TITLE_WORDS.search(text):
+        if len(text) <= 60 and TITLE_WORDS.search(text) and not SECTION_START.match(text):
             return block.text.strip()
     return None

@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from extract.hints import fold
+from normalize.prose_vocab import ProseVocab, VocabError, parse_vocab
 
 UNITS = ("count", "percent")
 TOP_KEYS = {
@@ -21,6 +22,7 @@ TOP_KEYS = {
     "row_roles",
     "headline_columns",
     "families",
+    "prose",  # the prose vocabulary, read by normalize/prose_vocab.py
 }
 HEADLINE_KIND = "headline"  # figures of the prose, a table kind of their own in the archive
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -77,6 +79,7 @@ class Catalog:
     headline_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: str = ""
     families: dict[str, Family] = field(default_factory=dict)
+    prose: ProseVocab = field(default_factory=ProseVocab)
 
     def metric_for(self, kind: str, label: str) -> Metric | None:
         """The metric a header label means in a table of ``kind``, if known."""
@@ -105,6 +108,10 @@ def load_catalog(path: Path) -> Catalog:
     scopes, headline = _headline(path, data.get("headline") or {})
     roles = data.get("row_roles") or {}
     families = _families(path, data.get("families") or {}, labels, headline)
+    try:
+        prose = parse_vocab(path, data.get("prose"), scopes, headline)
+    except VocabError as exc:
+        raise CatalogError(str(exc)) from None
     return Catalog(
         kinds=kinds,
         labels=labels,
@@ -119,6 +126,7 @@ def load_catalog(path: Path) -> Catalog:
         },
         path=str(path),
         families=families,
+        prose=prose,
     )
 
 

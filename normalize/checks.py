@@ -215,6 +215,10 @@ def headline_checks(
         if h.table_kind != "headline":
             continue
         subject = f"{h.entity_raw} {h.header}"
+        if h.period is not None:  # 1-9月累计… beside a monthly table: nothing to compare
+            why = f"a figure of {h.period}, not of the bulletin's period"
+            yield _headline_check(h, None, subject, None, NOT_APPLICABLE, why, (i,))
+            continue
         column = _matching_column(facts, h, scopes, catalog)
         if h.unit != "count" or column is None or h.value is None:
             why = "a rate is not summed" if h.unit != "count" else "no table column to compare with"

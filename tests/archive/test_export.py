@@ -47,7 +47,7 @@ def plain(value: object) -> object:
 
 def test_parquet_round_trip_equals_facts_readable(archive: Path, tmp_path: Path) -> None:
     output = export_to(archive, tmp_path, "parquet")
-    assert f"{tmp_path / 'facts_readable.parquet'}: 921 rows" in output
+    assert f"{tmp_path / 'facts_readable.parquet'}: 922 rows" in output
     assert {p.name for p in tmp_path.iterdir()} == {f"{t}.parquet" for t in EXPORTS}
     df = pd.read_parquet(tmp_path / "facts_readable.parquet")
     expected = db_rows(archive, "facts_readable")
@@ -76,7 +76,7 @@ def test_csv_has_a_bom_and_chinese_text(archive: Path, tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbfbulletin,period,table_kind,entity,")
     with (tmp_path / "facts_readable.csv").open(encoding="utf-8-sig", newline="") as handle:
         facts = list(csv.DictReader(handle))
-    assert len(facts) == 921
+    assert len(facts) == 922
     (row,) = [r for r in facts if r["entity_raw"] == "区社保局" and r["metric"] == "accepted"]
     assert (row["period"], row["entity"], row["value"], row["value_raw"]) == (
         "2020-12",

@@ -44,6 +44,7 @@ def test_counts_per_table(archive_rows: dict[str, list[dict]]) -> None:
     per_kind = Counter((row["table_kind"], row["row_role"]) for row in archive_rows[SEP.stem])
     assert per_kind == {
         ("headline", "total"): 8,
+        ("headline", "item"): 1,
         ("online_service", "item"): 38 * 17,
         ("hall_windows", "item"): 20,
         ("hall_windows", "total"): 1,

@@ -41,7 +41,7 @@ def test_bulletins_table(tmp_path: Path, catalog: Catalog, names: NameBook) -> N
         (DEC.name, hashlib.sha256(DEC.read_bytes()).hexdigest(), "text-tab", "utf-8", "2020-12",
          "publication_date", "2021-01-13", 1, 90),
         (SEP.name, hashlib.sha256(SEP.read_bytes()).hexdigest(), "text-pipe", "utf-8", "2022-09",
-         "text_years", None, 3, 831),
+         "text_years", None, 3, 832),
     ]  # fmt: skip
     kinds = db.execute(
         "SELECT table_no, kind, n_rows, n_cols FROM source_tables ORDER BY id"
@@ -95,7 +95,7 @@ def test_same_bulletin_in_other_encodings_gives_identical_facts(
         tmp_path / "a.db", [SEP, tmp_path / "utf16.txt", tmp_path / "gb.txt"], catalog, names
     )
     original = readable(db, SEP.name)
-    assert len(original) == 831
+    assert len(original) == 832
     assert readable(db, "utf16.txt") == original
     assert readable(db, "gb.txt") == original
     encodings = dict(db.execute("SELECT path, encoding FROM bulletins").fetchall())
@@ -147,7 +147,7 @@ def test_bad_files_are_reported_and_the_rest_lands(tmp_path: Path) -> None:
     shutil.copy(DEC, folder / "good.txt")
     (folder / "empty.txt").write_bytes(b"")
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(1, 40)) * 20)
-    (folder / "prose.txt").write_text("一、办件情况\n9月,受理100件。\n", encoding="utf-8")
+    (folder / "prose.txt").write_text("一、办件情况\n本月工作平稳。\n", encoding="utf-8")
     (folder / "broken.txt").write_bytes("序号 |\n".encode() + b"\xff\xfe\xfd\x80\x80")
     (folder / "scan.pdf").write_bytes(b"%PDF-1.7\n")
     (folder / "names.yaml").write_text("entities: []\n", encoding="utf-8")  # not a bulletin
@@ -159,7 +159,8 @@ def test_bad_files_are_reported_and_the_rest_lands(tmp_path: Path) -> None:
         "error: broken.txt: not valid UTF-8 (byte 9), nor GB18030 or Big5; re-save it as UTF-8",
         "error: empty.txt: the file is empty",
         "error: image.txt: binary content, not a text bulletin",
-        "error: prose.txt: no table found (expected cells ending in ' |' or tab-indented)",
+        "error: prose.txt: no table and no figure found "
+        "(if the bulletin is an attached .doc or .pdf, ingest that file)",
         "error: scan.pdf: not a readable PDF: it starts with %PDF but holds no PDF objects",
     ]
     assert "Traceback" not in result.output

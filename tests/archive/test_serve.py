@@ -163,7 +163,7 @@ def test_served_immutable_with_metadata(server: str) -> None:
     meta = json.loads(fetch(f"{base}/-/metadata.json")[1])
     assert meta["title"] == "政务服务工作通报 · Government service bulletins"
     assert "2 monthly government service bulletins" in meta["description"]
-    assert "2020-12 to 2022-09: 921 facts" in meta["description"]
+    assert "2020-12 to 2022-09: 922 facts" in meta["description"]
     facts = meta["databases"]["archive"]["tables"]["facts_readable"]
     assert facts["facets"] == ["period", "table_kind", "metric", "entity"]
     assert facts["columns"]["period"].startswith("报告期 — reported month")
@@ -228,7 +228,7 @@ def test_bulletins_overview(server: str) -> None:
     ] == [
         (None, "empty.txt", None, 0, 0, None),
         ("2020-12", "2020-12_xiqu_zwfw.txt", "text-tab", 1, 90, 0),
-        ("2022-09", "2022-09_xiqu_zwfw.txt", "text-pipe", 3, 831, 2),
+        ("2022-09", "2022-09_xiqu_zwfw.txt", "text-pipe", 3, 832, 2),
     ]
     assert overview[0]["failure"] == "extract: the file is empty"
 

@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 import extract.legacy
 from extract.document import Document, Table
 from extract.docx import LAYOUT_NESTED, UnreadableWord, read_docx
-from extract.errors import EmptyFile, NoTable, UnsupportedFormat
+from extract.errors import EmptyFile, UnsupportedFormat
 from extract.legacy import ConversionFailed
 from extract.reader import read_document
 from tests.helpers import DEC, SEP
@@ -254,11 +254,8 @@ def test_empty_document_and_prose_only(tmp_path: Path) -> None:
     with pytest.raises(EmptyFile) as err:
         read_docx(word_file(tmp_path / "e.docx", "<w:p/>"), "e.docx")
     assert str(err.value) == "e.docx: the Word document is empty (no text, no tables)"
-    with pytest.raises(NoTable) as err2:
-        read_docx(word_file(tmp_path / "p.docx", p("一、办件情况")), "p.docx")
-    assert str(err2.value) == (
-        "p.docx: no table found in the Word document (tables pasted as pictures cannot be read)"
-    )
+    prose = read_docx(word_file(tmp_path / "p.docx", p("一、办件情况")), "p.docx")
+    assert [b.text for b in prose.blocks] == ["一、办件情况"] and prose.tables == []
 
 
 # --- legacy .doc -------------------------------------------------------------------------

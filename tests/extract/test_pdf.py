@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extract.document import Cell, Document, Table
-from extract.errors import BulletinError, NoTable
+from extract.errors import BulletinError
 from extract.hints import fold, load_hints
 from extract.pdf import (
     EncryptedPdf,
@@ -436,9 +436,9 @@ def test_a_ruled_grid_without_values_is_prose(tmp_path: Path) -> None:
     assert [texts(doc.tables[0], r) for r in (0, 1)] == [["部门", "受理"], ["区民政局", "12"]]
 
 
-def test_a_pdf_without_a_table_is_reported(tmp_path: Path) -> None:
+def test_a_pdf_without_a_table_is_prose(tmp_path: Path) -> None:
     path = tmp_path / "prose.pdf"
     cid_pdf(path, [])
-    error = read_error(path)
-    assert isinstance(error, NoTable)
-    assert str(error) == "prose.pdf: no table found in the PDF (no ruled grid, no aligned columns)"
+    doc = read_pdf(path)
+    assert [b.text for b in doc.blocks] == ["9月,政务服务大厅各窗口共受理13907件。"]
+    assert doc.tables == []

@@ -7,7 +7,6 @@ import random
 import pytest
 
 from extract.document import Table
-from extract.errors import NoTable
 from extract.hints import load_hints
 from extract.reader import read_document
 from extract.text import parse_text
@@ -141,9 +140,10 @@ def test_page_footer_and_site_footer_are_not_prose() -> None:
     assert sep.blocks[0].text == "一、办件情况"
 
 
-def test_text_without_table_is_rejected() -> None:
-    with pytest.raises(NoTable, match="no table found"):
-        parse_text("一、办件情况\n9月,受理100件。\n", "plain.txt", "utf-8", load_hints())
+def test_text_without_table_is_prose() -> None:
+    doc = parse_text("一、办件情况\n9月,受理100件。\n", "plain.txt", "utf-8", load_hints())
+    assert [b.text for b in doc.blocks] == ["一、办件情况", "9月,受理100件。"]
+    assert doc.tables == [] and doc.table_positions == []
 
 
 # --- variants: no positions are hard-coded -------------------------------------------------

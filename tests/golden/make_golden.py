@@ -98,6 +98,10 @@ def september() -> list[dict[str, str]]:
         headline("一体化平台", "evaluations", "4084件", "count"),
         headline("一体化平台", "evaluation_rate", "97.86%", "percent"),
     ]
+    # The one department the same paragraph gives its own figure (其中…较低为69.32%): its row.
+    assert "其中区农业农村和交通运输局主动评价率较低为69.32%" in lines[4]
+    row = ["headline", "区农业农村和交通运输局", "", "item", "evaluation_rate", "69.32", "69.32%"]
+    out.append(dict(zip(FIELDS, [*row, "percent", ""], strict=True)))
     a1, a2, a3 = lines.index("附件1"), lines.index("附件2"), lines.index("附件3")
     # 附件1: 4 + 15 header cells, 17 labels + 2 pads, then 38 rows of 19 cells.
     cells = pipe_cells(lines[a1 + 2 : a2])

@@ -1,4 +1,4 @@
-"""Headline figures: only scope totals with a known label right before the figure."""
+"""Headline figures of the 西区 wordings: scope totals, one named department, no targets."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ def figures(catalog: Catalog, *lines: str) -> list[tuple[str, str, float | None,
     ]
 
 
-def test_department_figures_are_not_headline(catalog: Catalog) -> None:
+def test_a_department_figure_belongs_to_the_department_and_thresholds_are_not_figures(
+    catalog: Catalog,
+) -> None:
     got = figures(
         catalog,
         "9月,全区一体化平台办件数4288件,主动评价数4084件,主动评价率97.86%。区发展改革局的主动评价率"
@@ -24,6 +26,7 @@ def test_department_figures_are_not_headline(catalog: Catalog) -> None:
         ("一体化平台", "cases", 4288.0, "4288件", None),
         ("一体化平台", "evaluations", 4084.0, "4084件", None),
         ("一体化平台", "evaluation_rate", 97.86, "97.86%", None),
+        ("区农业农村和交通运输局", "evaluation_rate", 69.32, "69.32%", None),
     ]
 
 

@@ -1,0 +1,62 @@
+"""A prose figure's own period: 1-9月累计 beside a month, 第一季度 in a monthly report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from normalize.facts import Fact, Period
+
+QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+MENTION = re.compile(
+    r"(?P<a>\d{1,2})\s*(?:-|~|—|至|到)\s*(?P<b>\d{1,2})\s*月"
+    r"|(?P<since>今年以来|年初以来|本年度?累计|全年累计|今年累计)"
+    r"|(?:截至|截止)(?P<upto>\d{1,2})\s*月(?:底|末|份)?(?=[^。;]*累计)"
+    r"|第?(?P<q>[一二三四1-4])季度"
+    r"|(?P<h>[上下])半年"
+    r"|(?<![\d\-~—至到])(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)(?!以来)"
+)
+
+
+def mentioned_period(text: str, bulletin: Period) -> Period | None:
+    """The period the last period words of the text name, in the bulletin's year."""
+    if bulletin.year is None:
+        return None
+    found = None
+    for m in MENTION.finditer(text):
+        found = m
+    if found is None:
+        return None
+    year, last = bulletin.year, bulletin.last_month or 12
+    if found["a"]:
+        a, b = int(found["a"]), int(found["b"])
+        if not 1 <= a < b <= 12:
+            return None
+        return Period(year, a, bulletin.basis, None, "range", b)
+    if found["upto"]:
+        upto = int(found["upto"])
+        if not 1 < upto <= 12:
+            return None
+        return Period(year - 1 if upto > last else year, 1, bulletin.basis, None, "range", upto)
+    if found["since"]:
+        return Period(year, 1, bulletin.basis, None, "range", last) if last > 1 else None
+    if found["q"]:
+        q = QUARTERS[found["q"]]
+        return Period(year, 3 * q - 2, bulletin.basis, None, "quarter", 3 * q)
+    if found["h"]:
+        first = 1 if found["h"] == "上" else 7
+        return Period(year, first, bulletin.basis, None, "half", first + 5)
+    month = int(found["m"])
+    if not 1 <= month <= 12:
+        return None
+    return Period(year - 1 if month > last else year, month, bulletin.basis, None, "month", month)
+
+
+def figure_period(fact: Fact, sentence_before: str, bulletin: Period | None) -> Fact:
+    """The fact with its own period when the sentence names one other than the bulletin's."""
+    if bulletin is None:
+        return fact
+    own = mentioned_period(sentence_before, bulletin)
+    if own is None or own.label is None or (own.start, own.end) == (bulletin.start, bulletin.end):
+        return fact
+    return replace(fact, period=own.label, period_type=own.type)

@@ -1,0 +1,122 @@
+"""The prose vocabulary (the ``prose`` section of corpus/metrics.yaml), validated when loaded."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract.hints import fold
+
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+PROSE_UNITS = ("count", "percent", "days", "hours", "score")
+LIST_KEYS = (
+    "unit_suffixes",
+    "fillers",
+    "connectors",
+    "thresholds",
+    "targets",
+    "bounds",
+    "approximate",
+    "narrative_sections",
+    "shares",
+)
+ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
+META_ROLES = {"publisher", "published", "title", "other"}
+CHANGE_KEYS = {"yoy", "mom", "up", "down"}
+
+
+class VocabError(ValueError):
+    """The prose section is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class ProseVocab:
+    """What the prose reader knows: scopes, labels, units and the words around figures."""
+
+    scopes: dict[str, str] = field(default_factory=dict)  # folded word → canonical scope
+    labels: dict[str, str] = field(default_factory=dict)  # folded label → metric key
+    units: dict[str, str] = field(default_factory=dict)  # printed unit → stored unit
+    unit_suffixes: tuple[str, ...] = ()
+    fillers: tuple[str, ...] = ()
+    connectors: tuple[str, ...] = ()
+    change_basis: dict[str, str] = field(default_factory=dict)  # word → yoy | mom
+    up: tuple[str, ...] = ()
+    down: tuple[str, ...] = ()
+    thresholds: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    bounds: tuple[str, ...] = ()
+    approximate: tuple[str, ...] = ()
+    narrative_sections: tuple[str, ...] = ()
+    shares: tuple[str, ...] = ()
+    default_scope: str = "全部"
+    metadata: dict[str, str] = field(default_factory=dict)  # block label → role
+
+
+def parse_vocab(
+    path: Path, raw: Any, headline_scopes: dict[str, str], headline_labels: dict[str, str]
+) -> ProseVocab:
+    """Check the ``prose`` mapping and merge it with the headline scopes and labels."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise VocabError(f"{path}: prose: expected a mapping with keys {sorted(ALL_KEYS)}")
+    unknown = set(raw) - ALL_KEYS
+    if unknown:
+        raise VocabError(f"{path}: prose: unknown keys {sorted(unknown)}")
+    scopes = dict(headline_scopes)
+    for scope, printed in (raw.get("scopes") or {}).items():
+        for word in _strings(path, f"scopes.{scope}", printed):
+            scopes[fold(word)] = str(scope)
+    labels = {fold(str(k)): str(v) for k, v in (raw.get("labels") or {}).items()}
+    for label, key in labels.items():
+        if not KEY_RE.match(key):
+            raise VocabError(f"{path}: prose: labels: '{label}' → '{key}' is not lower_snake_case")
+    labels.update(headline_labels)  # the headline wording keeps its meaning
+    units = {str(k): str(v) for k, v in (raw.get("units") or {}).items()}
+    bad = sorted(u for u in units.values() if u not in PROSE_UNITS)
+    if bad:
+        raise VocabError(f"{path}: prose: units: {bad} not one of {list(PROSE_UNITS)}")
+    changes = raw.get("changes") or {}
+    if not isinstance(changes, dict) or set(changes) - CHANGE_KEYS:
+        raise VocabError(f"{path}: prose: changes needs only the keys {sorted(CHANGE_KEYS)}")
+    basis = {
+        word: kind for kind in ("yoy", "mom") for word in _strings(path, kind, changes.get(kind))
+    }
+
+    meta = raw.get("metadata") or {}
+    if not isinstance(meta, dict) or set(meta) - META_ROLES:
+        raise VocabError(f"{path}: prose: metadata needs only the keys {sorted(META_ROLES)}")
+    roles = {word: role for role in meta for word in _strings(path, f"metadata.{role}", meta[role])}
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(_strings(path, key, raw.get(key)))
+
+    return ProseVocab(
+        scopes=scopes,
+        labels=labels,
+        units=units,
+        change_basis=basis,
+        up=tuple(_strings(path, "up", changes.get("up"))),
+        down=tuple(_strings(path, "down", changes.get("down"))),
+        default_scope=str(raw.get("default_scope") or "全部"),
+        metadata=roles,
+        unit_suffixes=words("unit_suffixes"),
+        fillers=words("fillers"),
+        connectors=words("connectors"),
+        thresholds=words("thresholds"),
+        targets=words("targets"),
+        bounds=words("bounds"),
+        approximate=words("approximate"),
+        narrative_sections=words("narrative_sections"),
+        shares=words("shares"),
+    )
+
+
+def _strings(path: Path, key: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise VocabError(f"{path}: prose: {key}: expected a list of words")
+    return [str(v) for v in value]

@@ -1,0 +1,151 @@
+"""Words around a prose figure: its label, its subject (scope or named unit), its change."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extract.hints import fold
+from normalize.prose_vocab import ProseVocab
+
+BRACKETED = re.compile(r"\([^()]*\)")
+# Period words that open a label (8月份受理… → 受理…): they say when, not what.
+LEADING_TIME = re.compile(
+    r"^(?:(?:19|20)\d{2}年度?|\d{1,2}\s*(?:[-~—至到]\s*\d{1,2}\s*)?月份?|第?[一二三四1-4]季度"
+    r"|[上下]半年|全年|今年|本年度?|截至目前|截止目前|目前|近期)+"
+)
+
+
+def fold_keep(text: str) -> str:
+    """NFKC character by character, keeping the length (positions stay valid)."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def mask_brackets(text: str) -> str:
+    """Bracketed notes blanked to spaces (same length), nested brackets too."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = BRACKETED.sub(lambda m: " " * len(m[0]), text)
+    return text
+
+
+def strip_words(text: str, vocab: ProseVocab) -> str:
+    """A label without the fillers that open it and the connectors that close it."""
+    text = text.strip(" 、,:|")
+    changed = True
+    while changed and text:
+        changed = False
+        lead = LEADING_TIME.match(text)
+        if lead and lead.end() > 0:
+            text, changed = text[lead.end() :].strip(" 、,|"), True
+        for word in vocab.fillers:
+            if text.startswith(word) and len(text) > len(word):
+                text, changed = text[len(word) :].strip(" 、,|"), True
+        for word in vocab.connectors:
+            if text.endswith(word) and len(text) > len(word):
+                text, changed = text[: -len(word)].strip(" 、,|"), True
+    return text
+
+
+def known_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
+    """(label as printed, metric) of the longest vocabulary label the text ends with."""
+    folded = fold(text)
+    best: tuple[int, str] | None = None
+    for label, key in vocab.labels.items():
+        if folded.endswith(label) and (best is None or len(label) > best[0]):
+            best = (len(label), key)
+    if best is None:
+        return None
+    return text[-best[0] :] if fold(text[-best[0] :]) == folded[-best[0] :] else text, best[1]
+
+
+def first_scope(text: str, vocab: ProseVocab) -> tuple[int, int, str] | None:
+    """(start, end, canonical scope) of the leftmost scope word in the text (longest on ties)."""
+    best: tuple[int, int, str] | None = None
+    for word, scope in vocab.scopes.items():
+        pos = text.find(word)
+        if pos < 0:
+            continue
+        if best is None or pos < best[0] or (pos == best[0] and pos + len(word) > best[1]):
+            best = (pos, pos + len(word), scope)
+    return best
+
+
+def named_unit(subject: str, vocab: ProseVocab) -> str | None:
+    """The subject when it names one unit (高新区, 区民政局), not a scope or a plural."""
+    subject = strip_words(subject, vocab)
+    if len(subject) < 2 or len(subject) > 24 or subject.startswith("各"):
+        return None
+    if re.search(r"[\d、,;]", subject):
+        return None
+    return subject if subject.endswith(tuple(vocab.unit_suffixes)) else None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change phrase right before a figure: 同比增长, 较上月减少."""
+
+    start: int  # where the phrase starts in the text it was found in
+    basis: str  # yoy | mom
+    sign: int  # +1 or -1
+
+
+def change_before(text: str, vocab: ProseVocab) -> Change | None:
+    """The change phrase the text ends with (a basis word, a few characters, a direction)."""
+    if not vocab.change_basis:
+        return None
+    basis = "|".join(sorted(map(re.escape, vocab.change_basis), key=len, reverse=True))
+    up = "|".join(map(re.escape, vocab.up)) or "(?!)"
+    down = "|".join(map(re.escape, vocab.down)) or "(?!)"
+    direction = rf"[^,;]{{0,4}}?(?:(?P<up>{up})|(?P<down>{down}))了?"
+    m = re.search(rf"(?P<b>{basis})(?:{direction})?\s*$", text)
+    if m is None:
+        return None
+    return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)
+
+
+RESPECTIVELY = "分别"
+DIGIT = re.compile(r"\d")
+
+
+def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | None:
+    """(units, metric, printed label) when a label is a list of units and a known label.
+
+    ``市住建局、市城管局满意率`` → ([市住建局, 市城管局], satisfaction_rate, 满意率).
+    """
+    known = known_label(label, vocab)
+    if known is None:
+        return None
+    subject = label[: len(label) - len(known[0])]
+    units = [named_unit(part, vocab) for part in subject.split("、")]
+    found = [u for u in units if u]
+    if not subject or len(found) != len(units):
+        return None
+    return found, known[1], known[0]
+
+
+def respective_subject(
+    sentence_before: str, vocab: ProseVocab
+) -> tuple[list[str], str, str] | None:
+    """The units and label that 分别为 refers to, from the clauses before it.
+
+    ``其中市住建局、市城管局满意率低于90%,分别为87.6%、88.2%``: the clause before, up to its
+    first figure and without the threshold word, names the units and the label.
+    """
+    for clause in reversed(re.split(r"[,:;]", sentence_before)[:-1]):
+        digit = DIGIT.search(clause)
+        text = clause[: digit.start()] if digit else clause
+        for word in vocab.thresholds:
+            if text.endswith(word):
+                text = text[: -len(word)]
+                break
+        found = listed_units(strip_words(text, vocab), vocab)
+        if found is not None:
+            return found
+    return None
