@@ -33,6 +33,7 @@ from normalize.prose_words import (
     named_unit,
     respective_subject,
     strip_words,
+    verb_object_label,
 )
 from normalize.tables import slug
 
@@ -63,6 +64,9 @@ class _State:
     last_any: Fact | None = None  # its last figure, when none has a known label
     # 分别为 x、y: (unit or None for the scope, metric, label) still waiting for a figure.
     respectively: list[tuple[str | None, str, str]] | None = None
+    # The one unit the sentence is about since it was named (市住建局受理2130件，办结率97.2%):
+    # later clauses without a subject of their own belong to it.
+    unit: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -121,6 +125,7 @@ def prose_facts(
                 if start == 0 or masked[start - 1] not in ";":
                     state.last = state.last_any = None  # a semicolon goes on with the sentence
                 state.respectively = None
+                state.unit = None
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
             start = end
     return facts, state.warnings
@@ -149,6 +154,7 @@ def _sentence(
         if scope is not None:
             s0, s1, canonical = scope
             state.scope = (text[clause_start + s0 : clause_start + s1], canonical)
+            state.unit = None
         prev_end = clause_start + (scope[1] if scope else 0)
         for m in figures:
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
@@ -265,6 +271,12 @@ def _meaning(
     if share is not None:
         return [share]
     known = known_label(label, vocab)
+    if (
+        known is None
+        and fact.unit == "count"
+        and not any(word in label for word in (*vocab.up, *vocab.down))
+    ):
+        known = verb_object_label(label, vocab)
     if known is None:
         inherited = _unit_breakdown(fact, label, vocab, state)
         if inherited is not None:
@@ -278,8 +290,9 @@ def _meaning(
     fact = replace(fact, metric=known[1], header=label)
     listed = listed_units(label, vocab) if first_scope(clause_before, vocab) is None else None
     if listed is None:
-        return [fact]
+        return [_of_unit(fact, state.unit)] if state.unit else [fact]
     units, _, printed = listed
+    state.unit = units[0] if len(units) == 1 else None
     return [_of_unit(replace(fact, header=printed), unit) for unit in units]
 
 

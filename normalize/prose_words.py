@@ -65,6 +65,25 @@ def known_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
     return text[-best[0] :] if fold(text[-best[0] :]) == folded[-best[0] :] else text, best[1]
 
 
+# What a counting verb takes as its object (受理各类事项, 办理企业群众业务).
+OBJECT = re.compile(r"(事项|业务|诉求|问题|申请|案件|件|单|服务)$")
+
+
+def verb_object_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
+    """(label as printed, metric) of a counting verb followed by its object: 受理各类事项
+    counts 受理 (accepted). Only a verb the vocabulary knows, only before an object word."""
+    folded = fold(text)
+    if not OBJECT.search(folded) or "率" in folded:
+        return None
+    best: tuple[int, str] | None = None
+    for label, key in vocab.labels.items():
+        if folded.startswith(label) and (best is None or len(label) > best[0]):
+            best = (len(label), key)
+    if best is None or best[0] < 2:
+        return None
+    return text, best[1]
+
+
 def first_scope(text: str, vocab: ProseVocab) -> tuple[int, int, str] | None:
     """(start, end, canonical scope) of the leftmost scope word in the text (longest on ties)."""
     best: tuple[int, int, str] | None = None

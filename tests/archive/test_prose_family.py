@@ -158,11 +158,6 @@ def test_unknown_labels_are_reported(archive: sqlite_utils.Database) -> None:
             "line 3: prose label '在线解答' is not in the vocabulary; kept as metric '在线解答'",
         ),
         (
-            "prose-meeting.txt",
-            "line 1: prose label '“好差评”好评率' is not in the vocabulary; "
-            "kept as metric '好差评_好评率'",
-        ),
-        (
             "prose-quarter.txt",
             "line 2: prose label '接听咨询电话' is not in the vocabulary; "
             "kept as metric '接听咨询电话'",

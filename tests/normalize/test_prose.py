@@ -223,3 +223,34 @@ def test_up_to_a_month_end_with_a_cumulative_word_is_a_range(catalog: Catalog) -
         ("政务服务大厅", "total", "accepted", "受理", 48210.0, "count", "2022-01..2022-09"),
         ("政务服务大厅", "total", "窗口", "窗口", 31.0, "count", None),
     ]
+
+
+def test_a_named_unit_keeps_the_rest_of_its_sentence(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "3月份,12345热线受理诉求18652件。市住建局受理2130件,办结率97.2%;"
+        "市人社局受理1850件,办结率99.1%。按时办结率98.35%。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", "受理诉求", 18652.0, "count", None),
+        ("市住建局", "item", "accepted", "受理", 2130.0, "count", None),
+        ("市住建局", "item", "completion_rate", "办结率", 97.2, "percent", None),
+        ("市人社局", "item", "accepted", "受理", 1850.0, "count", None),
+        ("市人社局", "item", "completion_rate", "办结率", 99.1, "percent", None),
+        ("12345热线", "total", "ontime_completion_rate", "按时办结率", 98.35, "percent", None),
+    ]
+
+
+def test_a_counting_verb_before_its_object_and_review_words(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "一季度,县政务服务中心共受理各类事项45213件,群众评价12030次,好评率99.98%,差评3件。"
+        "与上年同期相比,受理量增长12.4%。",
+    )
+    assert [(g[2], g[3], g[4]) for g in got] == [
+        ("accepted", "受理各类事项", 45213.0),
+        ("evaluations", "群众评价", 12030.0),
+        ("positive_review_rate", "好评率", 99.98),
+        ("negative_reviews", "差评", 3.0),
+        ("受理量增长", "受理量增长", 12.4),  # a change whose basis is a clause away: kept, flagged
+    ]
