@@ -4,6 +4,7 @@ cells (office documents). The layout is sniffed from the content, never the file
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,13 +12,35 @@ from extract.decode import decode_bytes
 from extract.document import Block, Document, Source, Table
 from extract.errors import NoTable
 from extract.grid import build_table
-from extract.hints import LayoutHints, load_hints
-from extract.layout import RawCell, cell_kind, find_body_start, segment_rows
+from extract.hints import LayoutHints, fold, load_hints
+from extract.layout import (
+    INDEX,
+    TEXT,
+    VALUE,
+    RawCell,
+    RawRow,
+    cell_kind,
+    find_body_start,
+    segment_rows,
+    typical_width,
+)
+from extract.text_lines import (
+    BLANK,
+    CELL,
+    META,
+    PIPE,
+    TAB,
+    line_kinds,
+    meta_key,
+    meta_texts,
+    pipe_parts,
+)
 
-PIPE, TAB, BLANK, PROSE = "pipe", "tab", "blank", "prose"
 SPACES = re.compile(r"[\s\u3000]+")
 # Up to this many prose lines right above a table are its caption (附件1 / title).
 CAPTION_LINES = 2
+# A header cell that is a label with its figure (受理总量 21406): a figure, not a header.
+LEAD_FIGURE = re.compile(r"^[\u3400-\u9fff]{2,12}[\s:：]+\d[\d,]*(\.\d+)?%?\s*[件个次项]?$")
 
 
 @dataclass
@@ -39,50 +62,60 @@ def read_text(path: Path, display: str | None = None, hints: LayoutHints | None 
 def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Document:
     """Split decoded text into prose blocks and tables."""
     lines = text.split("\n")
-    kinds = [line_kind(line) for line in lines]
+    kinds = line_kinds(lines, hints)
     blocks: list[Block] = []
     tables: list[Table] = []
     positions: list[int] = []
     layouts: set[str] = set()
     i = 0
     for region in find_regions(kinds):
-        blocks.extend(prose_blocks(lines, i, region.start, hints))
+        blocks.extend(prose_blocks(lines, kinds, i, region.start, hints))
         i = region.end
         cells = region_cells(lines, region)
-        caption = caption_for(blocks, positions, region)
-        table = cells_to_table(cells, hints, index=len(tables), caption=caption)
-        if table is None:
-            blocks.extend(prose_blocks(lines, region.start, region.end, hints))
+        caption = caption_for(blocks, positions, region, hints)
+        at_end = nothing_after(lines, region.end, hints)
+        found, figures = cells_to_tables(
+            cells, hints, index=len(tables), caption=caption, at_end=at_end
+        )
+        if not found:
+            blocks.extend(prose_blocks(lines, kinds, region.start, region.end, hints))
             continue
+        blocks.extend(figures)
+        if len(found) > 1 and not found[-1].caption:
+            found[-1].caption = caption_below(lines, kinds, region.end, hints)
         layouts.add(region.layout)
-        positions.append(len(blocks))
-        tables.append(table)
-    blocks.extend(prose_blocks(lines, i, len(lines), hints))
+        for table in found:
+            positions.append(len(blocks))
+            tables.append(table)
+    blocks.extend(prose_blocks(lines, kinds, i, len(lines), hints))
     if not tables:
         raise NoTable(name, "no table found (expected cells ending in ' |' or tab-indented)")
     fmt = "text-" + "+".join(sorted(layouts))
     return Document(name, fmt, encoding, blocks, tables, positions)
 
 
-def line_kind(line: str) -> str:
-    """Classify one line of a text bulletin."""
-    stripped = line.strip()
-    if not stripped:
-        return BLANK
-    if stripped.endswith("|"):
-        return PIPE
-    if line.startswith("\t"):
-        return TAB
-    return PROSE
+def nothing_after(lines: list[str], end: int, hints: LayoutHints) -> bool:
+    """True when only blank lines and page furniture follow: the text stops in the table."""
+    return all(not line.strip() or hints.is_chrome(line) for line in lines[end:])
+
+
+def caption_below(lines: list[str], kinds: list[str], end: int, hints: LayoutHints) -> list[str]:
+    """A caption printed right under its table (the first line after it, if it reads as one)."""
+    for n in range(end, min(end + 3, len(lines))):
+        if kinds[n] == BLANK:
+            continue
+        text = SPACES.sub(" ", lines[n]).strip()
+        return [text] if hints.is_caption(text) else []
+    return []
 
 
 def find_regions(kinds: list[str]) -> list[Region]:
-    """Maximal runs of pipe lines; runs of tab lines that may hold blank lines."""
+    """Maximal runs of pipe lines; runs of tab lines or cell lines that may hold blank lines."""
     regions: list[Region] = []
     i = 0
     while i < len(kinds):
         kind = kinds[i]
-        if kind not in (PIPE, TAB):
+        if kind not in (PIPE, TAB, CELL):
             i += 1
             continue
         j = i + 1
@@ -105,68 +138,232 @@ def region_cells(lines: list[str], region: Region) -> list[RawCell]:
         line = lines[n]
         if not line.strip():
             continue
-        if region.layout == TAB:
+        if region.layout in (TAB, CELL):
             cells.append(RawCell(SPACES.sub(" ", line).strip(), n + 1))
             continue
-        stripped = line.strip()
-        if stripped.startswith("|") and stripped.strip("| "):
-            stripped = stripped[1:]  # a whole row on one line: | a | b |
-        parts = stripped.split("|")[:-1]
+        parts = pipe_parts(line)
         cells.extend(RawCell(SPACES.sub(" ", part).strip(), n + 1) for part in parts)
     return cells
+
+
+def cells_to_tables(
+    cells: list[RawCell], hints: LayoutHints, *, index: int, caption: list[str], at_end: bool
+) -> tuple[list[Table], list[Block]]:
+    """The tables in a region's cells (two printed back to back are cut at the second
+    header), and the figures written in a header cell (受理总量 21406) as prose."""
+    cells, title = split_title_cells(cells, hints)
+    cells, figures = split_lead_figures(cells)
+    kinds = [cell_kind(c.text, hints) for c in cells]
+    start = find_body_start(kinds, cells, hints)
+    if start is None:
+        return [], figures
+    second = find_second_header(kinds, cells, start, hints)
+    end = second if second is not None else len(cells)
+    tables = records_to_tables(
+        cells[:start],
+        segment_rows(kinds[:end], cells[:end], start, hints),
+        hints,
+        index=index,
+        caption=caption + title,
+        at_end=at_end and second is None,
+    )
+    if second is not None:
+        more, extra = cells_to_tables(
+            cells[second:], hints, index=index + len(tables), caption=[], at_end=at_end
+        )
+        tables += more
+        figures += extra
+    return tables, figures
 
 
 def cells_to_table(
     cells: list[RawCell], hints: LayoutHints, *, index: int, caption: list[str]
 ) -> Table | None:
-    """Header, rows, grid; None when the cells hold no body row."""
-    cells, title = split_title_cells(cells)
+    """One table from a flat run of cells (the PDF reader's word cells): header, rows, grid."""
+    cells, title = split_title_cells(cells, hints)
     kinds = [cell_kind(c.text, hints) for c in cells]
     start = find_body_start(kinds, cells, hints)
     if start is None:
         return None
-    header = dedupe_repeated_header(cells[:start])
+    records = split_records(cells[:start])
+    header = records[0] if _same_labels(records) else cells[:start]
     rows = segment_rows(kinds, cells, start, hints)
     return build_table(header, rows, hints, index=index, caption=caption + title)
 
 
-def split_title_cells(cells: list[RawCell]) -> tuple[list[RawCell], list[str]]:
-    """A title written as a one-cell row (``| 标题 | ||||``) is a caption, not a header."""
+def split_lead_figures(cells: list[RawCell]) -> tuple[list[RawCell], list[Block]]:
+    """A first header cell that is a label and its figure is prose, not a column."""
+    first = next((k for k, c in enumerate(cells) if c.text.strip()), None)
+    if first is None or not LEAD_FIGURE.match(unicodedata.normalize("NFKC", cells[first].text)):
+        return cells, []
+    cell = cells[first]
+    return cells[:first] + cells[first + 1 :], [Block(cell.text, Source(cell.line))]
+
+
+def find_second_header(
+    kinds: list[str], cells: list[RawCell], start: int, hints: LayoutHints
+) -> int | None:
+    """Where a second table starts inside the body: a header word (序号, 单位 …) followed by
+    more header labels, after values; its caption (a line that reads as one) goes with it."""
+    words = hints.index_headers | hints.header_words
+    seen_value = False
+    for p in range(start, len(cells)):
+        if kinds[p] in (VALUE, INDEX):
+            seen_value = True
+            continue
+        if not seen_value or kinds[p] != TEXT or fold(cells[p].text) not in words:
+            continue
+        following = [c for c in cells[p + 1 : p + 4] if c.text.strip()]
+        if not following or not all(
+            cell_kind(c.text, hints) == TEXT and hints.is_header_like(c.text) for c in following[:1]
+        ):
+            continue
+        q = p
+        while q > start and (not cells[q - 1].text.strip() or hints.is_caption(cells[q - 1].text)):
+            q -= 1
+        return q if any(hints.is_caption(c.text) for c in cells[q:p]) else p
+    return None
+
+
+def records_to_tables(
+    header: list[RawCell],
+    rows: list[RawRow],
+    hints: LayoutHints,
+    *,
+    index: int,
+    caption: list[str],
+    at_end: bool,
+) -> list[Table]:
+    """One table, or one per breakdown when records side by side have their own headers."""
+    cut = drop_cut_row(rows, hints) if at_end else None
+    records = split_records(header)
+    if len(records) == 1 or _same_labels(records):
+        table = build_table(records[0], rows, hints, index=index, caption=caption)
+        if cut:
+            table.warnings.append(cut)
+        return [table]
+    per_record = deal_rows(rows, len(records))
+    out: list[Table] = []
+    for head, mine in zip(records, per_record, strict=True):
+        if mine:
+            out.append(build_table(head, mine, hints, index=index + len(out), caption=caption))
+    if cut and out:
+        out[-1].warnings.append(cut)
+    return out
+
+
+def drop_cut_row(rows: list[RawRow], hints: LayoutHints) -> str | None:
+    """The text stops inside the table: a last row shorter than the others is cut off.
+    Its cells are dropped (not stored as facts); the message says so."""
+    if len(rows) < 2:
+        return None
+    last = rows[-1]
+    names = [fold(c.text) for c in last.labels]
+    if any(n in hints.total_rows | hints.subtotal_rows for n in names):
+        return None
+    if len(last) >= typical_width(rows[:-1]):
+        return None
+    rows.pop()
+    where = (last.labels or last.values or [RawCell("", 0)])[0]
+    label = " ".join(c.text for c in last.labels) or "?"
+    return (
+        f"the text ends inside the table: the last row ('{label}', line {where.line}) "
+        "is cut off and its cells are not stored"
+    )
+
+
+def split_records(header: list[RawCell]) -> list[list[RawCell]]:
+    """Records side by side repeat their value headers (the name header may differ):
+    the header of each record, or the whole header when nothing repeats."""
+    labels = [c for c in header if c.text]
+    texts = [fold(c.text) for c in labels]
+    n = len(labels)
+    for k in range(n // 2, 1, -1):
+        if n % k:
+            continue
+        size = n // k
+        if size < 2:
+            continue
+        parts = [texts[i * size : (i + 1) * size] for i in range(k)]
+        if all(p[1:] == parts[0][1:] for p in parts):
+            return [labels[i * size : (i + 1) * size] for i in range(k)]
+    return [header]
+
+
+def _same_labels(records: list[list[RawCell]]) -> bool:
+    first = [fold(c.text) for c in records[0]]
+    return all([fold(c.text) for c in r] == first for r in records)
+
+
+def deal_rows(rows: list[RawRow], k: int) -> list[list[RawRow]]:
+    """Rows of records side by side, one list per record: by place on the line when rows
+    share lines, else in turn."""
+    out: list[list[RawRow]] = [[] for _ in range(k)]
+    by_line: dict[int, list[RawRow]] = {}
+    for row in rows:
+        first = row.index or (row.labels or row.values)[0]
+        by_line.setdefault(first.line, []).append(row)
+    if any(len(group) > 1 for group in by_line.values()):
+        for group in by_line.values():
+            for position, row in enumerate(group[:k]):
+                out[position].append(row)
+        return out
+    for n, row in enumerate(rows):
+        out[n % k].append(row)
+    return out
+
+
+def split_title_cells(cells: list[RawCell], hints: LayoutHints) -> tuple[list[RawCell], list[str]]:
+    """A title written as a one-cell row (``| 标题 | ||||``), or a caption line leading the
+    cells, is a caption, not a header."""
     if not cells or not cells[0].text:
         return cells, []
     same_line = [c for c in cells if c.line == cells[0].line]
     if len(same_line) > 1 and not any(c.text for c in same_line[1:]):
         return cells[len(same_line) :], [cells[0].text]
+    if hints.is_caption(cells[0].text) and cell_kind(cells[0].text, hints) == TEXT:
+        return cells[1:], [cells[0].text]
     return cells, []
 
 
-def dedupe_repeated_header(header: list[RawCell]) -> list[RawCell]:
-    """Records side by side repeat their header; keep one copy so each record is a row."""
-    labels = [c for c in header if c.text]
-    n = len(labels)
-    for k in range(2, n // 2 + 1):
-        if n % k:
+def prose_blocks(
+    lines: list[str], kinds: list[str], start: int, end: int, hints: LayoutHints
+) -> list[Block]:
+    """Non-empty lines outside tables, page furniture dropped: one block a line; a metadata
+    block as one ``key: value`` block per field; pipes around a paragraph dropped."""
+    out: list[Block] = []
+    n = start
+    while n < end:
+        if kinds[n] == META:
+            rows = []
+            while n < end and kinds[n] in (META, BLANK):
+                if kinds[n] == META:
+                    rows.append(n)
+                n += 1
+            out.extend(Block(t, Source(line)) for t, line in meta_texts(lines, rows, hints))
             continue
-        size = n // k
-        texts = [c.text for c in labels]
-        if texts == texts[:size] * k:
-            last = labels[size - 1]
-            return header[: header.index(last) + 1]
-    return header
-
-
-def prose_blocks(lines: list[str], start: int, end: int, hints: LayoutHints) -> list[Block]:
-    """Non-empty lines outside tables, page furniture dropped: one block a line."""
-    out = []
-    for n in range(start, end):
         text = SPACES.sub(" ", lines[n]).strip()
+        if "|" in text and kinds[n] != PIPE:
+            text = " ".join(p.strip() for p in pipe_parts(text) if p.strip())
         if text and not hints.is_chrome(text):
             out.append(Block(text, Source(n + 1)))
+        n += 1
     return out
 
 
-def caption_for(blocks: list[Block], positions: list[int], region: Region) -> list[str]:
+def caption_for(
+    blocks: list[Block], positions: list[int], region: Region, hints: LayoutHints
+) -> list[str]:
     """The prose lines right above a table, after the previous table."""
     after_previous = blocks[positions[-1] if positions else 0 :]
-    near = [b for b in after_previous if (b.source.line_start or 0) >= region.start - 3]
+    near = [
+        b
+        for b in after_previous
+        if (b.source.line_start or 0) >= region.start - 3 and not is_meta_block(b.text, hints)
+    ]
     return [b.text for b in near[-CAPTION_LINES:]]
+
+
+def is_meta_block(text: str, hints: LayoutHints) -> bool:
+    """A ``key: value`` block of a site's metadata."""
+    return ":" in text and meta_key(text.split(":", 1)[0], hints) is not None

@@ -1,0 +1,147 @@
+"""What each line of a text bulletin is: a pipe row, a tab cell, a cell between blank lines,
+a line of the site's metadata block, or prose.
+
+Sites and exports write table cells several ways: ``cell |`` (one or many to a line,
+with or without a leading pipe), a tab before the cell, or one cell per line with blank
+lines between. A metadata block (索引号 / 发布机构 / 发文日期 …) is never a table, even
+when written as pipe rows; a paragraph a forum wrapped in ``|`` is prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.hints import LayoutHints, fold
+from extract.layout import INDEX, VALUE, cell_kind
+
+PIPE, TAB, BLANK, PROSE, META, CELL = "pipe", "tab", "blank", "prose", "meta", "cell"
+SENTENCE_MARKS = re.compile(r"[。；！？]|，.*，")
+# Longest text a cell written between blank lines may hold.
+MAX_CELL_CHARS = 40
+# A run of blank-separated cells is a table only with this many cells and values.
+MIN_RUN_CELLS, MIN_RUN_VALUES = 6, 2
+
+
+def pipe_parts(line: str) -> list[str]:
+    """The cells of a pipe line: ``a | b |``, ``| a | b |``, ``a | b`` (no trailing pipe)."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.strip("| "):
+        stripped = stripped[1:]
+    parts = stripped.split("|")
+    return parts[:-1] if stripped.endswith("|") else parts
+
+
+def is_sentence(text: str) -> bool:
+    """Prose rather than a cell: long, or punctuated as a sentence."""
+    return SENTENCE_MARKS.search(text) is not None and len(text) >= 20
+
+
+def meta_key(text: str, hints: LayoutHints) -> str | None:
+    """The metadata field a cell names (索引号, 发布机构 …), when it names one."""
+    folded = fold(text).rstrip(":")
+    return folded if folded in hints.metadata_keys else None
+
+
+def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
+    """Classify every line; then mark runs of cells written between blank lines."""
+    kinds = [line_kind(line, hints) for line in lines]
+    for n in range(1, len(kinds)):
+        # A metadata value written as its own pipe line right after a key alone.
+        if kinds[n] == PIPE and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
+            kinds[n] = META
+    mark_cell_runs(lines, kinds, hints)
+    return kinds
+
+
+def line_kind(line: str, hints: LayoutHints) -> str:
+    """Classify one line of a text bulletin."""
+    stripped = line.strip()
+    if not stripped:
+        return BLANK
+    if "|" in stripped:
+        parts = [p.strip() for p in pipe_parts(stripped) if p.strip()]
+        if any(meta_key(p, hints) for p in parts):
+            return META
+        if len(parts) == 1 and is_sentence(parts[0]):
+            return PROSE  # a paragraph wrapped in pipes
+        if stripped.endswith("|") or stripped.count("|") >= 2:
+            return PIPE
+    if line.startswith("\t"):
+        return TAB
+    return PROSE
+
+
+def _key_alone(line: str, hints: LayoutHints) -> bool:
+    parts = [p for p in pipe_parts(line) if p.strip()]
+    return len(parts) == 1 and meta_key(parts[0], hints) is not None
+
+
+def mark_cell_runs(lines: list[str], kinds: list[str], hints: LayoutHints) -> None:
+    """Short prose lines one blank line apart, from a header word on, holding values: cells."""
+    n = 0
+    while n < len(kinds):
+        run = _blank_separated_run(lines, kinds, n)
+        if len(run) < MIN_RUN_CELLS:
+            n += 1
+            continue
+        start = next((k for k, i in enumerate(run) if _opens_header(lines[i], hints)), None)
+        if start is not None:
+            cells = _until_caption(lines, run[start:], hints)
+            values = sum(1 for i in cells if _is_value(lines[i], hints))
+            if len(cells) >= MIN_RUN_CELLS and values >= MIN_RUN_VALUES:
+                for i in cells:
+                    kinds[i] = CELL
+        n = run[-1] + 1
+
+
+def _blank_separated_run(lines: list[str], kinds: list[str], n: int) -> list[int]:
+    """Lines from n on that are cell-like prose with exactly one blank line between."""
+    run: list[int] = []
+    i = n
+    while i < len(kinds) and kinds[i] == PROSE and _cell_like(lines[i]):
+        run.append(i)
+        if i + 2 < len(kinds) and kinds[i + 1] == BLANK:
+            i += 2
+        else:
+            break
+    return run
+
+
+def _cell_like(line: str) -> bool:
+    text = line.strip()
+    return len(text) <= MAX_CELL_CHARS and not is_sentence(text) and "。" not in text
+
+
+def _opens_header(line: str, hints: LayoutHints) -> bool:
+    folded = fold(line)
+    return folded in hints.index_headers or folded in hints.header_words
+
+
+def _is_value(line: str, hints: LayoutHints) -> bool:
+    return cell_kind(line.strip(), hints) in (VALUE, INDEX)
+
+
+def _until_caption(lines: list[str], run: list[int], hints: LayoutHints) -> list[int]:
+    """Cut a run before a caption-like line that follows a value (the next table's
+    caption, or one printed after its table)."""
+    seen_value = False
+    for k, i in enumerate(run):
+        if seen_value and hints.is_caption(lines[i]):
+            return run[:k]
+        seen_value = seen_value or _is_value(lines[i], hints)
+    return run
+
+
+def meta_texts(lines: list[str], rows: list[int], hints: LayoutHints) -> list[tuple[str, int]]:
+    """A metadata block's lines as ``key: value`` texts, each with its 1-based line."""
+    out: list[list[str | int]] = []
+    for n in rows:
+        for part in pipe_parts(lines[n]):
+            text = part.strip()
+            if not text:
+                continue
+            if meta_key(text, hints) is not None or not out:
+                out.append([text.rstrip(":：") + ":", n + 1])
+            else:
+                out[-1][0] = f"{out[-1][0]} {text}"
+    return [(str(text), int(line)) for text, line in out]
