@@ -157,6 +157,7 @@ def cells_to_tables(
     start = find_body_start(kinds, cells, hints)
     if start is None:
         return [], figures
+    start = row_line_start(kinds, cells, start)
     second = find_second_header(kinds, cells, start, hints)
     end = second if second is not None else len(cells)
     tables = records_to_tables(
@@ -189,6 +190,18 @@ def cells_to_table(
     header = records[0] if _same_labels(records) else cells[:start]
     rows = segment_rows(kinds, cells, start, hints)
     return build_table(header, rows, hints, index=index, caption=caption + title)
+
+
+def row_line_start(kinds: list[str], cells: list[RawCell], start: int) -> int:
+    """Rows written one to a line: the body starts with the line of its first value."""
+    first = next((p for p in range(start, len(kinds)) if kinds[p] in (VALUE, INDEX)), None)
+    if first is None:
+        return start
+    line = cells[first].line
+    on_line = [p for p, c in enumerate(cells) if c.line == line]
+    if len(on_line) < 2 or on_line[0] == 0 or kinds[on_line[0]] not in (TEXT, INDEX):
+        return start
+    return on_line[0]
 
 
 def split_lead_figures(cells: list[RawCell]) -> tuple[list[RawCell], list[Block]]:

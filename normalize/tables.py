@@ -54,11 +54,11 @@ def classify_table(table: Table, catalog: Catalog) -> str:
     best, best_score = OTHER, 0.0
     for name, kind in catalog.kinds.items():
         hits = sum(_weight(catalog.metric_for(name, label)) for label in leaves)
-        if not hits:
+        marked = any(w in words for w in kind.marks)
+        if not hits and not marked:
             continue
         score = hits + (0.5 if any(w in caption for w in kind.caption_words) else 0.0)
-        if any(w in words for w in kind.marks):
-            score += 1000
+        score += 1000 if marked else 0
         if score > best_score:
             best, best_score = name, score
     return best
