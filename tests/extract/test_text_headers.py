@@ -1,0 +1,120 @@
+"""Header spans of text tables inferred from the structure: rows on lines, padding,
+repeated sub-headers, shared words; a guess is reported, never silent."""
+
+from __future__ import annotations
+
+from extract.document import Table
+from extract.hints import load_hints
+from extract.reader import read_document
+from extract.text import parse_text
+from normalize.bulletin import normalize_document
+from normalize.catalog import Catalog
+from tests.helpers import SEP, tables_of
+
+TWO_ROWS = [
+    "序号",
+    "单位",
+    "案件总数",
+    "热线",
+    "网络留言",
+    "合计",
+    "已办结",
+    "逾期办结",
+    "未办结",
+    "已办结",
+    "逾期办结",
+    "未办结",
+]
+BODY = ["1", "城东区", "120", "50", "2", "8", "55", "1", "4"]
+
+
+def spans(table: Table, row: int) -> list[tuple[str, int, int, int]]:
+    return [(c.text, c.col, c.rowspan, c.colspan) for c in table.row_cells(row)]
+
+
+def test_group_widths_from_repeated_sub_headers_one_cell_a_line() -> None:
+    text = "\n".join(f"{cell} |" for cell in TWO_ROWS + BODY)
+    table = tables_of(text)[0]
+    assert table.header_rows == 2
+    assert spans(table, 0) == [
+        ("序号", 0, 2, 1),
+        ("单位", 1, 2, 1),
+        ("案件总数", 2, 1, 1),
+        ("热线", 3, 1, 3),
+        ("网络留言", 6, 1, 3),
+    ]
+    assert [c.text for c in table.row_cells(1)] == TWO_ROWS[5:]
+    assert table.guessed_cols == [] and table.warnings == []
+
+
+def test_three_header_rows_written_one_to_a_line() -> None:
+    text = "\n".join(
+        [
+            "| 序号 | 单位 | 案件总数 | 办理情况 |",
+            "| 热线 | 网络留言 |",
+            "| 已办结 | 逾期办结 | 未办结 | 已办结 | 逾期办结 | 未办结 |",
+            "| 1 | 城东区 | 120 | 50 | 2 | 8 | 55 | 1 | 4 |",
+        ]
+    )
+    table = tables_of(text)[0]
+    assert table.header_rows == 3
+    assert spans(table, 0) == [
+        ("序号", 0, 3, 1),
+        ("单位", 1, 3, 1),
+        ("案件总数", 2, 3, 1),
+        ("办理情况", 3, 1, 6),
+    ]
+    assert spans(table, 1) == [("热线", 3, 1, 3), ("网络留言", 6, 1, 3)]
+    assert [c.text for c in table.row_cells(3)] == BODY
+
+
+def test_shared_words_fix_both_boundaries_without_a_guess() -> None:
+    text = "\n".join(
+        [
+            "| 单位 | 受理情况 | 办结情况 |",
+            "| 受理数 | 受理率 | 办结数 | 按时办结率 | 满意率 |",
+            "| 城东区 | 10 | 100% | 9 | 90% | 99% |",
+        ]
+    )
+    table = tables_of(text)[0]
+    # 满意率 shares no word with either group: it may belong to 办结情况 only (the last group).
+    assert spans(table, 0)[1:] == [("受理情况", 1, 1, 2), ("办结情况", 3, 1, 3)]
+    assert table.guessed_cols == []
+
+
+def test_annex1_spans_come_from_the_structure_and_no_fact_is_flagged(catalog: Catalog) -> None:
+    assert "header_groups" not in (
+        (SEP.parents[1] / "extract" / "data" / "layout.yaml").read_text(encoding="utf-8")
+    )
+    doc = read_document(SEP)
+    annex1 = doc.tables[0]
+    assert spans(annex1, 0)[2:] == [("事项梳理", 2, 1, 7), ("运行效能", 9, 1, 10)]
+    # 新增超时件 … 累计主动评价率 could sit under either group: said so, by name.
+    assert annex1.guessed_cols == list(range(9, 18))
+    assert "新增超时件, 累计超时件" in annex1.warnings[0]
+    bulletin = normalize_document(doc, catalog, SEP.name)
+    # Each of those leaf labels alone names its metric, so no fact's meaning is a guess.
+    assert not any(f.needs_review for f in bulletin.facts)
+    assert bulletin.tables[0].review is None
+
+
+def test_an_unknown_leaf_under_a_guessed_group_needs_review(catalog: Catalog) -> None:
+    text = "\n".join(
+        [
+            "2023年5月各区办件统计",
+            "| 单位 | 甲类 | 乙类 |",
+            "| 线上 | 线下 | 自助 | 窗口 |",
+            "| 城东区 | 1 | 2 | 3 | 4 |",
+        ]
+    )
+    doc = parse_text(text, "g.txt", "utf-8", load_hints())
+    bulletin = normalize_document(doc, catalog, "g.txt")
+    assert [(f.header, f.value, f.needs_review) for f in bulletin.facts] == [
+        ("甲类/线上", 1.0, True),
+        ("甲类/线下", 2.0, True),
+        ("乙类/自助", 3.0, True),
+        ("乙类/窗口", 4.0, True),
+    ]
+    assert bulletin.tables[0].review == (
+        "header guessed for 甲类/线上, 甲类/线下, 乙类/自助, 乙类/窗口"
+    )
