@@ -67,17 +67,57 @@ def plan_header(
     if len(labels) <= label_cols + n_values:
         return _one_level(labels, label_cols, n_values)
     names, upper = labels[:label_cols], labels[label_cols:]
-    rows = _rows_by_line(upper) or _two_rows(upper, n_values)
-    plan = _tree(rows, n_values, header, hints)
-    if plan is None:
+    by_line = _rows_by_line(upper)
+    best: tuple[tuple[int, int, int], list[list[RawCell]], _Fit] | None = None
+    for rows in [by_line] if by_line else candidate_rows(upper, n_values):
+        fit = _tree(rows, n_values, header, hints)
+        if fit is None:
+            continue
+        score = (_oddity(fit[0], hints), len(fit[1]), len(rows))
+        if best is None or score < best[0]:
+            best = (score, rows, fit)
+    if best is None:
         return _one_level(labels, label_cols, n_values)
-    roots, guessed, warnings = plan
+    _, rows, (roots, guessed, warnings) = best
     levels = len(rows)
     cells = [_name_cell(c, i, len(names), label_cols, levels) for i, c in enumerate(names)]
     col = label_cols
     for node in roots:
         col = _place(node, 0, col, levels, cells)
     return HeaderPlan(cells, levels, [label_cols + g for g in guessed], warnings)
+
+
+def candidate_rows(upper: list[RawCell], n_values: int) -> list[list[list[RawCell]]]:
+    """Ways to cut labels written without row breaks into two or three header rows."""
+    n = len(upper)
+    out = []
+    for a in range(1, n):
+        if 2 <= n - a <= n_values:
+            out.append([upper[:a], upper[a:]])
+    for a in range(1, n):
+        for b in range(a + 1, n):
+            if 2 <= n - b <= n_values:
+                out.append([upper[:a], upper[a:b], upper[b:]])
+    return out
+
+
+def _oddity(roots: list[_Node], hints: LayoutHints) -> int:
+    """How unlike a header a reading is: a total word (合计) as a group, a group over one
+    label that is not its 合计, a measure (…数, …率) as a group over anything but its 合计."""
+    totals = hints.total_rows | hints.subtotal_rows
+    score = 0
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if not node.children:
+            continue
+        stack.extend(node.children)
+        folded = fold(node.cell.text)
+        has_total = any(fold(c.cell.text) in totals for c in node.children)
+        score += 2 * (folded in totals)
+        score += len(node.children) == 1 and not has_total
+        score += bool(MEASURE_END.search(folded)) and not has_total
+    return score
 
 
 def _name_cell(cell: RawCell, i: int, n: int, label_cols: int, levels: int) -> Placed:
@@ -113,15 +153,12 @@ def _rows_by_line(upper: list[RawCell]) -> list[list[RawCell]] | None:
     return rows
 
 
-def _two_rows(upper: list[RawCell], n_values: int) -> list[list[RawCell]]:
-    """Without line breaks to go by: groups above one row of leaves."""
-    cut = max(len(upper) - n_values, 1)
-    return [upper[:cut], upper[cut:]]
+_Fit = tuple[list[_Node], list[int], list[str]]
 
 
 def _tree(
     rows: list[list[RawCell]], n_values: int, header: list[RawCell], hints: LayoutHints
-) -> tuple[list[_Node], list[int], list[str]] | None:
+) -> _Fit | None:
     """Each upper label is a group over the row below or a tall leaf; None when no fit."""
     n_tall = n_values - len(rows[-1])
     upper = [c for row in rows[:-1] for c in row]

@@ -334,8 +334,12 @@ def split_title_cells(cells: list[RawCell], hints: LayoutHints) -> tuple[list[Ra
     same_line = [c for c in cells if c.line == cells[0].line]
     if len(same_line) > 1 and not any(c.text for c in same_line[1:]):
         return cells[len(same_line) :], [cells[0].text]
-    if hints.is_caption(cells[0].text) and cell_kind(cells[0].text, hints) == TEXT:
-        return cells[1:], [cells[0].text]
+    if cell_kind(cells[0].text, hints) != TEXT:
+        return cells, []
+    pads = next((k for k, c in enumerate(cells[1:]) if c.text.strip()), len(cells) - 1)
+    if hints.is_caption(cells[0].text) or pads >= 2:
+        # A caption line, or a title followed by the padding of its spanning cell.
+        return cells[1 + pads :], [cells[0].text]
     return cells, []
 
 

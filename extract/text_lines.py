@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from extract.hints import LayoutHints, fold
-from extract.layout import INDEX, VALUE, cell_kind
+from extract.layout import INDEX, TEXT, VALUE, cell_kind
 
 PIPE, TAB, BLANK, PROSE, META, CELL = "pipe", "tab", "blank", "prose", "meta", "cell"
 SENTENCE_MARKS = re.compile(r"[。；！？]|，.*，")
@@ -38,7 +38,7 @@ def is_sentence(text: str) -> bool:
 
 def meta_key(text: str, hints: LayoutHints) -> str | None:
     """The metadata field a cell names (索引号, 发布机构 …), when it names one."""
-    folded = fold(text).rstrip(":")
+    folded = fold(text).split(":", 1)[0]
     return folded if folded in hints.metadata_keys else None
 
 
@@ -84,7 +84,7 @@ def mark_cell_runs(lines: list[str], kinds: list[str], hints: LayoutHints) -> No
         if len(run) < MIN_RUN_CELLS:
             n += 1
             continue
-        start = next((k for k, i in enumerate(run) if _opens_header(lines[i], hints)), None)
+        start = _header_start(lines, run, hints)
         if start is not None:
             cells = _until_caption(lines, run[start:], hints)
             values = sum(1 for i in cells if _is_value(lines[i], hints))
@@ -112,9 +112,24 @@ def _cell_like(line: str) -> bool:
     return len(text) <= MAX_CELL_CHARS and not is_sentence(text) and "。" not in text
 
 
-def _opens_header(line: str, hints: LayoutHints) -> bool:
-    folded = fold(line)
-    return folded in hints.index_headers or folded in hints.header_words
+def _header_start(lines: list[str], run: list[int], hints: LayoutHints) -> int | None:
+    """Where a run's header starts: a header word (单位, 序号 …), or a name header followed
+    by a header label (地市 then 工单数); never inside a metadata block."""
+    texts = [lines[i].strip() for i in run]
+    after_meta = max((k + 1 for k, t in enumerate(texts) if meta_key(t, hints)), default=0)
+    for k in range(after_meta, len(texts)):
+        folded = fold(texts[k])
+        if folded in hints.index_headers or folded in hints.header_words:
+            return k
+        if (
+            k + 1 < len(texts)
+            and cell_kind(texts[k], hints) == TEXT
+            and not hints.is_caption(texts[k])
+            and hints.is_header_like(texts[k + 1])
+            and cell_kind(texts[k + 1], hints) == TEXT
+        ):
+            return k
+    return None
 
 
 def _is_value(line: str, hints: LayoutHints) -> bool:
@@ -141,7 +156,8 @@ def meta_texts(lines: list[str], rows: list[int], hints: LayoutHints) -> list[tu
             if not text:
                 continue
             if meta_key(text, hints) is not None or not out:
-                out.append([text.rstrip(":：") + ":", n + 1])
+                key, _, value = re.sub("：", ":", text).partition(":")
+                out.append([f"{key.strip()}: {value.strip()}".strip(), n + 1])
             else:
                 out[-1][0] = f"{out[-1][0]} {text}"
     return [(str(text), int(line)) for text, line in out]

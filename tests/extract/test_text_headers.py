@@ -118,3 +118,55 @@ def test_an_unknown_leaf_under_a_guessed_group_needs_review(catalog: Catalog) ->
     assert bulletin.tables[0].review == (
         "header guessed for 甲类/线上, 甲类/线下, 乙类/自助, 乙类/窗口"
     )
+
+
+def test_three_header_rows_one_cell_a_line() -> None:
+    labels = ["序号", "单位", "案件总数", "办理情况", "热线", "网络留言"] + TWO_ROWS[6:]
+    table = tables_of("\n".join(f"{cell} |" for cell in labels + BODY))[0]
+    assert table.header_rows == 3
+    assert spans(table, 0)[2:] == [("案件总数", 2, 3, 1), ("办理情况", 3, 1, 6)]
+    assert spans(table, 1) == [("热线", 3, 1, 3), ("网络留言", 6, 1, 3)]
+    assert table.guessed_cols == []
+
+
+def test_a_measure_beside_a_group_spans_both_rows() -> None:
+    labels = ["单位", "受理数", "办结情况", "按时办结数", "超期办结数"]
+    table = tables_of("\n".join(f"{cell} |" for cell in [*labels, "城东区", "9", "7", "2"]))[0]
+    assert spans(table, 0) == [("单位", 0, 2, 1), ("受理数", 1, 2, 1), ("办结情况", 2, 1, 2)]
+    assert [c.text for c in table.row_cells(1)] == ["按时办结数", "超期办结数"]
+
+
+def test_blank_line_cells_with_an_unknown_name_header_and_a_title_line() -> None:
+    cells = ["2023年5月各地市工单办理情况通报", "地市", "工单数", "办结率", "甲市", "120", "99%"]
+    cells += ["乙市", "80", "98.5%"]
+    doc = parse_text("\n\n".join(cells), "b.txt", "utf-8", load_hints())
+    assert [b.text for b in doc.blocks] == ["2023年5月各地市工单办理情况通报"]
+    table = doc.tables[0]
+    assert [[c.text for c in table.row_cells(r)] for r in range(3)] == [
+        ["地市", "工单数", "办结率"],
+        ["甲市", "120", "99%"],
+        ["乙市", "80", "98.5%"],
+    ]
+
+
+def test_title_with_padding_one_cell_a_line_is_the_caption() -> None:
+    lines = ["各区工单情况 |", "|||", "单位 |", "工单数 |", "得分 |", "城东区 |", "12 |", "9.5 |"]
+    table = tables_of("\n".join(lines))[0]
+    assert table.caption == ["各区工单情况"]
+    assert [c.text for c in table.row_cells(0)] == ["单位", "工单数", "得分"]
+
+
+def test_metadata_cells_with_their_colon_are_prose() -> None:
+    text = "\n".join(
+        [
+            "| 索引号：11320700/2023-00123 | 发布机构：某市12345中心 |",
+            "| 单位 | 工单数 |",
+            "| 城东区 | 12 |",
+        ]
+    )
+    doc = parse_text(text, "m.txt", "utf-8", load_hints())
+    assert [b.text for b in doc.blocks] == [
+        "索引号: 11320700/2023-00123",
+        "发布机构: 某市12345中心",
+    ]
+    assert [c.text for c in doc.tables[0].row_cells(1)] == ["城东区", "12"]
