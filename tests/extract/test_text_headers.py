@@ -121,7 +121,7 @@ def test_an_unknown_leaf_under_a_guessed_group_needs_review(catalog: Catalog) ->
 
 
 def test_three_header_rows_one_cell_a_line() -> None:
-    labels = ["序号", "单位", "案件总数", "办理情况", "热线", "网络留言"] + TWO_ROWS[6:]
+    labels = ["序号", "单位", "案件总数", "办理情况", "热线", "网络留言", *TWO_ROWS[6:]]
     table = tables_of("\n".join(f"{cell} |" for cell in labels + BODY))[0]
     assert table.header_rows == 3
     assert spans(table, 0)[2:] == [("案件总数", 2, 3, 1), ("办理情况", 3, 1, 6)]
