@@ -18,15 +18,15 @@ from extract.layout import (
     TEXT,
     VALUE,
     RawCell,
-    RawRow,
     cell_kind,
     find_body_start,
     segment_rows,
-    typical_width,
 )
+from extract.records import records_to_tables, same_labels, split_records
 from extract.text_lines import (
     BLANK,
     CELL,
+    JUNK,
     META,
     PIPE,
     TAB,
@@ -71,7 +71,7 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
     for region in find_regions(kinds):
         blocks.extend(prose_blocks(lines, kinds, i, region.start, hints))
         i = region.end
-        cells = region_cells(lines, region)
+        cells = region_cells(lines, kinds, region)
         caption = caption_for(blocks, positions, region, hints)
         at_end = nothing_after(lines, region.end, hints)
         found, figures = cells_to_tables(
@@ -120,10 +120,10 @@ def find_regions(kinds: list[str]) -> list[Region]:
             continue
         j = i + 1
         last = i
-        while j < len(kinds) and kinds[j] in (kind, BLANK):
+        while j < len(kinds) and kinds[j] in (kind, BLANK, JUNK):
             if kinds[j] == kind:
                 last = j
-            elif kind == PIPE:
+            elif kind == PIPE and kinds[j] == BLANK:
                 break
             j += 1
         regions.append(Region(kind, i, last + 1))
@@ -131,13 +131,13 @@ def find_regions(kinds: list[str]) -> list[Region]:
     return regions
 
 
-def region_cells(lines: list[str], region: Region) -> list[RawCell]:
+def region_cells(lines: list[str], kinds: list[str], region: Region) -> list[RawCell]:
     """The cells of a region in reading order, with 1-based line numbers."""
     cells: list[RawCell] = []
     for n in range(region.start, region.end):
         line = lines[n]
-        if not line.strip():
-            continue
+        if not line.strip() or kinds[n] == JUNK:
+            continue  # junk strings a forum scatters between rows are not cells
         if region.layout in (TAB, CELL):
             cells.append(RawCell(SPACES.sub(" ", line).strip(), n + 1))
             continue
@@ -187,7 +187,7 @@ def cells_to_table(
     if start is None:
         return None
     records = split_records(cells[:start])
-    header = records[0] if _same_labels(records) else cells[:start]
+    header = records[0] if same_labels(records) else cells[:start]
     rows = segment_rows(kinds, cells, start, hints)
     return build_table(header, rows, hints, index=index, caption=caption + title)
 
@@ -236,94 +236,6 @@ def find_second_header(
             q -= 1
         return q if any(hints.is_caption(c.text) for c in cells[q:p]) else p
     return None
-
-
-def records_to_tables(
-    header: list[RawCell],
-    rows: list[RawRow],
-    hints: LayoutHints,
-    *,
-    index: int,
-    caption: list[str],
-    at_end: bool,
-) -> list[Table]:
-    """One table, or one per breakdown when records side by side have their own headers."""
-    cut = drop_cut_row(rows, hints) if at_end else None
-    records = split_records(header)
-    if len(records) == 1 or _same_labels(records):
-        table = build_table(records[0], rows, hints, index=index, caption=caption)
-        if cut:
-            table.warnings.append(cut)
-        return [table]
-    per_record = deal_rows(rows, len(records))
-    out: list[Table] = []
-    for head, mine in zip(records, per_record, strict=True):
-        if mine:
-            out.append(build_table(head, mine, hints, index=index + len(out), caption=caption))
-    if cut and out:
-        out[-1].warnings.append(cut)
-    return out
-
-
-def drop_cut_row(rows: list[RawRow], hints: LayoutHints) -> str | None:
-    """The text stops inside the table: a last row shorter than the others is cut off.
-    Its cells are dropped (not stored as facts); the message says so."""
-    if len(rows) < 2:
-        return None
-    last = rows[-1]
-    names = [fold(c.text) for c in last.labels]
-    if any(n in hints.total_rows | hints.subtotal_rows for n in names):
-        return None
-    if len(last) >= typical_width(rows[:-1]):
-        return None
-    rows.pop()
-    where = (last.labels or last.values or [RawCell("", 0)])[0]
-    label = " ".join(c.text for c in last.labels) or "?"
-    return (
-        f"the text ends inside the table: the last row ('{label}', line {where.line}) "
-        "is cut off and its cells are not stored"
-    )
-
-
-def split_records(header: list[RawCell]) -> list[list[RawCell]]:
-    """Records side by side repeat their value headers (the name header may differ):
-    the header of each record, or the whole header when nothing repeats."""
-    labels = [c for c in header if c.text]
-    texts = [fold(c.text) for c in labels]
-    n = len(labels)
-    for k in range(n // 2, 1, -1):
-        if n % k:
-            continue
-        size = n // k
-        if size < 2:
-            continue
-        parts = [texts[i * size : (i + 1) * size] for i in range(k)]
-        if all(p[1:] == parts[0][1:] for p in parts):
-            return [labels[i * size : (i + 1) * size] for i in range(k)]
-    return [header]
-
-
-def _same_labels(records: list[list[RawCell]]) -> bool:
-    first = [fold(c.text) for c in records[0]]
-    return all([fold(c.text) for c in r] == first for r in records)
-
-
-def deal_rows(rows: list[RawRow], k: int) -> list[list[RawRow]]:
-    """Rows of records side by side, one list per record: by place on the line when rows
-    share lines, else in turn."""
-    out: list[list[RawRow]] = [[] for _ in range(k)]
-    by_line: dict[int, list[RawRow]] = {}
-    for row in rows:
-        first = row.index or (row.labels or row.values)[0]
-        by_line.setdefault(first.line, []).append(row)
-    if any(len(group) > 1 for group in by_line.values()):
-        for group in by_line.values():
-            for position, row in enumerate(group[:k]):
-                out[position].append(row)
-        return out
-    for n, row in enumerate(rows):
-        out[n % k].append(row)
-    return out
 
 
 def split_title_cells(cells: list[RawCell], hints: LayoutHints) -> tuple[list[RawCell], list[str]]:

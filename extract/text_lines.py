@@ -15,6 +15,9 @@ from extract.hints import LayoutHints, fold
 from extract.layout import INDEX, TEXT, VALUE, cell_kind
 
 PIPE, TAB, BLANK, PROSE, META, CELL = "pipe", "tab", "blank", "prose", "meta", "cell"
+JUNK = "junk"
+# A forum's anti-copy string: letters and digits without a Chinese character or a space.
+JUNK_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]{6,32}$")
 SENTENCE_MARKS = re.compile(r"[。；！？]|，.*，")
 # Longest text a cell written between blank lines may hold.
 MAX_CELL_CHARS = 40
@@ -68,6 +71,8 @@ def line_kind(line: str, hints: LayoutHints) -> str:
             return PIPE
     if line.startswith("\t"):
         return TAB
+    if JUNK_RE.match(stripped):
+        return JUNK
     return PROSE
 
 
