@@ -1,5 +1,7 @@
-"""Reader for bulletins saved as text: pipe-delimited cells (web pages) or tab-indented
-cells (office documents). The layout is sniffed from the content, never the file name."""
+"""Reader for bulletins saved as text: pipe-delimited cells (web pages, with or without a
+leading pipe, one cell or a whole row to a line), tab-indented cells (office documents),
+or one cell a line between blank lines (CMS exports). The layout is sniffed from the
+content, never the file name; see extract/text_lines.py for what each line is."""
 
 from __future__ import annotations
 
@@ -158,6 +160,15 @@ def cells_to_tables(
     if start is None:
         return [], figures
     start = row_line_start(kinds, cells, start)
+    lead = spanning_lead(kinds, cells, start)
+    if lead is not None:
+        label, value = lead
+        figures.append(Block(f"{label.text} {value.text}", Source(label.line)))
+        rest = [c for c in cells if c is not label and c is not value]
+        more, extra = cells_to_tables(
+            rest, hints, index=index, caption=caption + title, at_end=at_end
+        )
+        return more, figures + extra
     second = find_second_header(kinds, cells, start, hints)
     end = second if second is not None else len(cells)
     tables = records_to_tables(
@@ -175,6 +186,19 @@ def cells_to_tables(
         tables += more
         figures += extra
     return tables, figures
+
+
+def spanning_lead(
+    kinds: list[str], cells: list[RawCell], start: int
+) -> tuple[RawCell, RawCell] | None:
+    """A first column spanning every row (受理总量 over 21406) beside breakdowns with their
+    own headers: its label and its one value, to be read as a figure, not a column."""
+    labels = [c for c in cells[:start] if c.text.strip()]
+    if len(labels) < 5 or kinds[start] not in (VALUE, INDEX):
+        return None
+    if len(split_records(labels)) > 1 or len(split_records(labels[1:])) < 2:
+        return None
+    return labels[0], cells[start]
 
 
 def cells_to_table(

@@ -170,3 +170,19 @@ def test_metadata_cells_with_their_colon_are_prose() -> None:
         "发布机构: 某市12345中心",
     ]
     assert [c.text for c in doc.tables[0].row_cells(1)] == ["城东区", "12"]
+
+
+def test_first_column_spanning_all_rows_beside_two_breakdowns() -> None:
+    text = "\n".join(
+        [
+            "| 受理总量 | 诉求来源 | 数量 | 占比 | 工单类型 | 数量 | 占比 |",
+            "| 21406 | 电话 | 15210 | 71.06% | 咨询 | 9630 | 44.99% |",
+            "| 网络 | 4988 | 23.30% | 投诉 | 7012 | 32.76% |",
+        ]
+    )
+    doc = parse_text(text, "s.txt", "utf-8", load_hints())
+    assert [b.text for b in doc.blocks] == ["受理总量 21406"]
+    assert [[[c.text for c in t.row_cells(r)] for r in range(t.n_rows)] for t in doc.tables] == [
+        [["诉求来源", "数量", "占比"], ["电话", "15210", "71.06%"], ["网络", "4988", "23.30%"]],
+        [["工单类型", "数量", "占比"], ["咨询", "9630", "44.99%"], ["投诉", "7012", "32.76%"]],
+    ]
