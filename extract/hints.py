@@ -44,6 +44,7 @@ def simplified(text: str) -> str:
     return str(_simplifier().convert(text))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Compare form of a label: NFKC (full-width → half-width), simplified characters,
     all whitespace removed. The printed text is kept elsewhere; this is for matching."""
