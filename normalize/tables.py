@@ -47,18 +47,21 @@ def leaf_headers(table: Table) -> list[str]:
 
 def classify_table(table: Table, catalog: Catalog) -> str:
     """The table kind whose labels its headers match best; captions break ties, and a
-    kind's marks (工单, 诉求 … in a header or the caption) outweigh any count of labels."""
+    kind's marks (工单, 诉求 … in a header) outweigh any count of labels."""
     leaves = leaf_headers(table)[table.stub_cols :]
     caption = fold(" ".join(table.caption))
-    words = fold(" ".join([caption, *flat_headers(table)]))
+    headers = fold(" ".join(flat_headers(table)))
     best, best_score = OTHER, 0.0
     for name, kind in catalog.kinds.items():
         hits = sum(_weight(catalog.metric_for(name, label)) for label in leaves)
-        marked = any(w in words for w in kind.marks)
-        if not hits and not marked:
+        in_headers = any(w in headers for w in kind.marks)
+        in_caption = any(w in caption for w in kind.marks)
+        if not hits and not in_headers and not in_caption:
             continue
         score = hits + (0.5 if any(w in caption for w in kind.caption_words) else 0.0)
-        score += 1000 if marked else 0
+        # A mark in a header settles the kind; one in the caption (which may be the
+        # bulletin's title) weighs more than a caption word, less than two labels.
+        score += 1000 if in_headers else 1.5 if in_caption else 0.0
         if score > best_score:
             best, best_score = name, score
     return best
