@@ -18,6 +18,7 @@ PIPE, TAB, BLANK, PROSE, META, CELL = "pipe", "tab", "blank", "prose", "meta", "
 JUNK = "junk"
 # A forum's anti-copy string: letters and digits without a Chinese character or a space.
 JUNK_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]{6,32}$")
+YEAR = re.compile(r"\d{4}\s*年")  # a title or date line, never a name header
 SENTENCE_MARKS = re.compile(r"[。；！？]|，.*，")
 # Longest text a cell written between blank lines may hold.
 MAX_CELL_CHARS = 40
@@ -130,6 +131,8 @@ def _header_start(lines: list[str], run: list[int], hints: LayoutHints) -> int |
             k + 1 < len(texts)
             and cell_kind(texts[k], hints) == TEXT
             and not hints.is_caption(texts[k])
+            and not YEAR.search(texts[k])
+            and fold(texts[k + 1]) not in hints.header_words | hints.index_headers
             and hints.is_header_like(texts[k + 1])
             and cell_kind(texts[k + 1], hints) == TEXT
         ):
