@@ -69,16 +69,28 @@ def plan_header(
     names, upper = labels[:label_cols], labels[label_cols:]
     by_line = _rows_by_line(upper)
     best: tuple[tuple[int, int, int], list[list[RawCell]], _Fit] | None = None
+    rivals: list[_Fit] = []
     for rows in [by_line] if by_line else candidate_rows(upper, n_values):
         fit = _tree(rows, n_values, header, hints)
         if fit is None:
             continue
         score = (_oddity(fit[0], hints), len(fit[1]), len(rows))
         if best is None or score < best[0]:
-            best = (score, rows, fit)
+            best, rivals = (score, rows, fit), []
+        elif score == best[0]:
+            rivals.append(fit)
     if best is None:
         return _one_level(labels, label_cols, n_values)
     _, rows, (roots, guessed, warnings) = best
+    differ = _differing_columns(roots, [r[0] for r in rivals])
+    if differ:
+        guessed = sorted(set(guessed) | set(differ))
+        warnings = [
+            *warnings,
+            "header rows read two ways equally well; the header of columns "
+            + ", ".join(" / ".join(_paths(roots)[c]) for c in differ)
+            + " is a guess",
+        ]
     levels = len(rows)
     cells = [_name_cell(c, i, len(names), label_cols, levels) for i, c in enumerate(names)]
     col = label_cols
@@ -118,6 +130,32 @@ def _oddity(roots: list[_Node], hints: LayoutHints) -> int:
         score += len(node.children) == 1 and not has_total
         score += bool(MEASURE_END.search(folded)) and not has_total
     return score
+
+
+def _paths(roots: list[_Node]) -> list[tuple[str, ...]]:
+    """The header labels over each value column, top to bottom."""
+    out: list[tuple[str, ...]] = []
+
+    def walk(node: _Node, above: tuple[str, ...]) -> None:
+        here = (*above, node.cell.text)
+        if not node.children:
+            out.append(here)
+        for child in node.children:
+            walk(child, here)
+
+    for root in roots:
+        walk(root, ())
+    return out
+
+
+def _differing_columns(roots: list[_Node], rivals: list[list[_Node]]) -> list[int]:
+    """Value columns whose header another equally good reading puts otherwise."""
+    mine = _paths(roots)
+    out: set[int] = set()
+    for other in rivals:
+        theirs = _paths(other)
+        out.update(c for c, path in enumerate(mine) if c >= len(theirs) or theirs[c] != path)
+    return sorted(out)
 
 
 def _name_cell(cell: RawCell, i: int, n: int, label_cols: int, levels: int) -> Placed:
