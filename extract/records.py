@@ -12,6 +12,9 @@ from extract.grid import build_table
 from extract.hints import LayoutHints, fold
 from extract.layout import RawCell, RawRow, typical_width
 
+# A last row of text alone longer than this is a note under the table, not a cut-off row.
+NOTE_CHARS = 20
+
 
 def records_to_tables(
     header: list[RawCell],
@@ -51,6 +54,12 @@ def drop_cut_row(rows: list[RawRow], hints: LayoutHints) -> str | None:
         return None
     if len(last) >= typical_width(rows[:-1]):
         return None
+    note = (
+        not any(c.text.strip() for c in last.values)
+        and sum(len(c.text) for c in last.labels) > NOTE_CHARS
+    )
+    if note:
+        return None  # a line of text under the table (注: …), not a row of values
     rows.pop()
     where = (last.labels or last.values or [RawCell("", 0)])[0]
     label = " ".join(c.text for c in last.labels) or "?"

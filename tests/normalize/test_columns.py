@@ -52,3 +52,8 @@ def test_checks_follow_the_units(catalog: Catalog) -> None:
     assert ("count_is_whole", "score") not in found  # a score is not a count
     assert found[("percent_in_range", "change_yoy")] == ("mismatch", "out of range: 城西区 -120%")
     assert found[("rank_is_whole", "rank")] == ("mismatch", "out of range: 城西区 1.5")
+
+
+def test_no_data_marks_of_a_mirror_copy() -> None:
+    assert parse_value("暫無數據").value is None and parse_value("暫無數據").ok
+    assert parse_value("１２３").value == 123.0
