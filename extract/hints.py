@@ -93,6 +93,11 @@ def load_hints(path: Path = LAYOUT_FILE) -> LayoutHints:
     data: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise HintsError(f"{path}: expected a mapping at the top level")
+    if "header_groups" in data:
+        raise HintsError(
+            f"{path}: 'header_groups' is no longer read: group spans come from the table's "
+            "structure (see README, 'What it reads'); remove the key"
+        )
     unknown = set(data) - KEYS
     if unknown:
         raise HintsError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(KEYS)}")

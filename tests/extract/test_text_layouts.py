@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from extract.document import Document
-from extract.hints import load_hints
+from extract.hints import HintsError, load_hints
 from extract.text import parse_text
 
 
@@ -47,3 +51,10 @@ def test_a_note_under_a_table_and_junk_between_rows() -> None:
     ]
     assert doc.tables[0].warnings == []
     assert doc.blocks[-1].text == "注：满意率为回访满意率，数据来源于市12345热线平台。"
+
+
+def test_a_layout_file_with_header_groups_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "layout.yaml"
+    path.write_text("header_groups:\n  事项梳理: [已认领]\n", encoding="utf-8")
+    with pytest.raises(HintsError, match="'header_groups' is no longer read: group spans come"):
+        load_hints(path)
