@@ -284,7 +284,8 @@ def split_children(
     """How many of ``children`` each group spans, in order of trust.
 
     Empty cells written after each group label (the file shows the span); sub-headers that
-    repeat, one copy per group; words a group label shares with its first and last members;
+    repeat, one copy per group; words a group label shares with its members (事项梳理 over
+    梳理完成率);
     else an even split, every child's group a guess.
     """
     n, k = len(children), len(groups)
