@@ -53,6 +53,15 @@ def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
         # A metadata value written as its own pipe line right after a key alone.
         if kinds[n] == PIPE and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
             kinds[n] = META
+    pipes = [
+        line.count("|") if kind == PROSE and not line.strip().startswith("|") else 0
+        for line, kind in zip(lines, kinds, strict=True)
+    ]
+    for n in range(len(kinds)):
+        # Rows of two cells with no pipe at either end (单位 | 工单数), several in a row.
+        near = [pipes[m] for m in (n - 1, n + 1) if 0 <= m < len(kinds)]
+        if pipes[n] and pipes[n] in near:
+            kinds[n] = PIPE
     mark_cell_runs(lines, kinds, hints)
     return kinds
 

@@ -58,3 +58,13 @@ def test_a_layout_file_with_header_groups_is_refused_with_the_reason(tmp_path: P
     path.write_text("header_groups:\n  事项梳理: [已认领]\n", encoding="utf-8")
     with pytest.raises(HintsError, match="'header_groups' is no longer read: group spans come"):
         load_hints(path)
+
+
+def test_two_cell_rows_without_outer_pipes() -> None:
+    doc = parse(["2023年5月工单", "单位 | 工单数", "城东区 | 12", "城西区 | 9", "", "完。"])
+    assert [[c.text for c in doc.tables[0].row_cells(r)] for r in range(3)] == [
+        ["单位", "工单数"],
+        ["城东区", "12"],
+        ["城西区", "9"],
+    ]
+    assert [b.text for b in doc.blocks] == ["2023年5月工单", "完。"]
