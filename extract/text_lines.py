@@ -73,7 +73,14 @@ def line_kind(line: str, hints: LayoutHints) -> str:
         return BLANK
     if "|" in stripped:
         parts = [p.strip() for p in pipe_parts(stripped) if p.strip()]
-        if any(meta_key(p, hints) for p in parts):
+        keys = [p for p in parts if meta_key(p, hints)]
+        # Two fields on a line, a field with its colon, or a field name alone: never a
+        # table's header that happens to hold one such word (关键词 | 数量).
+        if (
+            len(keys) >= 2
+            or (len(parts) == 1 and keys == parts)
+            or any(":" in k or "：" in k for k in keys)
+        ):
             return META
         if len(parts) == 1 and is_sentence(parts[0]):
             return PROSE  # a paragraph wrapped in pipes

@@ -68,3 +68,11 @@ def test_two_cell_rows_without_outer_pipes() -> None:
         ["城西区", "9"],
     ]
     assert [b.text for b in doc.blocks] == ["2023年5月工单", "完。"]
+
+
+def test_a_table_header_holding_one_metadata_word_is_still_a_table() -> None:
+    doc = parse(["2023年5月热点诉求", "| 关键词 | 数量 | 占比 |", "| 停车 | 120 | 12.5% |"])
+    assert [[c.text for c in doc.tables[0].row_cells(r)] for r in range(2)] == [
+        ["关键词", "数量", "占比"],
+        ["停车", "120", "12.5%"],
+    ]
