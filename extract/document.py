@@ -60,6 +60,8 @@ class Table:
     source: Source = field(default_factory=Source)
     warnings: list[str] = field(default_factory=list)
     engine: str = ""
+    # Value columns whose header group the reader had to guess (facts there may need review).
+    guessed_cols: list[int] = field(default_factory=list)
     _grid: tuple[tuple[int, int, int, int], list[list[Cell | None]]] | None = field(
         default=None, init=False, repr=False, compare=False
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.document import Cell, Source, Table
+from extract.headers import plan_header
 from extract.hints import LayoutHints, fold
 from extract.layout import RawCell, RawRow, typical_width
 
@@ -61,7 +62,7 @@ def build_table(
 ) -> Table:
     """Lay out header and body rows on one grid."""
     shape = infer_shape(rows)
-    spans, header_rows = layout_header(header, shape, hints)
+    spans, header_rows, guessed = layout_header(header, shape, hints)
     spans += layout_body(rows, shape, header_rows, hints)
     width = max([shape.width] + [s.col + s.colspan for s in spans])
     lines = [c.line for c in header] + [s.line for s in spans if s.line is not None]
@@ -75,85 +76,18 @@ def build_table(
         caption=caption,
         source=Source(min(lines, default=None), max(lines, default=None)),
         warnings=shape.warnings,
+        guessed_cols=guessed,
     )
 
 
 def layout_header(
     header: list[RawCell], shape: Shape, hints: LayoutHints
-) -> tuple[list[_Span], int]:
-    """Place header labels: name-column headers, optional group headers, leaf headers."""
-    labels = [c for c in header if c.text.strip()]
-    n_leaf = min(shape.n_values, max(len(labels) - 1, 0))
-    leaves = labels[len(labels) - n_leaf :] if n_leaf else []
-    upper = labels[: len(labels) - n_leaf]
-    name_headers = upper[: shape.label_cols]
-    groups = upper[shape.label_cols :]
-    if n_leaf < shape.n_values:
-        shape.warnings.append(
-            f"header names {n_leaf} value columns but rows hold {shape.n_values}; "
-            "the rest have no header"
-        )
-    levels = 2 if groups else 1
-    spans: list[_Span] = []
-    for i, cell in enumerate(name_headers):
-        colspan = 1 if i < len(name_headers) - 1 else shape.label_cols - i
-        spans.append(_Span(cell.text, 0, i, cell.line, rowspan=levels, colspan=colspan))
-    col = shape.label_cols
-    for cell, width in zip(groups, group_widths(groups, leaves, header, hints, shape), strict=True):
-        spans.append(_Span(cell.text, 0, col, cell.line, colspan=width))
-        col += width
-    for j, cell in enumerate(leaves):
-        spans.append(_Span(cell.text, levels - 1, shape.label_cols + j, cell.line))
-    return spans, levels
-
-
-def group_widths(
-    groups: list[RawCell],
-    leaves: list[RawCell],
-    header: list[RawCell],
-    hints: LayoutHints,
-    shape: Shape,
-) -> list[int]:
-    """How many leaf columns each group header spans.
-
-    In order of trust: empty cells written right after a group header (the file shows the
-    span), the known members of the group (layout hints), an even split (with a warning).
-    """
-    if not groups:
-        return []
-    n = len(leaves)
-    shown = _widths_from_padding(groups, header)
-    if shown and sum(shown) == n:
-        return shown
-    starts: list[int | None] = []
-    for g in groups:
-        members = hints.header_groups.get(fold(g.text), ())
-        starts.append(
-            next((j for j, leaf in enumerate(leaves) if fold(leaf.text) in members), None)
-        )
-    known = [s for s in starts if s is not None]
-    if len(known) == len(groups) and starts[0] == 0 and known == sorted(known):
-        bounds = [*known, n]
-        return [bounds[i + 1] - bounds[i] for i in range(len(groups))]
-    shape.warnings.append(
-        "spans of group headers " + ", ".join(g.text for g in groups) + " guessed (even split)"
-    )
-    base, extra = divmod(n, len(groups))
-    return [base + (1 if i < extra else 0) for i in range(len(groups))]
-
-
-def _widths_from_padding(groups: list[RawCell], header: list[RawCell]) -> list[int]:
-    positions = [header.index(g) for g in groups]
-    widths = []
-    for k, pos in enumerate(positions):
-        end = positions[k + 1] if k + 1 < len(positions) else len(header)
-        pads = 0
-        for cell in header[pos + 1 : end]:
-            if cell.text.strip():
-                break
-            pads += 1
-        widths.append(1 + pads)
-    return widths if any(w > 1 for w in widths[:-1]) else []
+) -> tuple[list[_Span], int, list[int]]:
+    """Place header labels (name headers, groups, leaves) as the structure implies."""
+    plan = plan_header(header, shape.label_cols, shape.n_values, hints)
+    shape.warnings.extend(plan.warnings)
+    spans = [_Span(p.text, p.row, p.col, p.line, p.rowspan, p.colspan) for p in plan.cells]
+    return spans, plan.levels, plan.guessed
 
 
 def layout_body(rows: list[RawRow], shape: Shape, top: int, hints: LayoutHints) -> list[_Span]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,11 @@ KEYS = {
     "header_suffixes",
     "header_words",
     "null_values",
-    "header_groups",
     "chrome",
     "total_rows",
     "subtotal_rows",
+    "metadata_keys",
+    "caption_patterns",
 }
 
 
@@ -28,9 +29,26 @@ class HintsError(ValueError):
     """The layout hints file is malformed."""
 
 
+@lru_cache(maxsize=1)
+def _simplifier() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """Traditional characters folded to simplified (總工單數 → 总工单数), for matching only."""
+    if text.isascii():
+        return text
+    return str(_simplifier().convert(text))
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Compare form of a label: NFKC (full-width → half-width) with all whitespace removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Compare form of a label: NFKC (full-width → half-width), simplified characters,
+    all whitespace removed. The printed text is kept elsewhere; this is for matching."""
+    return simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
 
 
 @dataclass(frozen=True)
@@ -41,15 +59,21 @@ class LayoutHints:
     header_suffixes: tuple[str, ...] = ()
     header_words: frozenset[str] = frozenset()
     null_values: frozenset[str] = frozenset()
-    header_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     chrome: tuple[re.Pattern[str], ...] = ()
     total_rows: frozenset[str] = frozenset()
     subtotal_rows: frozenset[str] = frozenset()
+    metadata_keys: frozenset[str] = frozenset()
+    caption_patterns: tuple[re.Pattern[str], ...] = ()
 
     def is_chrome(self, line: str) -> bool:
         """True for page furniture (page numbers, site footers) that is not content."""
         stripped = line.strip()
         return any(p.search(stripped) for p in self.chrome)
+
+    def is_caption(self, line: str) -> bool:
+        """True for a line that reads as a table's caption (附件2, …情况统计表)."""
+        folded = fold(line)
+        return 0 < len(folded) <= 60 and any(p.search(folded) for p in self.caption_patterns)
 
     def is_header_like(self, text: str) -> bool:
         """True when a text cell reads as a column header rather than a row name."""
@@ -59,7 +83,6 @@ class LayoutHints:
         return (
             folded in self.header_words
             or folded in self.index_headers
-            or folded in self.header_groups
             or folded.endswith(self.header_suffixes)
         )
 
@@ -70,6 +93,11 @@ def load_hints(path: Path = LAYOUT_FILE) -> LayoutHints:
     data: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise HintsError(f"{path}: expected a mapping at the top level")
+    if "header_groups" in data:
+        raise HintsError(
+            f"{path}: 'header_groups' is no longer read: group spans come from the table's "
+            "structure (see README, 'What it reads'); remove the key"
+        )
     unknown = set(data) - KEYS
     if unknown:
         raise HintsError(f"{path}: unknown keys {sorted(unknown)}; allowed: {sorted(KEYS)}")
@@ -80,27 +108,23 @@ def load_hints(path: Path = LAYOUT_FILE) -> LayoutHints:
             raise HintsError(f"{path}: '{key}' must be a list of strings")
         return [fold(v) for v in value]
 
-    groups = data.get("header_groups", {})
-    if not isinstance(groups, dict):
-        raise HintsError(f"{path}: 'header_groups' must map a group label to a list of labels")
-    checked_groups: dict[str, tuple[str, ...]] = {}
-    for group, members in groups.items():
-        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
-            raise HintsError(f"{path}: header group '{group}' must list its labels")
-        checked_groups[fold(str(group))] = tuple(fold(m) for m in members)
-    chrome = []
-    for pattern in data.get("chrome", []):
-        try:
-            chrome.append(re.compile(str(pattern)))
-        except re.error as exc:
-            raise HintsError(f"{path}: bad chrome pattern {pattern!r}: {exc}") from None
+    def patterns(key: str) -> tuple[re.Pattern[str], ...]:
+        out = []
+        for pattern in data.get(key, []):
+            try:
+                out.append(re.compile(str(pattern)))
+            except re.error as exc:
+                raise HintsError(f"{path}: bad {key} pattern {pattern!r}: {exc}") from None
+        return tuple(out)
+
     return LayoutHints(
-        chrome=tuple(chrome),
+        chrome=patterns("chrome"),
+        caption_patterns=patterns("caption_patterns"),
+        metadata_keys=frozenset(words("metadata_keys")),
         index_headers=frozenset(words("index_headers")),
         header_suffixes=tuple(words("header_suffixes")),
         header_words=frozenset(words("header_words")),
         null_values=frozenset(words("null_values")),
         total_rows=frozenset(words("total_rows")),
         subtotal_rows=frozenset(words("subtotal_rows")),
-        header_groups=checked_groups,
     )

@@ -1,22 +1,47 @@
-"""Reader for bulletins saved as text: pipe-delimited cells (web pages) or tab-indented
-cells (office documents). The layout is sniffed from the content, never the file name."""
+"""Reader for bulletins saved as text: pipe-delimited cells (web pages, with or without a
+leading pipe, one cell or a whole row to a line), tab-indented cells (office documents),
+or one cell a line between blank lines (CMS exports). The layout is sniffed from the
+content, never the file name; see extract/text_lines.py for what each line is."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from extract.decode import decode_bytes
 from extract.document import Block, Document, Source, Table
 from extract.grid import build_table
-from extract.hints import LayoutHints, load_hints
-from extract.layout import RawCell, cell_kind, find_body_start, segment_rows
+from extract.hints import LayoutHints, fold, load_hints
+from extract.layout import (
+    INDEX,
+    TEXT,
+    VALUE,
+    RawCell,
+    cell_kind,
+    find_body_start,
+    segment_rows,
+)
+from extract.records import records_to_tables, same_labels, split_records
+from extract.text_lines import (
+    BLANK,
+    CELL,
+    JUNK,
+    META,
+    PIPE,
+    TAB,
+    line_kinds,
+    meta_key,
+    meta_texts,
+    pipe_parts,
+)
 
-PIPE, TAB, BLANK, PROSE = "pipe", "tab", "blank", "prose"
 SPACES = re.compile(r"[\s\u3000]+")
 # Up to this many prose lines right above a table are its caption (附件1 / title).
 CAPTION_LINES = 2
+# A header cell that is a label with its figure (受理总量 21406): a figure, not a header.
+LEAD_FIGURE = re.compile(r"^[\u3400-\u9fff]{2,12}[\s:：]+\d[\d,]*(\.\d+)?%?\s*[件个次项]?$")
 
 
 @dataclass
@@ -38,56 +63,66 @@ def read_text(path: Path, display: str | None = None, hints: LayoutHints | None 
 def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Document:
     """Split decoded text into prose blocks and tables."""
     lines = text.split("\n")
-    kinds = [line_kind(line) for line in lines]
+    kinds = line_kinds(lines, hints)
     blocks: list[Block] = []
     tables: list[Table] = []
     positions: list[int] = []
     layouts: set[str] = set()
     i = 0
     for region in find_regions(kinds):
-        blocks.extend(prose_blocks(lines, i, region.start, hints))
+        blocks.extend(prose_blocks(lines, kinds, i, region.start, hints))
         i = region.end
-        cells = region_cells(lines, region)
-        caption = caption_for(blocks, positions, region)
-        table = cells_to_table(cells, hints, index=len(tables), caption=caption)
-        if table is None:
-            blocks.extend(prose_blocks(lines, region.start, region.end, hints))
+        cells = region_cells(lines, kinds, region)
+        caption = caption_for(blocks, positions, region, hints)
+        at_end = nothing_after(lines, region.end, hints)
+        found, figures = cells_to_tables(
+            cells, hints, index=len(tables), caption=caption, at_end=at_end
+        )
+        if not found:
+            blocks.extend(prose_blocks(lines, kinds, region.start, region.end, hints))
             continue
+        blocks.extend(figures)
+        if len(found) > 1 and not found[-1].caption:
+            found[-1].caption = caption_below(lines, kinds, region.end, hints)
         layouts.add(region.layout)
-        positions.append(len(blocks))
-        tables.append(table)
-    blocks.extend(prose_blocks(lines, i, len(lines), hints))
+        for table in found:
+            positions.append(len(blocks))
+            tables.append(table)
+    blocks.extend(prose_blocks(lines, kinds, i, len(lines), hints))
     fmt = "text-" + "+".join(sorted(layouts))
     return Document(name, fmt, encoding, blocks, tables, positions)
 
 
-def line_kind(line: str) -> str:
-    """Classify one line of a text bulletin."""
-    stripped = line.strip()
-    if not stripped:
-        return BLANK
-    if stripped.endswith("|"):
-        return PIPE
-    if line.startswith("\t"):
-        return TAB
-    return PROSE
+def nothing_after(lines: list[str], end: int, hints: LayoutHints) -> bool:
+    """True when only blank lines and page furniture follow: the text stops in the table."""
+    return all(not line.strip() or hints.is_chrome(line) for line in lines[end:])
+
+
+def caption_below(lines: list[str], kinds: list[str], end: int, hints: LayoutHints) -> list[str]:
+    """A caption printed right under its table (the first line after it, if it reads as one)."""
+    for n in range(end, min(end + 3, len(lines))):
+        if kinds[n] == BLANK:
+            continue
+        text = SPACES.sub(" ", lines[n]).strip()
+        return [text] if hints.is_caption(text) else []
+    return []
 
 
 def find_regions(kinds: list[str]) -> list[Region]:
-    """Maximal runs of pipe lines; runs of tab lines that may hold blank lines."""
+    """Maximal runs of pipe lines; runs of tab lines or cell lines that may hold blank lines."""
     regions: list[Region] = []
     i = 0
     while i < len(kinds):
         kind = kinds[i]
-        if kind not in (PIPE, TAB):
+        if kind not in (PIPE, TAB, CELL):
             i += 1
             continue
         j = i + 1
         last = i
-        while j < len(kinds) and kinds[j] in (kind, BLANK):
+        while j < len(kinds) and kinds[j] in (kind, BLANK, JUNK):
             if kinds[j] == kind:
                 last = j
-            elif kind == PIPE:
+            elif kind == PIPE and kinds[j] == BLANK:
                 break
             j += 1
         regions.append(Region(kind, i, last + 1))
@@ -95,75 +130,190 @@ def find_regions(kinds: list[str]) -> list[Region]:
     return regions
 
 
-def region_cells(lines: list[str], region: Region) -> list[RawCell]:
+def region_cells(lines: list[str], kinds: list[str], region: Region) -> list[RawCell]:
     """The cells of a region in reading order, with 1-based line numbers."""
     cells: list[RawCell] = []
     for n in range(region.start, region.end):
         line = lines[n]
-        if not line.strip():
-            continue
-        if region.layout == TAB:
+        if not line.strip() or kinds[n] == JUNK:
+            continue  # junk strings a forum scatters between rows are not cells
+        if region.layout in (TAB, CELL):
             cells.append(RawCell(SPACES.sub(" ", line).strip(), n + 1))
             continue
-        stripped = line.strip()
-        if stripped.startswith("|") and stripped.strip("| "):
-            stripped = stripped[1:]  # a whole row on one line: | a | b |
-        parts = stripped.split("|")[:-1]
+        parts = pipe_parts(line)
         cells.extend(RawCell(SPACES.sub(" ", part).strip(), n + 1) for part in parts)
     return cells
+
+
+def cells_to_tables(
+    cells: list[RawCell], hints: LayoutHints, *, index: int, caption: list[str], at_end: bool
+) -> tuple[list[Table], list[Block]]:
+    """The tables in a region's cells (two printed back to back are cut at the second
+    header), and the figures written in a header cell (受理总量 21406) as prose."""
+    cells, title = split_title_cells(cells, hints)
+    cells, figures = split_lead_figures(cells)
+    kinds = [cell_kind(c.text, hints) for c in cells]
+    start = find_body_start(kinds, cells, hints)
+    if start is None:
+        return [], figures
+    start = row_line_start(kinds, cells, start)
+    lead = spanning_lead(kinds, cells, start)
+    if lead is not None:
+        label, value = lead
+        figures.append(Block(f"{label.text} {value.text}", Source(label.line)))
+        rest = [c for c in cells if c is not label and c is not value]
+        more, extra = cells_to_tables(
+            rest, hints, index=index, caption=caption + title, at_end=at_end
+        )
+        return more, figures + extra
+    second = find_second_header(kinds, cells, start, hints)
+    end = second if second is not None else len(cells)
+    tables = records_to_tables(
+        cells[:start],
+        segment_rows(kinds[:end], cells[:end], start, hints),
+        hints,
+        index=index,
+        caption=caption + title,
+        at_end=at_end and second is None,
+    )
+    if second is not None:
+        more, extra = cells_to_tables(
+            cells[second:], hints, index=index + len(tables), caption=[], at_end=at_end
+        )
+        tables += more
+        figures += extra
+    return tables, figures
+
+
+def spanning_lead(
+    kinds: list[str], cells: list[RawCell], start: int
+) -> tuple[RawCell, RawCell] | None:
+    """A first column spanning every row (受理总量 over 21406) beside breakdowns with their
+    own headers: its label and its one value, to be read as a figure, not a column."""
+    labels = [c for c in cells[:start] if c.text.strip()]
+    if len(labels) < 5 or kinds[start] not in (VALUE, INDEX):
+        return None
+    if len(split_records(labels)) > 1 or len(split_records(labels[1:])) < 2:
+        return None
+    return labels[0], cells[start]
 
 
 def cells_to_table(
     cells: list[RawCell], hints: LayoutHints, *, index: int, caption: list[str]
 ) -> Table | None:
-    """Header, rows, grid; None when the cells hold no body row."""
-    cells, title = split_title_cells(cells)
+    """One table from a flat run of cells (the PDF reader's word cells): header, rows, grid."""
+    cells, title = split_title_cells(cells, hints)
     kinds = [cell_kind(c.text, hints) for c in cells]
     start = find_body_start(kinds, cells, hints)
     if start is None:
         return None
-    header = dedupe_repeated_header(cells[:start])
+    records = split_records(cells[:start])
+    header = records[0] if same_labels(records) else cells[:start]
     rows = segment_rows(kinds, cells, start, hints)
     return build_table(header, rows, hints, index=index, caption=caption + title)
 
 
-def split_title_cells(cells: list[RawCell]) -> tuple[list[RawCell], list[str]]:
-    """A title written as a one-cell row (``| 标题 | ||||``) is a caption, not a header."""
+def row_line_start(kinds: list[str], cells: list[RawCell], start: int) -> int:
+    """Rows written one to a line: the body starts with the line of its first value."""
+    first = next((p for p in range(start, len(kinds)) if kinds[p] in (VALUE, INDEX)), None)
+    if first is None:
+        return start
+    line = cells[first].line
+    on_line = [p for p, c in enumerate(cells) if c.line == line]
+    if len(on_line) < 2 or on_line[0] == 0 or kinds[on_line[0]] not in (TEXT, INDEX):
+        return start
+    return on_line[0]
+
+
+def split_lead_figures(cells: list[RawCell]) -> tuple[list[RawCell], list[Block]]:
+    """A first header cell that is a label and its figure is prose, not a column."""
+    first = next((k for k, c in enumerate(cells) if c.text.strip()), None)
+    if first is None or not LEAD_FIGURE.match(unicodedata.normalize("NFKC", cells[first].text)):
+        return cells, []
+    cell = cells[first]
+    return cells[:first] + cells[first + 1 :], [Block(cell.text, Source(cell.line))]
+
+
+def find_second_header(
+    kinds: list[str], cells: list[RawCell], start: int, hints: LayoutHints
+) -> int | None:
+    """Where a second table starts inside the body: a header word (序号, 单位 …) followed by
+    more header labels, after values; its caption (a line that reads as one) goes with it."""
+    words = hints.index_headers | hints.header_words
+    seen_value = False
+    for p in range(start, len(cells)):
+        if kinds[p] in (VALUE, INDEX):
+            seen_value = True
+            continue
+        if not seen_value or kinds[p] != TEXT or fold(cells[p].text) not in words:
+            continue
+        following = [c for c in cells[p + 1 : p + 4] if c.text.strip()]
+        if not following or not all(
+            cell_kind(c.text, hints) == TEXT and hints.is_header_like(c.text) for c in following[:1]
+        ):
+            continue
+        q = p
+        while q > start and (not cells[q - 1].text.strip() or hints.is_caption(cells[q - 1].text)):
+            q -= 1
+        return q if any(hints.is_caption(c.text) for c in cells[q:p]) else p
+    return None
+
+
+def split_title_cells(cells: list[RawCell], hints: LayoutHints) -> tuple[list[RawCell], list[str]]:
+    """A title written as a one-cell row (``| 标题 | ||||``), or a caption line leading the
+    cells, is a caption, not a header."""
     if not cells or not cells[0].text:
         return cells, []
     same_line = [c for c in cells if c.line == cells[0].line]
     if len(same_line) > 1 and not any(c.text for c in same_line[1:]):
         return cells[len(same_line) :], [cells[0].text]
+    if cell_kind(cells[0].text, hints) != TEXT:
+        return cells, []
+    pads = next((k for k, c in enumerate(cells[1:]) if c.text.strip()), len(cells) - 1)
+    if hints.is_caption(cells[0].text) or pads >= 2:
+        # A caption line, or a title followed by the padding of its spanning cell.
+        return cells[1 + pads :], [cells[0].text]
     return cells, []
 
 
-def dedupe_repeated_header(header: list[RawCell]) -> list[RawCell]:
-    """Records side by side repeat their header; keep one copy so each record is a row."""
-    labels = [c for c in header if c.text]
-    n = len(labels)
-    for k in range(2, n // 2 + 1):
-        if n % k:
+def prose_blocks(
+    lines: list[str], kinds: list[str], start: int, end: int, hints: LayoutHints
+) -> list[Block]:
+    """Non-empty lines outside tables, page furniture dropped: one block a line; a metadata
+    block as one ``key: value`` block per field; pipes around a paragraph dropped."""
+    out: list[Block] = []
+    n = start
+    while n < end:
+        if kinds[n] == META:
+            rows = []
+            while n < end and kinds[n] in (META, BLANK):
+                if kinds[n] == META:
+                    rows.append(n)
+                n += 1
+            out.extend(Block(t, Source(line)) for t, line in meta_texts(lines, rows, hints))
             continue
-        size = n // k
-        texts = [c.text for c in labels]
-        if texts == texts[:size] * k:
-            last = labels[size - 1]
-            return header[: header.index(last) + 1]
-    return header
-
-
-def prose_blocks(lines: list[str], start: int, end: int, hints: LayoutHints) -> list[Block]:
-    """Non-empty lines outside tables, page furniture dropped: one block a line."""
-    out = []
-    for n in range(start, end):
         text = SPACES.sub(" ", lines[n]).strip()
+        if "|" in text and kinds[n] != PIPE:
+            text = " ".join(p.strip() for p in pipe_parts(text) if p.strip())
         if text and not hints.is_chrome(text):
             out.append(Block(text, Source(n + 1)))
+        n += 1
     return out
 
 
-def caption_for(blocks: list[Block], positions: list[int], region: Region) -> list[str]:
+def caption_for(
+    blocks: list[Block], positions: list[int], region: Region, hints: LayoutHints
+) -> list[str]:
     """The prose lines right above a table, after the previous table."""
     after_previous = blocks[positions[-1] if positions else 0 :]
-    near = [b for b in after_previous if (b.source.line_start or 0) >= region.start - 3]
+    near = [
+        b
+        for b in after_previous
+        if (b.source.line_start or 0) >= region.start - 3 and not is_meta_block(b.text, hints)
+    ]
     return [b.text for b in near[-CAPTION_LINES:]]
+
+
+def is_meta_block(text: str, hints: LayoutHints) -> bool:
+    """A ``key: value`` block of a site's metadata."""
+    return ":" in text and meta_key(text.split(":", 1)[0], hints) is not None

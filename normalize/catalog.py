@@ -13,7 +13,20 @@ from ruamel.yaml.error import YAMLError
 from extract.hints import fold
 from normalize.prose_vocab import ProseVocab, VocabError, parse_vocab
 
-UNITS = ("count", "percent")
+# What a value column holds: count, percent (0–100 as printed), score (147.72), rank (1 = first),
+# days, a signed change in percent (同比 -1.47%) or in count, ratio (0.95 for 95%).
+UNITS = (
+    "count",
+    "percent",
+    "score",
+    "rank",
+    "days",
+    "hours",
+    "percent_change",
+    "count_change",
+    "point_change",
+    "ratio",
+)
 TOP_KEYS = {
     "table_kinds",
     "metrics",
@@ -23,6 +36,7 @@ TOP_KEYS = {
     "headline_columns",
     "families",
     "prose",  # the prose vocabulary, read by normalize/prose_vocab.py
+    "column_kinds",
 }
 HEADLINE_KIND = "headline"  # figures of the prose, a table kind of their own in the archive
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -53,6 +67,8 @@ class TableKind:
     name: str
     scope: str
     caption_words: tuple[str, ...]
+    # Words that, in a header or the caption, mark a table as this kind over kinds without.
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,8 @@ class Catalog:
     path: str = ""
     families: dict[str, Family] = field(default_factory=dict)
     prose: ProseVocab = field(default_factory=ProseVocab)
+    # unit → header words that give a column that unit when no metric says, in order.
+    column_kinds: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def metric_for(self, kind: str, label: str) -> Metric | None:
         """The metric a header label means in a table of ``kind``, if known."""
@@ -127,7 +145,21 @@ def load_catalog(path: Path) -> Catalog:
         path=str(path),
         families=families,
         prose=prose,
+        column_kinds=_column_kinds(path, data.get("column_kinds") or {}),
     )
+
+
+def _column_kinds(path: Path, raw: Any) -> list[tuple[str, tuple[str, ...]]]:
+    out = []
+    for unit, words in raw.items():
+        if unit not in UNITS:
+            raise CatalogError(
+                f"{path}: {_line(raw, unit)}: column kind '{unit}' is not one of {', '.join(UNITS)}"
+            )
+        if not isinstance(words, list) or not words:
+            raise CatalogError(f"{path}: {_line(raw, unit)}: column kind '{unit}' needs words")
+        out.append((str(unit), tuple(fold(str(w)) for w in words)))
+    return out
 
 
 def _line(node: Any, key: Any) -> str:
@@ -146,7 +178,8 @@ def _kinds(path: Path, raw: Any) -> dict[str, TableKind]:
         if not isinstance(spec, dict) or "scope" not in spec:
             raise CatalogError(f"{where}: table kind '{name}' needs a scope and caption_words")
         words = tuple(fold(str(w)) for w in spec.get("caption_words") or [])
-        out[str(name)] = TableKind(str(name), str(spec["scope"]), words)
+        marks = tuple(fold(str(w)) for w in spec.get("marks") or [])
+        out[str(name)] = TableKind(str(name), str(spec["scope"]), words, marks)
     return out
 
 
@@ -163,7 +196,7 @@ def _labels(path: Path, raw: Any, kinds: dict[str, TableKind]) -> dict[str, dict
             if not KEY_RE.match(str(key)):
                 raise CatalogError(f"{where}: metric key '{key}' must be lower_snake_case")
             if not isinstance(spec, dict) or spec.get("unit") not in UNITS:
-                raise CatalogError(f"{where}: metric '{key}' needs unit: count or percent")
+                raise CatalogError(f"{where}: metric '{key}' needs unit: {' or '.join(UNITS)}")
             for label in spec.get("labels") or []:
                 folded = label_key(str(label))
                 if folded in table and table[folded].key != key:

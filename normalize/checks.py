@@ -120,23 +120,30 @@ def compare(
     return Check(rule, table, subject, metric, expected[1].value, actual, status, message, cells)
 
 
+# Each unit's range rule: (rule, lowest, highest, must be whole). Scores, days, ratios and
+# signed counts are not checked; ranks and scores are never summed (only counts are).
+RANGES: dict[str, tuple[str, float, float, bool]] = {
+    "count": ("count_is_whole", 0.0, float("inf"), True),
+    "percent": ("percent_in_range", 0.0, 100.0, False),
+    "percent_change": ("percent_in_range", -100.0, float("inf"), False),
+    "rank": ("rank_is_whole", 1.0, float("inf"), True),
+}
+
+
 def range_checks(facts: list[tuple[int, Fact]], table: int) -> Iterator[Check]:
-    """Rates within 0–100; counts whole and non-negative; one check per column."""
+    """Rates within 0–100 (a signed change above -100%); counts whole and non-negative;
+    ranks whole from 1; one check per column."""
     for (metric, _), column in _columns(facts).items():
         unit, header = column[0][1].unit, column[0][1].header
         numbers = [(i, f) for i, f in column if f.value is not None]
-        if not numbers:
+        if not numbers or unit not in RANGES:
             continue
-        if unit == "percent":
-            rule, bad = (
-                "percent_in_range",
-                [(i, f) for i, f in numbers if not 0 <= (f.value or 0) <= 100],
-            )
-        else:
-            rule, bad = (
-                "count_is_whole",
-                [(i, f) for i, f in numbers if (f.value or 0) < 0 or (f.value or 0) % 1],
-            )
+        rule, low, high, whole = RANGES[unit]
+        bad = [
+            (i, f)
+            for i, f in numbers
+            if not low <= (f.value or 0) <= high or (whole and (f.value or 0) % 1)
+        ]
         cells = tuple(i for i, _ in (bad or numbers))
         message = (
             f"{len(numbers)} cells in range"

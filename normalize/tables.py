@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extract.document import Cell, Table
 from extract.hints import fold, load_hints
-from normalize.catalog import Catalog, label_key
+from normalize.catalog import Catalog, Metric, label_key
+from normalize.columns import column_unit
 from normalize.facts import Fact, TableInfo
 from normalize.values import clean, parse_value
 
@@ -44,18 +46,33 @@ def leaf_headers(table: Table) -> list[str]:
 
 
 def classify_table(table: Table, catalog: Catalog) -> str:
-    """The table kind whose labels its headers match best; captions break ties."""
+    """The table kind whose labels its headers match best; captions break ties, and a
+    kind's marks (工单, 诉求 … in a header) outweigh any count of labels."""
     leaves = leaf_headers(table)[table.stub_cols :]
     caption = fold(" ".join(table.caption))
+    headers = fold(" ".join(flat_headers(table)))
     best, best_score = OTHER, 0.0
     for name, kind in catalog.kinds.items():
-        hits = sum(1 for label in leaves if catalog.metric_for(name, label) is not None)
-        if not hits:
+        hits = sum(_weight(catalog.metric_for(name, label)) for label in leaves)
+        in_headers = any(w in headers for w in kind.marks)
+        in_caption = any(w in caption for w in kind.marks)
+        if not hits and not in_headers and not in_caption:
             continue
         score = hits + (0.5 if any(w in caption for w in kind.caption_words) else 0.0)
+        # A mark in a header settles the kind; one in the caption (which may be the
+        # bulletin's title) weighs more than a caption word, less than two labels.
+        score += 1000 if in_headers else 1.5 if in_caption else 0.0
         if score > best_score:
             best, best_score = name, score
     return best
+
+
+def _weight(metric: Metric | None) -> float:
+    """How much a known label tells a table's kind: a score, rank or change little (any
+    kind of table may have one), a count or rate fully."""
+    if metric is None:
+        return 0.0
+    return 1.0 if metric.unit in ("count", "percent") else 0.25
 
 
 def table_facts(
@@ -64,25 +81,11 @@ def table_facts(
     """Every value cell of a table as a fact."""
     kind = classify_table(table, catalog)
     headers = flat_headers(table)
-    leaves = leaf_headers(table)
-    metrics: list[str | None] = [None] * table.n_cols
-    units: list[str | None] = [None] * table.n_cols
-    notes: list[int] = []
     where = f"table {table.index + 1} ({' '.join(table.caption) or 'no caption'})"
-    for c in range(table.stub_cols, table.n_cols):
-        if label_key(leaves[c]) in catalog.note_columns:
-            notes.append(c)
-            continue
-        known = catalog.metric_for(kind, leaves[c]) if kind != OTHER else None
-        if known is None:
-            metrics[c] = slug(headers[c])
-            if kind != OTHER:
-                warnings.append(f"{where}: unknown header '{headers[c]}' kept as '{metrics[c]}'")
-        else:
-            metrics[c], units[c] = known.key, known.unit
+    columns = column_meanings(table, kind, catalog, warnings, where)
     facts: list[Fact] = []
     grid = table.grid()
-    index_col = _index_column(table, leaves)
+    index_col = _index_column(table, leaf_headers(table))
     scope = catalog.kinds[kind].scope if kind in catalog.kinds else None
     for r in range(table.header_rows, table.n_rows):
         names = _row_names(grid[r][: table.stub_cols], index_col)
@@ -91,10 +94,12 @@ def table_facts(
             continue
         role, entity, parent = _row_identity(names, catalog)
         name_key = scope if role == "total" and scope else entity
-        row_note = "; ".join(clean(_cell_text(grid[r][c])) for c in notes if _cell_text(grid[r][c]))
+        row_note = "; ".join(
+            clean(_cell_text(grid[r][c])) for c in columns.notes if _cell_text(grid[r][c])
+        )
         for c in range(table.stub_cols, table.n_cols):
             cell = grid[r][c]
-            metric = metrics[c]
+            metric = columns.metrics[c]
             if metric is None or cell is None or (cell.row, cell.col) != (r, c):
                 continue
             value = parse_value(cell.text)
@@ -102,7 +107,6 @@ def table_facts(
                 warnings.append(
                     f"{where}: line {cell.source.line_start}: '{cell.text}' is not a number"
                 )
-            unit = units[c] or ("percent" if value.percent else "count")
             note = "; ".join(n for n in (value.note, row_note) if n) or None
             facts.append(
                 Fact(
@@ -117,17 +121,82 @@ def table_facts(
                     header=headers[c],
                     value=value.value,
                     value_raw=cell.text.strip(),
-                    unit=unit,
+                    unit=columns.units[c],
                     note=note,
                     row=r,
                     col=c,
                     line=cell.source.line_start,
                     page=cell.source.page,
                     bbox=cell.source.bbox,
+                    needs_review=c in columns.review,
                 )
             )
-    info = TableInfo(table.index, kind, " ".join(table.caption), headers, metrics)
+    review = None
+    if columns.review:
+        review = "header guessed for " + ", ".join(headers[c] for c in sorted(columns.review))
+    info = TableInfo(
+        table.index, kind, " ".join(table.caption), headers, columns.metrics, review=review
+    )
     return info, facts
+
+
+@dataclass
+class Columns:
+    """What each column of a table means: metric key, unit, whether it needs review."""
+
+    metrics: list[str | None]
+    units: list[str]
+    notes: list[int]
+    review: set[int]
+
+
+def column_meanings(
+    table: Table, kind: str, catalog: Catalog, warnings: list[str], where: str
+) -> Columns:
+    """Metric and unit per value column; notes columns; columns whose meaning is a guess.
+
+    A leaf label printed under several groups (热线/已办结, 网络留言/已办结) means the
+    metric under that group. A column whose group the reader guessed needs review unless
+    its leaf label alone names the metric; so does a column without a header.
+    """
+    headers, leaves = flat_headers(table), leaf_headers(table)
+    groups = _group_labels(table)
+    repeated = {label_key(x) for x in leaves if x and leaves.count(x) > 1}
+    out = Columns([None] * table.n_cols, ["count"] * table.n_cols, [], set())
+    grid = table.grid()
+    for c in range(table.stub_cols, table.n_cols):
+        if label_key(leaves[c]) in catalog.note_columns:
+            out.notes.append(c)
+            continue
+        leaf = leaves[c]
+        if fold(leaf) in catalog.totals and groups[c]:
+            leaf = groups[c]  # 案件总数/合计: the total of the group is the group's measure
+        known = catalog.metric_for(kind, leaf) if kind != OTHER else None
+        if known is None:
+            out.metrics[c] = slug(headers[c])
+            if kind != OTHER:
+                warnings.append(
+                    f"{where}: unknown header '{headers[c]}' kept as '{out.metrics[c]}'"
+                )
+        else:
+            out.metrics[c] = known.key
+            if label_key(leaf) in repeated and groups[c]:
+                out.metrics[c] = f"{slug(groups[c])}_{known.key}"
+        cells = [
+            (cell.text, parse_value(cell.text))
+            for r in range(table.header_rows, table.n_rows)
+            if (cell := grid[r][c]) is not None and (cell.row, cell.col) == (r, c)
+        ]
+        out.units[c] = known.unit if known else column_unit(headers[c], cells, catalog)
+        certain = known is not None and label_key(leaf) not in repeated
+        if not headers[c] or (c in table.guessed_cols and not certain):
+            out.review.add(c)
+    return out
+
+
+def _group_labels(table: Table) -> list[str]:
+    """The header label right above each column's leaf ('' when none)."""
+    return [(h.split("/")[-2] if h.count("/") else "") for h in flat_headers(table)]
 
 
 def _cell_text(cell: Cell | None) -> str:

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from extract.hints import simplified
+
 NULL_MARKS = frozenset({"-", "—", "–", "--", "——", "/", "无", "暂无", "暂无数据", "N/A", ""})
 NUMBER = re.compile(r"^(?P<num>[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?)\s*(?P<pct>%)?$")
 NOTED = re.compile(r"^(?P<num>[+-]?\d+(\.\d+)?)\s*(?P<pct>%)?\s*[(\[【](?P<note>.*)[)\]】]$")
@@ -32,7 +34,7 @@ def clean(text: str) -> str:
 def parse_value(raw: str) -> Value:
     """Parse a value cell as printed; full-width forms (６４５９，％，（）) are understood."""
     text = unicodedata.normalize("NFKC", raw).strip()
-    if text in NULL_MARKS:
+    if text in NULL_MARKS or simplified(text) in NULL_MARKS:  # 暫無數據 on a mirror copy
         return Value(None, False, None)
     match = NUMBER.match(text)
     if match:
