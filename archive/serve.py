@@ -1,6 +1,7 @@
 """`bulletins serve`: Datasette on the archive, read-only, with the project's metadata.
 
-The archive is opened immutable (Datasette never writes to it, and needs no locks).
+The archive is opened read-only, not immutable: it may be served while `bulletins ingest`
+writes to it, and each page sees every bulletin committed so far (SQLite's WAL readers).
 Besides the metadata and canned queries (``archive/metadata.yaml``), two small hooks
 are registered while serving: in any result with an ``entity`` and a ``metric`` column,
 the metric links to that entity's trend drawn as a chart (datasette-vega reads the
@@ -11,9 +12,11 @@ submitted, so typing a department and a metric draws the chart at once.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import sqlite3
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -59,35 +62,19 @@ def open_readonly(db_path: Path) -> sqlite_utils.Database:
     """The archive, read-only, after checking it is one."""
     if not db_path.exists():
         raise ServeError(f"{db_path} not found; run `bulletins ingest corpus/` first")
-    settle_wal(db_path)
-    conn = sqlite3.connect(f"file:{quote(db_path.resolve().as_posix())}?immutable=1", uri=True)
+    try:
+        conn = sqlite3.connect(f"file:{quote(db_path.resolve().as_posix())}?mode=ro", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise ServeError(f"{db_path} cannot be read as an archive ({exc})") from None
     db = sqlite_utils.Database(conn)
     if not db.table("bulletins").exists():
         raise ServeError(f"{db_path} is not a bulletins archive; run `bulletins ingest` on it")
     return db
 
 
-def settle_wal(db_path: Path) -> None:
-    """Move committed pages from a leftover write-ahead log into the database file.
-
-    An immutable database is read without its ``-wal`` file, so rows still in the log
-    would be missing from every page. A log that cannot be emptied means another
-    process is writing.
-    """
-    wal = db_path.with_name(db_path.name + "-wal")
-    if not wal.exists() or wal.stat().st_size == 0:
-        return
-    conn = sqlite3.connect(db_path)
-    try:
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    finally:
-        conn.close()
-    if busy:
-        raise ServeError(f"{db_path} is being written; wait for `bulletins ingest` to finish")
-
-
 def build_datasette(db_path: Path, metadata_path: Path = METADATA_FILE) -> Datasette:
-    """A Datasette instance serving the archive immutable, with metadata and hooks."""
+    """A Datasette instance serving the archive read-only, with metadata and hooks."""
     db = open_readonly(db_path)
     try:
         meta = load_metadata(metadata_path)
@@ -95,7 +82,9 @@ def build_datasette(db_path: Path, metadata_path: Path = METADATA_FILE) -> Datas
         metadata = datasette_metadata(meta, db, name)
     finally:
         db.close()
-    ds = Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS, cors=False)
+    # read-only but not immutable: WAL readers see each bulletin an ingest commits, and
+    # never a half-written one
+    ds = Datasette(files=[str(db_path)], metadata=metadata, settings=SETTINGS, cors=False)
     served = [n for n in ds.databases if not n.startswith("_")]  # not _internal
     if served != [name]:  # Datasette names a database after its file's stem
         raise ServeError(f"unexpected database names {served} for {db_path}")
@@ -130,7 +119,48 @@ def run(ds: Datasette, port: int = PORT, host: str = HOST) -> None:
     import uvicorn
 
     asyncio.run(ds.invoke_startup())
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+    quiet_error_pages()
+    app = read_only_methods(ds.app())
+    uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="on")
+
+
+ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def read_only_methods(app: ASGIApp) -> ASGIApp:
+    """Answer any request that would write (POST, PUT, DELETE…) with 405, before Datasette."""
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") == "http" and scope.get("method", "GET") not in READ_METHODS:
+            body = b"405 Method Not Allowed: the archive is served read-only\n"
+            await send({"type": "http.response.start", "status": 405, "headers": [
+                (b"allow", b"GET, HEAD, OPTIONS"), (b"content-type", b"text/plain"),
+                (b"content-length", str(len(body)).encode())]})  # fmt: skip
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+def quiet_error_pages() -> None:
+    """Datasette prints a full traceback (with locals) for every rejected query; stop that.
+
+    Each rejection is logged in one line by the ``handle_exception`` hook below instead.
+    """
+    import datasette.handle_exception as default_handler
+
+    default_handler.rich = None
+
+
+def rejection_line(method: str, path: str, query: str, exception: BaseException) -> str:
+    """One log line for a request Datasette refused."""
+    status = getattr(exception, "status", 500)
+    message = re.sub(r"<[^>]+>", "", str(getattr(exception, "message", exception)))
+    message = " ".join(message.split())[:200]
+    target = f"{path}?{query}" if query else path
+    return f"rejected {method} {target[:300]}: {status} {message}"
 
 
 # --- hooks, registered by build_datasette --------------------------------------------
@@ -156,6 +186,15 @@ def render_cell(row: Any, value: Any, column: str, database: str, datasette: Any
 def extra_body_script(template: str) -> str | None:
     """On a query page, keep a chart fragment when the parameters form is submitted."""
     return KEEP_FRAGMENT_JS if template.startswith("query") else None
+
+
+@hookimpl(tryfirst=True)  # type: ignore[untyped-decorator]
+def handle_exception(request: Any, exception: BaseException) -> None:
+    """Log a refused request in one line (Datasette still renders the error page)."""
+    if getattr(exception, "status", 500) == 404:
+        return
+    query = request.scope.get("query_string", b"").decode("utf-8", "replace")
+    print(rejection_line(request.method, request.path, query, exception), file=sys.stderr)
 
 
 def _get(row: Any, key: str) -> Any:
