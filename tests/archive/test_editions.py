@@ -7,7 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import sqlite_utils
 from docx import Document as open_docx
 
 from archive.editions import FORMAT_PREFERENCE, format_rank
@@ -147,16 +146,14 @@ def test_bulletins_overview_shows_editions_side_by_side(
     folder = tmp_path / "in"
     three_editions(folder)
     shutil.copy(DEC, folder / "mirror.txt")
-    db, _ = ingest_into(tmp_path / "a.db", [folder], catalog, names)
+    ingest_into(tmp_path / "a.db", [folder], catalog, names)
     (tmp_path / "in" / "bad.txt").write_bytes(b"")
     db, _ = ingest_into(tmp_path / "a.db", [folder], catalog, names)
-    sql = load_metadata().queries["bulletins_overview"].sql
-    rows = sqlite_utils.Database(tmp_path / "a.db").execute(sql).fetchall()
-    columns = ("period", "report", "bulletin", "is_primary", "format", "facts", "differing")
-    got = [
-        (r[0], r[1], r[2], r[3], r[4], r[6], r[8], r[10], r[11]) for r in rows
-    ]  # + copies, failure
-    assert columns
+    query = db.execute(load_metadata().queries["bulletins_overview"].sql)
+    names_ = [d[0] for d in query.description]
+    shown = ("period", "report", "bulletin", "is_primary", "format", "facts", "differing",
+             "copies", "failure")  # fmt: skip
+    got = [tuple(dict(zip(names_, r, strict=True))[c] for c in shown) for r in query.fetchall()]
     assert got == [
         (None, "bad.txt", "bad.txt", None, None, 0, None, None, "extract: the file is empty"),
         ("2020-12", "2020-12.txt", "2020-12.txt", 1, "text-tab", 90, 0, "mirror.txt", None),

@@ -121,7 +121,7 @@ def test_a_key_collision_is_an_error_before_anything_is_written(tmp_path: Path) 
         (tmp_path / year).mkdir()
         shutil.copy(DEC, tmp_path / year / "01.txt")
     first, second = tmp_path / "2021" / "01.txt", tmp_path / "2022" / "01.txt"
-    with pytest.raises(KeyCollision, match="would both be stored as 01.txt"):
+    with pytest.raises(KeyCollision, match=r"would both be stored as 01\.txt"):
         list(walk([first, second]))
     db = tmp_path / "a.db"
     result = CliRunner().invoke(main, ["ingest", str(first), str(second), "--db", str(db)])
