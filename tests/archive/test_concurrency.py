@@ -266,7 +266,7 @@ def test_serve_answers_every_poll_while_150_bulletins_are_ingested(
     assert {p[0] for p in polls} == {200}
     assert {p[2] for p in polls} == {0}  # never a half-written bulletin
     counts = [p[1] for p in polls]
-    assert counts == sorted(counts) and 1 <= counts[0] and counts[-1] <= 151
+    assert counts == sorted(counts) and counts[0] >= 1 and counts[-1] <= 151
     assert len(set(counts)) >= 3  # bulletins showed up while the ingest ran, no restart
     status, body = request(url)
     assert (status, json.loads(body)) == (200, [{"bulletins": 151, "torn": 0}])
