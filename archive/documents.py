@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import asdict
 from typing import Any
 
 from extract.document import Block, Cell, Document, Source, Table
@@ -21,7 +20,7 @@ def pack_document(doc: Document) -> bytes:
         "path": doc.path,
         "format": doc.format,
         "encoding": doc.encoding,
-        "blocks": [asdict(b) for b in doc.blocks],
+        "blocks": [[b.text, *_pack_source(b.source)] for b in doc.blocks],
         "tables": [_table(t) for t in doc.tables],
         "table_positions": doc.table_positions,
     }
@@ -35,7 +34,7 @@ def unpack_document(body: bytes) -> Document:
         path=data["path"],
         format=data["format"],
         encoding=data["encoding"],
-        blocks=[Block(b["text"], _source(b["source"])) for b in data["blocks"]],
+        blocks=[Block(b[0], _source(b[1:])) for b in data["blocks"]],
         tables=[_unpack_table(t) for t in data["tables"]],
         table_positions=list(data["table_positions"]),
     )
@@ -44,23 +43,22 @@ def unpack_document(body: bytes) -> Document:
 def _table(t: Table) -> dict[str, Any]:
     return {
         "index": t.index,
-        "cells": [asdict(c) for c in t.cells],
+        "cells": [
+            [c.text, c.row, c.col, c.rowspan, c.colspan, *_pack_source(c.source)] for c in t.cells
+        ],
         "n_rows": t.n_rows,
         "n_cols": t.n_cols,
         "header_rows": t.header_rows,
         "stub_cols": t.stub_cols,
         "caption": t.caption,
-        "source": asdict(t.source),
+        "source": _pack_source(t.source),
         "warnings": t.warnings,
         "engine": t.engine,
     }
 
 
 def _unpack_table(t: dict[str, Any]) -> Table:
-    cells = [
-        Cell(c["text"], c["row"], c["col"], c["rowspan"], c["colspan"], _source(c["source"]))
-        for c in t["cells"]
-    ]
+    cells = [Cell(c[0], c[1], c[2], c[3], c[4], _source(c[5:])) for c in t["cells"]]
     return Table(
         index=t["index"],
         cells=cells,
@@ -75,11 +73,10 @@ def _unpack_table(t: dict[str, Any]) -> Table:
     )
 
 
-def _source(s: dict[str, Any]) -> Source:
-    bbox = s.get("bbox")
-    return Source(
-        s.get("line_start"),
-        s.get("line_end"),
-        s.get("page"),
-        (bbox[0], bbox[1], bbox[2], bbox[3]) if bbox else None,
-    )
+def _pack_source(s: Source) -> list[Any]:
+    return [s.line_start, s.line_end, s.page, list(s.bbox) if s.bbox else None]
+
+
+def _source(s: list[Any]) -> Source:
+    bbox = s[3]
+    return Source(s[0], s[1], s[2], (bbox[0], bbox[1], bbox[2], bbox[3]) if bbox else None)

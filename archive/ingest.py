@@ -18,7 +18,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.crossbulletin import refresh_cross_checks
+from archive.crossbulletin import (
+    refresh_cross_checks,
+    refresh_cross_checks_if_configured_otherwise,
+)
 from archive.documents import unpack_document
 from archive.load import (
     Origin,
@@ -150,7 +153,8 @@ def ingest(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    if names_stale(db, names):
+    renamed = names_stale(db, names)
+    if renamed:
         refresh_names(db, names)
     resolver = Resolver(db.conn, names)
     origin = _Origins(extractor_version(), config_hash(catalog))
@@ -168,10 +172,16 @@ def ingest(
     report.gone = gone_files(db)
     if prune_gone and report.gone:
         report.pruned = prune(db, report.gone)
-    if any(o.status in ("ingested", "rederived", "copy") for o in report.outcomes) or report.pruned:
+    changed = report.pruned > 0 or any(
+        o.status in ("ingested", "rederived", "copy") for o in report.outcomes
+    )
+    if changed:
         refresh_names(db, names)
     report.resolved, report.unresolved = _counts(db)
-    refresh_cross_checks(db.conn)
+    if changed or renamed:
+        refresh_cross_checks(db.conn)
+    else:
+        refresh_cross_checks_if_configured_otherwise(db.conn)
     ensure_search(db)
     return report
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from normalize.matching import Matcher, name_key, one_name_per_entity
-from normalize.names import NameBook
+from normalize.names import NameBook, Resolution
 
 RAW_NAMES = """
 SELECT DISTINCT bulletin_id, name_key FROM facts WHERE name_key IS NOT NULL
@@ -41,11 +41,13 @@ class Resolver:
     def __init__(self, conn: sqlite3.Connection, book: NameBook) -> None:
         self.matcher = Matcher(book)
         self.ids = {name: int(i) for i, name in conn.execute("SELECT id, name FROM entities")}
+        self.known: dict[str, Resolution] = {}  # most names recur in every bulletin
 
     def rows(self, bulletin_id: int, raws: Iterable[str]) -> list[tuple[object, ...]]:
         """Rows of `resolutions` for one bulletin's distinct raw names."""
         names = set(raws)
-        per_bulletin = one_name_per_entity({"b": names}, self.matcher.resolve(sorted(names)))
+        self.known.update(self.matcher.resolve(sorted(names - self.known.keys())))
+        per_bulletin = one_name_per_entity({"b": names}, self.known)
         return [
             (bulletin_id, raw, self.ids.get(r.entity) if r.entity else None, r.method, r.score,
              name_key(raw).qualifier)

@@ -123,3 +123,12 @@ def test_the_extractor_version_covers_its_code() -> None:
     version = extractor_version()
     release, digest = version.split("+")
     assert release and len(digest) == 12
+
+
+def test_a_stored_document_unpacks_to_what_was_read() -> None:
+    from archive.documents import pack_document, unpack_document
+    from extract.reader import read_document
+
+    for file in (DEC, Path(__file__).parents[1] / "fixtures" / "pdf" / "2020-12_docx_ruled.pdf"):
+        doc = read_document(file, file.name)
+        assert unpack_document(pack_document(doc)) == doc
