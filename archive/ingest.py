@@ -51,12 +51,13 @@ __all__ = ["BULLETIN_SUFFIXES", "Job", "Outcome", "Report", "ingest", "process",
 
 @dataclass(frozen=True)
 class Job:
-    """One bulletin to (re)derive: the file to read, or the stored document when None."""
+    """One bulletin to (re)derive: read its file, or normalise the stored document of
+    bulletin ``rederive`` again (the file is read only when no document is stored)."""
 
-    file: Path | None
+    file: Path
     path: str
     sha256: str
-    bulletin_id: int | None = None
+    rederive: int | None = None
 
 
 @dataclass
@@ -108,7 +109,6 @@ def sha256_of(file: Path) -> str:
 
 def process(job: Job, catalog: Catalog) -> Bulletin:
     """Extract and normalise one file (runs in worker processes)."""
-    assert job.file is not None
     doc = read_document(job.file, job.path)
     return normalize_document(doc, catalog, job.file.name)
 
@@ -163,7 +163,7 @@ def ingest(
         if outcome.status == "failed":
             record_failure(db, outcome.path, None, "read", outcome.message)
         done(outcome)
-    file_jobs = [j for j in plan.jobs if j.file is not None]
+    file_jobs = [j for j in plan.jobs if j.rederive is None]
     results = zip(file_jobs, run_jobs(file_jobs, catalog, jobs, process_safely), strict=True)
     for job, result in _with_rederived(db, plan.jobs, results, catalog):
         done(_store(db, job, result, origin, resolver))
@@ -197,8 +197,7 @@ class _Origins:
     config: str
 
     def of(self, job: Job) -> Origin:
-        source = os.path.abspath(job.file) if job.file is not None else None
-        return Origin(job.sha256, source, self.extractor, self.config)
+        return Origin(job.sha256, os.path.abspath(job.file), self.extractor, self.config)
 
 
 def plan_run(db: sqlite_utils.Database, found: list[Found | Refused], origin: _Origins,
@@ -249,7 +248,7 @@ def _unchanged(item: Found, sha: str, previous: Stored, origin: _Origins,
     if force or previous.extractor_version != origin.extractor:
         return Job(item.file, item.key, sha)
     if previous.config_hash != origin.config:
-        return Job(None, item.key, sha, previous.bulletin_id)
+        return Job(item.file, item.key, sha, previous.bulletin_id)
     return Outcome(item.key, "skipped", message="unchanged")
 
 
@@ -262,17 +261,15 @@ def _with_rederived(
     """Results of file jobs as they come, then the re-derived ones (no file read)."""
     yield from results
     for job in jobs:
-        if job.file is None and job.bulletin_id is not None:
+        if job.rederive is not None:
             yield job, rederive(db, job, catalog)
 
 
 def rederive(db: sqlite_utils.Database, job: Job, catalog: Catalog) -> Bulletin | BulletinError:
     """Normalise a bulletin's stored document again (the configuration changed)."""
-    row = db.execute(
-        "SELECT body FROM documents WHERE bulletin_id = ?", [job.bulletin_id]
-    ).fetchone()
-    if row is None:
-        return BulletinError(job.path, "no stored document to re-derive from; use --force")
+    row = db.execute("SELECT body FROM documents WHERE bulletin_id = ?", [job.rederive]).fetchone()
+    if row is None:  # stored by an older version: read the file
+        return process_safely(job, catalog)
     doc = unpack_document(row[0])
     try:
         return normalize_document(doc, catalog, Path(job.path).name)
@@ -285,15 +282,8 @@ def _store(db: sqlite_utils.Database, job: Job, result: Bulletin | BulletinError
     if isinstance(result, BulletinError):
         record_failure(db, job.path, job.sha256, result.stage, result.reason)
         return Outcome(job.path, "failed", message=result.reason)
-    if job.file is None:  # re-derived: the stored source is kept
-        source = db.execute(
-            "SELECT source FROM bulletins WHERE id = ?", [job.bulletin_id]
-        ).fetchone()
-        where = Origin(job.sha256, source[0] if source else None, origin.extractor, origin.config)
-    else:
-        where = origin.of(job)
-    replace_bulletin(db, job.path, where, result, resolver)
-    status = "ingested" if job.file is not None else "rederived"
+    replace_bulletin(db, job.path, origin.of(job), result, resolver)
+    status = "ingested" if job.rederive is None else "rederived"
     return Outcome(job.path, status, len(result.facts), warnings=result.warnings)
 
 

@@ -132,3 +132,19 @@ def test_a_stored_document_unpacks_to_what_was_read() -> None:
     for file in (DEC, Path(__file__).parents[1] / "fixtures" / "pdf" / "2020-12_docx_ruled.pdf"):
         doc = read_document(file, file.name)
         assert unpack_document(pack_document(doc)) == doc
+
+
+def test_without_a_stored_document_the_file_is_read(
+    setup: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, copy, db = setup
+    conn = sqlite_utils.Database(db).conn
+    with conn:
+        conn.execute("DELETE FROM documents")  # as an archive made before they were kept
+    seen = reads(monkeypatch)
+    args = ["ingest", str(folder), "--db", str(db), "--metrics", str(copy)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert seen == ["dec.txt"]
+    assert "0 ingested, 1 re-derived, 0 unchanged, 0 failed; 90 facts" in result.output
+    assert social_insurance(db)[0] == ("accepted_by_system", 2586.0)
