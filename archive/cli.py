@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,11 +24,12 @@ from archive.database import (
     open_for_writing,
     writer_lock,
 )
-from archive.ingest import Outcome, Report, ingest
+from archive.ingest import Outcome, ingest
 from archive.inspect import as_json, render
 from archive.names import raw_names, refresh_names, unresolved_names
 from archive.paths import MAX_FILE_BYTES, KeyCollision, walk
 from archive.schema import ensure_schema
+from archive.summary import gone_lines, stop_on_sigterm, summary_line
 from extract.errors import BulletinError
 from extract.hints import fold
 from extract.reader import read_document
@@ -199,50 +198,6 @@ def ingest_command(
     click.echo(summary_line(result, db_path), err=True)
     if result.count("failed"):
         sys.exit(1)
-
-
-def summary_line(result: Report, db_path: Path) -> str:
-    """The one-line summary of an ingest run."""
-    parts = [f"{result.count('ingested')} ingested"]
-    if result.count("rederived"):
-        parts.append(f"{result.count('rederived')} re-derived")
-    copies = [o for o in result.outcomes if o.status == "copy"]
-    if len(copies) == 1:
-        parts.append(f"1 copy ({copies[0].message})")
-    elif copies:
-        parts.append(f"{len(copies)} copies (same content as bulletins already stored)")
-    parts.append(f"{result.count('skipped')} unchanged")
-    parts.append(f"{result.count('failed')} failed")
-    return (
-        ", ".join(parts) + f"; {result.facts} facts; "
-        f"names: {result.resolved} resolved, {result.unresolved} unresolved → {db_path}"
-    )
-
-
-def gone_lines(result: Report, pruned: bool) -> list[str]:
-    """What the summary says about files gone from disk."""
-    if not result.gone:
-        return []
-    head = (
-        f"{result.pruned} gone from disk, removed from the archive:"
-        if pruned
-        else f"{len(result.gone)} gone from disk (still in the archive; --prune removes them):"
-    )
-    return [head] + [f"  {g.path} ({g.source})" for g in result.gone]
-
-
-@contextmanager
-def stop_on_sigterm() -> Iterator[None]:
-    """SIGTERM ends the run like Ctrl+C: the bulletin being stored is rolled back."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command("inspect")
