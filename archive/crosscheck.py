@@ -2,7 +2,9 @@
 
 Within one publisher (NULL counts as one publisher) and one year, for every row (table
 kind, department, row role) printed in two consecutive months by primary editions,
-``cumulative(month) = cumulative(month before) + monthly(month)``. The pairs of metrics
+``cumulative(month) = cumulative(month before) + monthly(month)`` (a cumulative figure
+may carry its own range period, e.g. 2022-01..2022-09, ending at the bulletin's month).
+The pairs of metrics
 are data (``crosschecks.yaml``). Each row that does not add up is one finding in
 ``checks`` (rule ``cumulative_follows``) naming the cells of both bulletins.
 """
@@ -61,7 +63,8 @@ FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN source_tables t ON t.id = f.table_id
 LEFT JOIN resolutions r ON r.bulletin_id = f.bulletin_id AND r.raw = f.name_key
-WHERE b.is_primary = 1 AND b.period_type = 'month' AND f.period IS NULL
+WHERE b.is_primary = 1 AND b.period_type = 'month'
+  AND (f.period IS NULL OR f.period = b.period OR f.period LIKE '%..' || b.period)
   AND f.value IS NOT NULL AND f.name_key IS NOT NULL
   AND f.metric IN (SELECT value FROM json_each(?))
 """

@@ -123,3 +123,19 @@ def test_a_malformed_pairs_file_is_one_error(tmp_path: Path) -> None:
     bad.write_text("cumulative: [cases]\n", encoding="utf-8")
     with pytest.raises(CrossCheckError, match="expected `cumulative:` mapping"):
         load_pairs(bad)
+
+
+def test_a_cumulative_figure_with_its_own_range_period_is_still_checked(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    from archive.crossbulletin import refresh_cross_checks
+
+    db = archive_of(tmp_path, catalog, names, {"区民政局": 7})
+    with db.conn:
+        db.conn.execute(
+            "UPDATE facts SET period = '2022-01..2022-09', period_type = 'range' "
+            "WHERE metric = 'cumulative_cases' AND bulletin_id = "
+            "(SELECT id FROM bulletins WHERE path = '2022-09.txt')"
+        )
+    assert refresh_cross_checks(db.conn) == (0, 1)
+    assert [f[1:5] for f in findings(db)] == [("区民政局", "cumulative_cases", 1685.0, 1678.0)]
