@@ -124,7 +124,7 @@ def alive(pid: int) -> bool:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus") / "in"
     folder.mkdir()
-    make_corpus(folder, 120)
+    make_corpus(folder, 60)
     return folder
 
 
@@ -138,12 +138,12 @@ def test_kill_9_mid_run_leaves_a_consistent_archive(corpus: Path, tmp_path: Path
     finally:
         proc.wait(timeout=60)
     stopped_at = stored_count(db)
-    assert 5 <= stopped_at < 120
+    assert 5 <= stopped_at < 60
     assert_consistent(db)
     again = start_ingest(corpus, db)
     _, err = again.communicate(timeout=600)
     assert again.returncode == 0, err
-    assert re.search(rf"{120 - stopped_at} ingested, {stopped_at} unchanged, 0 failed", err), err
+    assert re.search(rf"{60 - stopped_at} ingested, {stopped_at} unchanged, 0 failed", err), err
     assert_consistent(db)
 
 
