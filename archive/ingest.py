@@ -10,8 +10,10 @@ and the checks across bulletins are recomputed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,9 +101,11 @@ class Plan:
 
 
 def sha256_of(file: Path) -> str:
-    """Content hash of a file."""
+    """Content hash of a regular file (a FIFO swapped in after the walk cannot block it)."""
     digest = hashlib.sha256()
-    with file.open("rb") as handle:
+    with os.fdopen(os.open(file, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

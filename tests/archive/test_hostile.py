@@ -267,3 +267,15 @@ def test_a_bare_cr_or_control_character_in_a_cell_never_shifts_a_header(
 def test_the_names_file_still_loads(tmp_path: Path) -> None:
     book = load_names(CORPUS / "names.yaml")
     assert "区社会保险事务中心" in book.entities
+
+
+def test_a_fifo_swapped_in_after_the_walk_does_not_block_hashing(tmp_path: Path) -> None:
+    from archive.ingest import sha256_of
+
+    os.mkfifo(tmp_path / "late.txt")
+    with pytest.raises(OSError, match="not a regular file"):
+        sha256_of(tmp_path / "late.txt")
+    (tmp_path / "ok.txt").write_bytes(b"abc")
+    assert sha256_of(tmp_path / "ok.txt") == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )
