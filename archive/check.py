@@ -84,7 +84,7 @@ def findings_csv(found: list[Finding]) -> str:
     return out.getvalue()
 
 
-def summary_line(every: list[Finding]) -> str:
+def findings_summary(every: list[Finding]) -> str:
     """How many findings of each status there are."""
     counts = {s: sum(1 for f in every if f.status == s) for s in STATUS_ORDER}
     return ", ".join(f"{n} {s}" for s, n in counts.items())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,11 +16,26 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from archive.check import findings, findings_csv, findings_json, render_findings, summary_line
-from archive.ingest import Outcome, ingest, walk
+from archive.check import (
+    findings,
+    findings_csv,
+    findings_json,
+    findings_summary,
+    render_findings,
+)
+from archive.database import (
+    ArchiveError,
+    explain,
+    open_existing,
+    open_for_writing,
+    writer_lock,
+)
+from archive.ingest import Outcome, ingest
 from archive.inspect import as_json, render
 from archive.names import raw_names, refresh_names, unresolved_names
+from archive.paths import MAX_FILE_BYTES, KeyCollision, walk
 from archive.schema import ensure_schema
+from archive.summary import gone_lines, stop_on_sigterm, summary_line
 from extract.errors import BulletinError
 from extract.hints import fold
 from extract.reader import read_document
@@ -107,6 +123,16 @@ def main() -> None:
 @names_option
 @metrics_option
 @click.option("--jobs", "-j", default=1, show_default=True, help="Files to extract in parallel.")
+@click.option("--force", is_flag=True, help="Read every file again, even unchanged ones.")
+@click.option("--prune", is_flag=True, help="Remove bulletins whose file is gone from disk.")
+@click.option(
+    "--max-size",
+    "max_mb",
+    type=click.IntRange(1, 4096),
+    default=MAX_FILE_BYTES // (1024 * 1024),
+    show_default=True,
+    help="Refuse files larger than this many MB (a zip container: unpacked, ×4).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
 def ingest_command(
     paths: tuple[Path, ...],
@@ -114,21 +140,28 @@ def ingest_command(
     names_path: Path | None,
     metrics_path: Path | None,
     jobs: int,
+    force: bool,
+    prune: bool,
+    max_mb: int,
     quiet: bool,
 ) -> None:
     """Extract every bulletin under PATHS (files or folders) into the archive.
 
-    Unchanged files (same content hash) are skipped; a changed file replaces its old
-    rows. A file that cannot be read is reported and recorded in the `failures` table;
-    the others still land. Names are re-resolved from the names file on every run.
-    Exit status 1 when any file failed.
+    Each file is stored under its path relative to the common folder of PATHS. Unchanged
+    files (same content hash) are skipped; a changed file replaces its old rows; a file
+    whose content is already stored under another path is recorded as a copy. Bulletins
+    whose extractor or metrics file changed are re-derived. A file that cannot be read is
+    reported and recorded in the `failures` table; the others still land. Names are
+    re-resolved from the names file on every run. Files gone from disk are listed
+    (--prune removes them). Exit status 1 when any file failed.
     """
     catalog = open_catalog(metrics_path)
     names = open_names(names_path)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
-    total = sum(1 for _ in walk(paths))
-    db = sqlite_utils.Database(db_path)
-    db.execute("PRAGMA journal_mode=WAL")
+    try:
+        found = list(walk(paths, max_mb * 1024 * 1024))
+    except KeyCollision as exc:
+        raise click.ClickException(str(exc)) from None
     progress = Progress(
         TextColumn("ingest"),
         BarColumn(),
@@ -144,19 +177,33 @@ def ingest_command(
         progress.update(task, description=outcome.path)
         if outcome.status == "failed":
             err.print(Text.assemble(("error:", "red"), f" {outcome.path}: {outcome.message}"))
-        elif not quiet:
-            for warning in outcome.warnings:
-                err.print(Text.assemble(("warning:", "yellow"), f" {outcome.path}: {warning}"))
+        elif quiet:
+            return
+        elif outcome.status == "copy":
+            err.print(Text.assemble(("copy:", "cyan"), f" {outcome.path}: {outcome.message}"))
+        for warning in outcome.warnings:
+            err.print(Text.assemble(("warning:", "yellow"), f" {outcome.path}: {warning}"))
 
-    with progress:
-        task = progress.add_task("", total=total)
-        result = ingest(db, paths, catalog, names, jobs=jobs, on_outcome=report)
-    summary = (
-        f"{result.count('ingested')} ingested, {result.count('skipped')} unchanged, "
-        f"{result.count('failed')} failed; {result.facts} facts; "
-        f"names: {result.resolved} resolved, {result.unresolved} unresolved → {db_path}"
-    )
-    click.echo(summary, err=True)
+    try:
+        with writer_lock(db_path), stop_on_sigterm(), progress:
+            db = open_for_writing(db_path)
+            task = progress.add_task("", total=len(found))
+            result = ingest(
+                db, paths, catalog, names, jobs=jobs, force=force, prune_gone=prune,
+                max_bytes=max_mb * 1024 * 1024, on_outcome=report,
+            )  # fmt: skip
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    except (sqlite3.Error, OSError) as exc:
+        raise click.ClickException(explain(db_path, exc)) from None
+    except KeyboardInterrupt:
+        click.echo(
+            f"interrupted; every bulletin stored before the stop is kept in {db_path}", err=True
+        )
+        sys.exit(130)
+    for line in gone_lines(result, prune):
+        click.echo(line, err=True)
+    click.echo(summary_line(result, db_path), err=True)
     if result.count("failed"):
         sys.exit(1)
 
@@ -266,16 +313,17 @@ def check_command(
         render_findings(found, console)
     if not show_all and not statuses and len(found) < len(every):
         click.echo(f"{len(every) - len(found)} other findings hidden; --all shows them", err=True)
-    click.echo(summary_line(every), err=True)
+    click.echo(findings_summary(every), err=True)
     if strict and any(f.status == "mismatch" for f in found):
         sys.exit(1)
 
 
 def open_archive(db_path: Path) -> sqlite_utils.Database:
     """An existing archive, or a one-line error saying how to make one."""
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path} not found; run `bulletins ingest corpus/` first")
-    return sqlite_utils.Database(db_path)
+    try:
+        return open_existing(db_path)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.group("names")

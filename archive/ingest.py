@@ -1,20 +1,46 @@
-"""Bulk ingest: walk paths, skip unchanged files, extract and normalise, load, report."""
+"""Bulk ingest: walk paths, plan what changed, extract and normalise, load, report.
+
+Every file lands or fails on its own, one transaction per bulletin (its names resolved in
+the same transaction). A file whose content is already stored under another key is
+recorded as a copy, not stored twice. A bulletin is re-derived when what produced its
+facts changed: re-read when the extractor changed (or with ``force``), normalised again
+from its stored document when only the configuration changed. After the files, editions
+and the checks across bulletins are recomputed.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from archive.load import known_hash, record_failure, replace_bulletin
-from archive.names import refresh_names
+from archive.crossbulletin import (
+    refresh_cross_checks,
+    refresh_cross_checks_if_configured_otherwise,
+)
+from archive.documents import unpack_document
+from archive.load import (
+    Origin,
+    Stored,
+    delete_bulletin,
+    now,
+    record_failure,
+    replace_bulletin,
+    stored,
+)
+from archive.names import Resolver, name_counts, names_stale, refresh_names
+from archive.paths import BULLETIN_SUFFIXES, MAX_FILE_BYTES, Found, Refused, walk
+from archive.prune import Gone, gone_files, prune
 from archive.schema import ensure_schema
 from archive.search import ensure_search
+from archive.versions import config_hash, extractor_version
+from archive.workers import run_jobs
 from extract.errors import BulletinError
 from extract.reader import read_document
 from normalize.bulletin import normalize_document
@@ -22,17 +48,18 @@ from normalize.catalog import Catalog
 from normalize.facts import Bulletin
 from normalize.names import NameBook
 
-# Files a folder walk considers bulletins; a file named on the command line is always read.
-BULLETIN_SUFFIXES = {".txt", ".text", ".htm", ".html", ".pdf", ".doc", ".docx", ""}
+__all__ = ["BULLETIN_SUFFIXES", "Job", "Outcome", "Report", "ingest", "process", "walk"]
 
 
 @dataclass(frozen=True)
 class Job:
-    """One file to ingest: where it is, the path stored in the archive, its content hash."""
+    """One bulletin to (re)derive: read its file, or normalise the stored document of
+    bulletin ``rederive`` again (the file is read only when no document is stored)."""
 
     file: Path
     path: str
     sha256: str
+    rederive: int | None = None
 
 
 @dataclass
@@ -40,7 +67,7 @@ class Outcome:
     """What happened to one file."""
 
     path: str
-    status: str  # ingested, skipped, failed
+    status: str  # ingested, rederived, copy, skipped, failed
     facts: int = 0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -53,6 +80,8 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     resolved: int = 0
     unresolved: int = 0
+    gone: list[Gone] = field(default_factory=list)
+    pruned: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -62,22 +91,21 @@ class Report:
         return sum(o.facts for o in self.outcomes)
 
 
-def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, root) for every bulletin file under the given files and folders, sorted."""
-    for given in paths:
-        if given.is_dir():
-            for file in sorted(given.rglob("*")):
-                hidden = any(part.startswith(".") for part in file.relative_to(given).parts)
-                if file.is_file() and not hidden and file.suffix.lower() in BULLETIN_SUFFIXES:
-                    yield file, given
-        else:
-            yield given, given.parent
+@dataclass(frozen=True)
+class Plan:
+    """What a run will do with the files it found."""
+
+    jobs: list[Job]
+    copies: list[tuple[Found, str, str]]  # file, sha256, key of the stored original
+    done: list[Outcome]  # skipped and refused files
 
 
 def sha256_of(file: Path) -> str:
-    """Content hash of a file."""
+    """Content hash of a regular file (a FIFO swapped in after the walk cannot block it)."""
     digest = hashlib.sha256()
-    with file.open("rb") as handle:
+    with os.fdopen(os.open(file, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -89,11 +117,14 @@ def process(job: Job, catalog: Catalog) -> Bulletin:
     return normalize_document(doc, catalog, job.file.name)
 
 
-def _process_safely(job: Job, catalog: Catalog) -> Bulletin | BulletinError:
+def process_safely(job: Job, catalog: Catalog) -> Bulletin | BulletinError:
+    """``process``, with any error turned into a BulletinError naming the file."""
     try:
         return process(job, catalog)
     except BulletinError as exc:
         return exc
+    except MemoryError:
+        return BulletinError(job.path, "out of memory while reading it")
     except Exception as exc:
         return BulletinError(
             job.path, f"internal error ({type(exc).__name__}: {exc}); please report"
@@ -107,9 +138,17 @@ def ingest(
     names: NameBook,
     *,
     jobs: int = 1,
+    force: bool = False,
+    prune_gone: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Report:
-    """Ingest files and folders into the archive; each file lands or fails on its own."""
+    """Ingest files and folders into the archive; each file lands or fails on its own.
+
+    Raises paths.KeyCollision before writing anything when two files would share a key.
+    """
+    found = list(walk(paths, max_bytes))
+    db.conn.execute("PRAGMA foreign_keys=ON")
     ensure_schema(db)
     report = Report()
 
@@ -118,38 +157,156 @@ def ingest(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    todo: list[Job] = []
-    for file, root in walk(paths):
-        path = file.relative_to(root).as_posix()
-        try:
-            sha = sha256_of(file)
-        except OSError as exc:
-            record_failure(db, path, None, "read", f"cannot read: {exc.strerror}")
-            done(Outcome(path, "failed", message=f"cannot read: {exc.strerror}"))
-            continue
-        if known_hash(db, path) == sha:
-            done(Outcome(path, "skipped", message="unchanged"))
-            continue
-        todo.append(Job(file, path, sha))
-
-    for job, result in zip(todo, _run(todo, catalog, jobs), strict=True):
-        if isinstance(result, BulletinError):
-            record_failure(db, job.path, job.sha256, result.stage, result.reason)
-            done(Outcome(job.path, "failed", message=result.reason))
-            continue
-        replace_bulletin(db, job.path, job.sha256, result)
-        done(Outcome(job.path, "ingested", len(result.facts), warnings=result.warnings))
-    names_report = refresh_names(db, names)
-    report.resolved, report.unresolved = names_report.resolved, names_report.unresolved
+    renamed = names_stale(db, names)
+    if renamed:
+        refresh_names(db, names)
+    resolver = Resolver(db.conn, names)
+    origin = _Origins(extractor_version(), config_hash(catalog))
+    plan = plan_run(db, found, origin, force)
+    for outcome in plan.done:
+        if outcome.status == "failed":
+            record_failure(db, outcome.path, None, "read", outcome.message)
+        done(outcome)
+    file_jobs = [j for j in plan.jobs if j.rederive is None]
+    results = zip(file_jobs, run_jobs(file_jobs, catalog, jobs, process_safely), strict=True)
+    for job, result in _with_rederived(db, plan.jobs, results, catalog):
+        done(_store(db, job, result, origin, resolver))
+    for item, sha, original in plan.copies:
+        done(record_copy(db, item, sha, original))
+    report.gone = gone_files(db)
+    if prune_gone and report.gone:
+        report.pruned = prune(db, report.gone)
+    changed = report.pruned > 0 or any(
+        o.status in ("ingested", "rederived", "copy") for o in report.outcomes
+    )
+    if changed:
+        refresh_names(db, names)
+    report.resolved, report.unresolved = _counts(db)
+    if changed or renamed:
+        refresh_cross_checks(db.conn)
+    else:
+        refresh_cross_checks_if_configured_otherwise(db.conn)
     ensure_search(db)
     return report
 
 
-def _run(todo: list[Job], catalog: Catalog, jobs: int) -> Iterator[Bulletin | BulletinError]:
-    if jobs <= 1 or len(todo) < 2:
-        for job in todo:
-            yield _process_safely(job, catalog)
-        return
-    workers = min(jobs, len(todo), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_process_safely, todo, [catalog] * len(todo), chunksize=4)
+def _counts(db: sqlite_utils.Database) -> tuple[int, int]:
+    counts = name_counts(db)
+    return counts.resolved, counts.unresolved
+
+
+@dataclass(frozen=True)
+class _Origins:
+    extractor: str
+    config: str
+
+    def of(self, job: Job) -> Origin:
+        return Origin(job.sha256, os.path.abspath(job.file), self.extractor, self.config)
+
+
+def plan_run(db: sqlite_utils.Database, found: list[Found | Refused], origin: _Origins,
+             force: bool) -> Plan:  # fmt: skip
+    """Decide for each file: skip, read, re-derive, record as a copy, or refuse."""
+    known = stored(db)
+    copies = dict(db.execute("SELECT path, sha256 FROM copies").fetchall())
+    hashed: list[tuple[Found, str]] = []
+    done: list[Outcome] = []
+    for item in found:
+        if isinstance(item, Refused):
+            done.append(Outcome(item.key, "failed", message=item.reason))
+            continue
+        try:
+            hashed.append((item, sha256_of(item.file)))
+        except OSError as exc:
+            done.append(Outcome(item.key, "failed", message=f"cannot read: {exc.strerror}"))
+    # content each key will hold after this run, to find the original of a copy
+    holder: dict[str, str] = {s.sha256: k for k, s in sorted(known.items(), reverse=True)}
+    changing = {item.key for item, sha in hashed if item.key in known
+                and known[item.key].sha256 != sha}  # fmt: skip
+    holder = {sha: key for sha, key in holder.items() if key not in changing}
+    jobs: list[Job] = []
+    copy_of: list[tuple[Found, str, str]] = []
+    for item, sha in hashed:
+        previous = known.get(item.key)
+        if previous is not None and previous.sha256 == sha:
+            jobs_or_skip = _unchanged(item, sha, previous, origin, force)
+            if isinstance(jobs_or_skip, Job):
+                jobs.append(jobs_or_skip)
+            else:
+                done.append(jobs_or_skip)
+            continue
+        original = holder.get(sha)
+        if original is not None and original != item.key:
+            if copies.get(item.key) == sha:
+                done.append(Outcome(item.key, "skipped", message=f"same content as {original}"))
+            else:
+                copy_of.append((item, sha, original))
+            continue
+        holder[sha] = item.key
+        jobs.append(Job(item.file, item.key, sha))
+    return Plan(jobs, copy_of, done)
+
+
+def _unchanged(item: Found, sha: str, previous: Stored, origin: _Origins,
+               force: bool) -> Job | Outcome:  # fmt: skip
+    if force or previous.extractor_version != origin.extractor:
+        return Job(item.file, item.key, sha)
+    if previous.config_hash != origin.config:
+        return Job(item.file, item.key, sha, previous.bulletin_id)
+    return Outcome(item.key, "skipped", message="unchanged")
+
+
+def _with_rederived(
+    db: sqlite_utils.Database,
+    jobs: list[Job],
+    results: Iterator[tuple[Job, Bulletin | BulletinError]],
+    catalog: Catalog,
+) -> Iterator[tuple[Job, Bulletin | BulletinError]]:
+    """Results of file jobs as they come, then the re-derived ones (no file read)."""
+    yield from results
+    for job in jobs:
+        if job.rederive is not None:
+            yield job, rederive(db, job, catalog)
+
+
+def rederive(db: sqlite_utils.Database, job: Job, catalog: Catalog) -> Bulletin | BulletinError:
+    """Normalise a bulletin's stored document again (the configuration changed)."""
+    row = db.execute("SELECT body FROM documents WHERE bulletin_id = ?", [job.rederive]).fetchone()
+    if row is None:  # stored by an older version: read the file
+        return process_safely(job, catalog)
+    doc = unpack_document(row[0])
+    try:
+        return normalize_document(doc, catalog, Path(job.path).name)
+    except BulletinError as exc:
+        return exc
+
+
+def _store(db: sqlite_utils.Database, job: Job, result: Bulletin | BulletinError,
+           origin: _Origins, resolver: Resolver) -> Outcome:  # fmt: skip
+    if isinstance(result, BulletinError):
+        record_failure(db, job.path, job.sha256, result.stage, result.reason)
+        return Outcome(job.path, "failed", message=result.reason)
+    replace_bulletin(db, job.path, origin.of(job), result, resolver)
+    status = "ingested" if job.rederive is None else "rederived"
+    return Outcome(job.path, status, len(result.facts), warnings=result.warnings)
+
+
+def record_copy(db: sqlite_utils.Database, item: Found, sha: str, original: str) -> Outcome:
+    """Record a file as a copy of a stored bulletin with the same content."""
+    conn = db.conn
+    row = conn.execute("SELECT id FROM bulletins WHERE path = ? AND sha256 = ?",
+                       [original, sha]).fetchone()  # fmt: skip
+    if row is None:  # the original failed in this run
+        message = f"same content as {original}, which could not be stored"
+        record_failure(db, item.key, sha, "read", message)
+        return Outcome(item.key, "failed", message=message)
+    with conn:
+        delete_bulletin(conn, item.key)  # the key held other content before
+        conn.execute("DELETE FROM copies WHERE path = ?", [item.key])
+        conn.execute("DELETE FROM failures WHERE path = ?", [item.key])
+        conn.execute(
+            "INSERT INTO copies (path, sha256, bulletin_id, source, seen_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [item.key, sha, row[0], os.path.abspath(item.file), now()],
+        )
+    return Outcome(item.key, "copy", message=f"same content as {original}")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlite_utils
 
+from archive.documents import pack_document
+from archive.names import RESOLUTION_INSERT, Resolver
 from extract.document import Table
 from normalize.checks import Check
 from normalize.facts import Bulletin, Fact
@@ -28,19 +31,61 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What the archive holds for a key: content hash and what produced its facts."""
+
+    bulletin_id: int
+    sha256: str
+    extractor_version: str | None
+    config_hash: str | None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a bulletin came from and what produced its facts, as stored beside it."""
+
+    sha256: str
+    source: str | None = None  # absolute path of the file when it was read
+    extractor_version: str | None = None
+    config_hash: str | None = None
+
+
+def stored(db: sqlite_utils.Database) -> dict[str, Stored]:
+    """Every stored bulletin by key."""
+    rows = db.execute(
+        "SELECT path, id, sha256, extractor_version, config_hash FROM bulletins"
+    ).fetchall()
+    return {r[0]: Stored(int(r[1]), r[2], r[3], r[4]) for r in rows}
+
+
 def known_hash(db: sqlite_utils.Database, path: str) -> str | None:
     """The content hash stored for a bulletin path, if it was ingested before."""
     row = db.execute("SELECT sha256 FROM bulletins WHERE path = ?", [path]).fetchone()
     return row[0] if row else None
 
 
-def replace_bulletin(db: sqlite_utils.Database, path: str, sha256: str, bulletin: Bulletin) -> int:
-    """Store a bulletin, replacing any earlier version of the same path, in one transaction."""
+def replace_bulletin(
+    db: sqlite_utils.Database,
+    path: str,
+    origin: Origin | str,
+    bulletin: Bulletin,
+    resolver: Resolver | None = None,
+) -> int:
+    """Store a bulletin, replacing any earlier version of the same path, in one transaction.
+
+    With a resolver, the bulletin's names are resolved in the same transaction, so a
+    stored fact never lacks its resolution; its extracted document is kept beside it, so
+    a change of configuration re-derives the facts without reading the file again.
+    """
+    if isinstance(origin, str):
+        origin = Origin(origin)
     conn = db.conn
     with conn:
         delete_bulletin(conn, path)
         conn.execute("DELETE FROM failures WHERE path = ?", [path])
-        bulletin_id = insert_bulletin(conn, path, sha256, bulletin)
+        conn.execute("DELETE FROM copies WHERE path = ?", [path])
+        bulletin_id = insert_bulletin(conn, path, origin, bulletin)
         table_ids: dict[int, int] = {}
         cell_ids: dict[tuple[int, int, int], int] = {}
         for table in bulletin.document.tables:
@@ -66,7 +111,23 @@ def replace_bulletin(db: sqlite_utils.Database, path: str, sha256: str, bulletin
             "INSERT INTO warnings (bulletin_id, message) VALUES (?, ?)",
             ((bulletin_id, w) for w in bulletin.warnings),
         )
+        conn.execute(
+            "INSERT INTO documents (bulletin_id, body) VALUES (?, ?)",
+            [bulletin_id, pack_document(bulletin.document)],
+        )
+        if resolver is not None:
+            conn.executemany(RESOLUTION_INSERT, resolver.rows(bulletin_id, raw_names_of(bulletin)))
     return bulletin_id
+
+
+def raw_names_of(bulletin: Bulletin) -> set[str]:
+    """The raw names a bulletin prints (row names and their parents)."""
+    names = {f.name_key for f in bulletin.facts if f.name_key is not None}
+    return names | {f.parent_raw for f in bulletin.facts if f.parent_raw is not None}
+
+
+# Children first: with foreign keys on, a row goes before what it refers to.
+BULLETIN_CHILDREN = ("checks", "facts", "resolutions", "warnings", "blocks", "documents")
 
 
 def delete_bulletin(conn: sqlite3.Connection, path: str) -> None:
@@ -74,25 +135,32 @@ def delete_bulletin(conn: sqlite3.Connection, path: str) -> None:
     row = conn.execute("SELECT id FROM bulletins WHERE path = ?", [path]).fetchone()
     if row is None:
         return
-    (bid,) = row
+    delete_bulletin_id(conn, int(row[0]))
+
+
+def delete_bulletin_id(conn: sqlite3.Connection, bid: int) -> None:
+    """Remove a bulletin and every row that refers to it."""
+    for table in BULLETIN_CHILDREN:
+        conn.execute(f"DELETE FROM {table} WHERE bulletin_id = ?", [bid])
     conn.execute(
         "DELETE FROM cells WHERE table_id IN (SELECT id FROM source_tables WHERE bulletin_id = ?)",
         [bid],
     )
-    for table in ("checks", "facts", "warnings", "blocks", "source_tables"):
-        conn.execute(f"DELETE FROM {table} WHERE bulletin_id = ?", [bid])
+    conn.execute("DELETE FROM source_tables WHERE bulletin_id = ?", [bid])
+    conn.execute("UPDATE bulletins SET edition_of = NULL WHERE edition_of = ?", [bid])
+    conn.execute("DELETE FROM copies WHERE bulletin_id = ?", [bid])
     conn.execute("DELETE FROM bulletins WHERE id = ?", [bid])
 
 
-def insert_bulletin(conn: sqlite3.Connection, path: str, sha256: str, b: Bulletin) -> int:
+def insert_bulletin(conn: sqlite3.Connection, path: str, origin: Origin, b: Bulletin) -> int:
     cur = conn.execute(
         "INSERT INTO bulletins (path, sha256, format, encoding, period, period_type, "
         "period_start, period_end, period_basis, published, publisher, is_primary, "
-        "title, n_tables, n_facts, ingested_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "title, n_tables, n_facts, ingested_at, source, extractor_version, config_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             path,
-            sha256,
+            origin.sha256,
             b.document.format,
             b.document.encoding,
             b.period.label,
@@ -107,6 +175,9 @@ def insert_bulletin(conn: sqlite3.Connection, path: str, sha256: str, b: Bulleti
             len(b.document.tables),
             len(b.facts),
             now(),
+            origin.source,
+            origin.extractor_version,
+            origin.config_hash,
         ],
     )
     return int(cur.lastrowid or 0)

@@ -7,6 +7,7 @@ names file and running ingest again never re-reads a bulletin.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from normalize.matching import Matcher, name_key, one_name_per_entity
-from normalize.names import NameBook
+from normalize.names import NameBook, Resolution
 
 RAW_NAMES = """
 SELECT DISTINCT bulletin_id, name_key FROM facts WHERE name_key IS NOT NULL
@@ -28,6 +29,36 @@ class NameReport:
 
     resolved: int
     unresolved: int
+
+
+class Resolver:
+    """Resolves the raw names of one bulletin against the entities stored in the archive.
+
+    Used inside the transaction that stores a bulletin, so no stored fact is ever left
+    without its resolution (a crash between storing and resolving cannot happen).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, book: NameBook) -> None:
+        self.matcher = Matcher(book)
+        self.ids = {name: int(i) for i, name in conn.execute("SELECT id, name FROM entities")}
+        self.known: dict[str, Resolution] = {}  # most names recur in every bulletin
+
+    def rows(self, bulletin_id: int, raws: Iterable[str]) -> list[tuple[object, ...]]:
+        """Rows of `resolutions` for one bulletin's distinct raw names."""
+        names = set(raws)
+        self.known.update(self.matcher.resolve(sorted(names - self.known.keys())))
+        per_bulletin = one_name_per_entity({"b": names}, self.known)
+        return [
+            (bulletin_id, raw, self.ids.get(r.entity) if r.entity else None, r.method, r.score,
+             name_key(raw).qualifier)
+            for (_, raw), r in sorted(per_bulletin.items())
+        ]  # fmt: skip
+
+
+RESOLUTION_INSERT = (
+    "INSERT INTO resolutions (bulletin_id, raw, entity_id, method, score, qualifier) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
 def refresh_names(db: sqlite_utils.Database, book: NameBook) -> NameReport:
@@ -46,13 +77,16 @@ def refresh_names(db: sqlite_utils.Database, book: NameBook) -> NameReport:
         for table in ("name_candidates", "resolutions", "aliases", "entities"):
             conn.execute(f"DELETE FROM {table}")
         ids = _insert_entities(conn, book)
+        conn.execute(
+            "INSERT OR REPLACE INTO archive_state (key, value) VALUES ('names', ?)",
+            [names_fingerprint(book)],
+        )
         conn.executemany(
             "INSERT OR REPLACE INTO aliases (alias, entity_id, how) VALUES (?, ?, ?)",
             ((s, ids[e], how) for s, (e, how) in book.spellings.items()),
         )
         conn.executemany(
-            "INSERT INTO resolutions (bulletin_id, raw, entity_id, method, score, qualifier) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            RESOLUTION_INSERT,
             (
                 (
                     int(b),
@@ -74,6 +108,31 @@ def refresh_names(db: sqlite_utils.Database, book: NameBook) -> NameReport:
             ),
         )
     return NameReport(len(raws) - len(unresolved), len(unresolved))
+
+
+def names_fingerprint(book: NameBook) -> str:
+    """A hash of what a names file says (entities, spellings, never-merge pairs)."""
+    entities = sorted(
+        (e.name, e.kind, e.parent, e.valid_from, e.valid_to, e.successor)
+        for e in book.entities.values()
+    )
+    parts = [entities, sorted(book.spellings.items()), sorted(book.never_merge)]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def names_stale(db: sqlite_utils.Database, book: NameBook) -> bool:
+    """Whether the stored entities come from another names file than ``book``."""
+    row = db.execute("SELECT value FROM archive_state WHERE key = 'names'").fetchone()
+    return row is None or row[0] != names_fingerprint(book)
+
+
+def name_counts(db: sqlite_utils.Database) -> NameReport:
+    """Distinct raw names resolved and unresolved, as stored."""
+    total, unresolved = db.execute(
+        "SELECT COUNT(DISTINCT raw), COUNT(DISTINCT CASE WHEN entity_id IS NULL THEN raw END) "
+        "FROM resolutions"
+    ).fetchone()
+    return NameReport(int(total) - int(unresolved), int(unresolved))
 
 
 def _insert_entities(conn: sqlite3.Connection, book: NameBook) -> dict[str, int]:

@@ -27,7 +27,21 @@ TABLES: dict[str, dict[str, type]] = {
         "n_tables": int,
         "n_facts": int,
         "ingested_at": str,
+        "source": str,
+        "extractor_version": str,
+        "config_hash": str,
+        "edition_of": int,
     },
+    "copies": {
+        "id": int,
+        "path": str,
+        "sha256": str,
+        "bulletin_id": int,
+        "source": str,
+        "seen_at": str,
+    },
+    "documents": {"bulletin_id": int, "body": bytes},
+    "archive_state": {"key": str, "value": str},
     "source_tables": {
         "id": int,
         "bulletin_id": int,
@@ -128,6 +142,8 @@ PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
     "aliases": "alias",
     "resolutions": ("bulletin_id", "raw"),
     "name_candidates": ("raw", "rank"),
+    "documents": "bulletin_id",
+    "archive_state": "key",
 }
 FOREIGN_KEYS = {
     "source_tables": [("bulletin_id", "bulletins", "id")],
@@ -142,10 +158,14 @@ FOREIGN_KEYS = {
     "resolutions": [("bulletin_id", "bulletins", "id"), ("entity_id", "entities", "id")],
     "name_candidates": [("entity_id", "entities", "id")],
     "warnings": [("bulletin_id", "bulletins", "id")],
+    "copies": [("bulletin_id", "bulletins", "id")],
+    "documents": [("bulletin_id", "bulletins", "id")],
     "checks": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
 }
 INDEXES = [
     ("bulletins", ["path"], True),
+    ("bulletins", ["sha256"], False),
+    ("copies", ["path"], True),
     ("entities", ["name"], True),
     ("facts", ["bulletin_id"], False),
     ("facts", ["name_key"], False),
@@ -228,7 +248,7 @@ VIEWS = {
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables and indexes; (re)create the views."""
+    """Create missing tables, columns and indexes; (re)create the views."""
     for name, columns in TABLES.items():
         table = db.table(name)
         if not table.exists():
@@ -237,6 +257,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 pk=PRIMARY_KEYS.get(name, "id"),
                 foreign_keys=FOREIGN_KEYS.get(name, []),
             )
+            continue
+        present = set(table.columns_dict)
+        for column, kind in columns.items():
+            if column not in present:  # an archive made by an older version
+                table.add_column(column, kind)
     for table_name, indexed, unique in INDEXES:
         db.table(table_name).create_index(indexed, unique=unique, if_not_exists=True)
     for view, sql in VIEWS.items():

@@ -1,10 +1,12 @@
 """`bulletins serve`: Datasette on the archive, read-only, with the project's metadata.
 
-The archive is opened immutable (Datasette never writes to it, and needs no locks).
+The archive is opened read-only, not immutable: it may be served while `bulletins ingest`
+writes to it, and each page sees every bulletin committed so far (SQLite's WAL readers).
 The metadata and canned queries come from ``archive/metadata.yaml``, the metric
 vocabulary (printed labels, families) from the metrics file; the pages, links, charts
 and downloads are the package's Datasette plugin (``archive.datasette_plugin``).
 Datasette's own options pass through: host, settings, extra metadata, opening a browser.
+Requests that would write are answered 405; a refused query is logged in one line.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sqlite3
 import threading
 import time
 import webbrowser
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,31 +52,15 @@ def open_readonly(db_path: Path) -> sqlite_utils.Database:
     """The archive, read-only, after checking it is one."""
     if not db_path.exists():
         raise ServeError(f"{db_path} not found; run `bulletins ingest corpus/` first")
-    settle_wal(db_path)
-    conn = sqlite3.connect(f"file:{quote(db_path.resolve().as_posix())}?immutable=1", uri=True)
+    try:
+        conn = sqlite3.connect(f"file:{quote(db_path.resolve().as_posix())}?mode=ro", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise ServeError(f"{db_path} cannot be read as an archive ({exc})") from None
     db = sqlite_utils.Database(conn)
     if not db.table("bulletins").exists():
         raise ServeError(f"{db_path} is not a bulletins archive; run `bulletins ingest` on it")
     return db
-
-
-def settle_wal(db_path: Path) -> None:
-    """Move committed pages from a leftover write-ahead log into the database file.
-
-    An immutable database is read without its ``-wal`` file, so rows still in the log
-    would be missing from every page. A log that cannot be emptied means another
-    process is writing.
-    """
-    wal = db_path.with_name(db_path.name + "-wal")
-    if not wal.exists() or wal.stat().st_size == 0:
-        return
-    conn = sqlite3.connect(db_path)
-    try:
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    finally:
-        conn.close()
-    if busy:
-        raise ServeError(f"{db_path} is being written; wait for `bulletins ingest` to finish")
 
 
 def build_datasette(
@@ -84,7 +71,7 @@ def build_datasette(
     extra_metadata: dict[str, Any] | None = None,
     metrics_path: Path | None = None,
 ) -> Datasette:
-    """A Datasette instance serving the archive immutable, with metadata and plugin.
+    """A Datasette instance serving the archive read-only, with metadata and plugin.
 
     ``settings`` go over the project's defaults, ``extra_metadata`` (a Datasette
     metadata document) over the generated metadata.
@@ -100,8 +87,10 @@ def build_datasette(
     if metrics_path is not None:
         metadata["plugins"] = {PLUGIN: {"metrics": str(metrics_path.resolve())}}
     metadata = merge(metadata, extra_metadata or {})
+    # read-only but not immutable: WAL readers see each bulletin an ingest commits, and
+    # never a half-written one
     ds = Datasette(
-        immutables=[str(db_path)],
+        files=[str(db_path)],
         metadata=metadata,
         settings={**SETTINGS, **(settings or {})},
         cors=False,
@@ -185,7 +174,9 @@ def run(ds: Datasette, port: int = PORT, host: str = HOST, open_browser: bool = 
     if open_browser:
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
         threading.Thread(target=open_when_ready, args=(host, port, url), daemon=True).start()
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+    quiet_error_pages()
+    app = read_only_methods(ds.app())
+    uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="on")
 
 
 def open_when_ready(host: str, port: int, url: str) -> None:
@@ -196,3 +187,33 @@ def open_when_ready(host: str, port: int, url: str) -> None:
             webbrowser.open(url)
             return
         time.sleep(0.2)
+
+
+ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def read_only_methods(app: ASGIApp) -> ASGIApp:
+    """Answer any request that would write (POST, PUT, DELETE…) with 405, before Datasette."""
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") == "http" and scope.get("method", "GET") not in READ_METHODS:
+            body = b"405 Method Not Allowed: the archive is served read-only\n"
+            await send({"type": "http.response.start", "status": 405, "headers": [
+                (b"allow", b"GET, HEAD, OPTIONS"), (b"content-type", b"text/plain"),
+                (b"content-length", str(len(body)).encode())]})  # fmt: skip
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+def quiet_error_pages() -> None:
+    """Datasette prints a full traceback (with locals) for every rejected query; stop that.
+
+    Each rejection is logged in one line by the plugin's ``handle_exception`` hook instead.
+    """
+    import datasette.handle_exception as default_handler
+
+    default_handler.rich = None

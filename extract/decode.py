@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -19,6 +20,10 @@ BOMS = (
 LEGACY_ENCODINGS = ("gb18030", "big5")
 # Share of control characters above which decoded "text" is really binary.
 MAX_CONTROL_SHARE = 0.01
+# Every control character but TAB and LF, and the Unicode line and paragraph separators.
+CONTROLS = "\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029"
+EDGE_CONTROLS = re.compile(f"^[{CONTROLS}]+|[{CONTROLS}]+$", re.M)
+INLINE_CONTROLS = re.compile(f"[{CONTROLS}]")
 # UTF-16 without a BOM: share of NUL bytes on one side (from ASCII digits, pipes, newlines).
 MIN_UTF16_NULS = 0.05
 
@@ -28,12 +33,31 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     if not data.strip(b" \t\r\n\x00"):
         raise EmptyFile(path, "the file is empty")
     text, encoding = _decode(data, path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = line_ends(text)
     if _control_share(text) > MAX_CONTROL_SHARE:
         raise BinaryFile(path, "binary content, not a text bulletin")
+    text = clean_controls(text)
     if not text.strip():
         raise EmptyFile(path, "the file holds only whitespace")
     return text, encoding
+
+
+def line_ends(text: str) -> str:
+    """Lines end with LF; CR alone ends lines only in a file that mostly uses it (old Mac)."""
+    text = text.replace("\r\n", "\n")
+    if text.count("\r") > text.count("\n"):
+        return text.replace("\r", "\n")
+    return text
+
+
+def clean_controls(text: str) -> str:
+    """Control characters (a stray CR, VT, FF, NEL, line separators) never break a line.
+
+    At the start or end of a line they are dropped; inside a line each becomes a space, so
+    a cell never splits into two lines and the rows below its header never shift.
+    """
+    text = EDGE_CONTROLS.sub("", text)
+    return INLINE_CONTROLS.sub(" ", text)
 
 
 def _decode(data: bytes, path: str) -> tuple[str, str]:

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from extract.hints import fold
 from normalize.prose_vocab import ProseVocab, VocabError, parse_vocab
+from normalize.yamlload import YamlError, load_yaml
 
 # What a value column holds: count, percent (0–100 as printed), score (147.72), rank (1 = first),
 # days, a signed change in percent (同比 -1.47%) or in count, ratio (0.95 for 95%).
@@ -113,9 +111,12 @@ class Catalog:
 def load_catalog(path: Path) -> Catalog:
     """Load and check corpus/metrics.yaml (or a user's copy)."""
     try:
-        data: Any = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as exc:
-        raise CatalogError(f"{path}: cannot read the metric catalog: {exc}") from None
+        data: Any = load_yaml(path, "rt")
+    except YamlError as exc:
+        where = f"line {exc.line}: " if exc.line is not None else ""
+        raise CatalogError(
+            f"{path}: cannot read the metric catalog: {where}{exc.problem}"
+        ) from None
     if not isinstance(data, dict):
         raise CatalogError(f"{path}: expected a mapping with keys {sorted(TOP_KEYS)}")
     unknown = set(data) - TOP_KEYS

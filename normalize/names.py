@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from extract.hints import fold
+from normalize.yamlload import YamlError, load_yaml
 
 KINDS = ("department", "town", "centre", "scope", "other")
 ENTITY_KEYS = {"name", "kind", "aliases", "parent", "valid_from", "valid_to", "successor"}
@@ -87,13 +85,10 @@ class NameBook:
 def read_yaml(path: Path) -> Any:
     """The names file as round-trip YAML (comments and order kept), or NamesError."""
     try:
-        return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise NamesError(path, [f"cannot read: {exc.strerror}"]) from None
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise NamesError(path, [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        return load_yaml(path, "rt")
+    except YamlError as exc:
+        where = f"line {exc.line}: " if exc.line is not None else ""
+        raise NamesError(path, [f"{where}{exc.problem}"]) from None
 
 
 def load_names(path: Path) -> NameBook:

@@ -17,6 +17,8 @@ plugin's settings (``plugins: bulletins: metrics: FILE``), else corpus/metrics.y
 from __future__ import annotations
 
 import json
+import re
+import sys
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -258,3 +260,24 @@ def asgi_wrapper(datasette: Any) -> Any:
         return isinstance((datasette.metadata("queries", database=database) or {}).get(name), dict)
 
     return lambda app: with_bom(app, is_canned)
+
+
+# --- refused requests: one log line each ----------------------------------------------------
+
+
+def rejection_line(method: str, path: str, query: str, exception: BaseException) -> str:
+    """One log line for a request Datasette refused."""
+    status = getattr(exception, "status", 500)
+    message = re.sub(r"<[^>]+>", "", str(getattr(exception, "message", exception)))
+    message = " ".join(message.split())[:200]
+    target = f"{path}?{query}" if query else path
+    return f"rejected {method} {target[:300]}: {status} {message}"
+
+
+@hookimpl(tryfirst=True)  # type: ignore[untyped-decorator]
+def handle_exception(request: Any, exception: BaseException) -> None:
+    """Log a refused request in one line (Datasette still renders the error page)."""
+    if getattr(exception, "status", 500) == 404:
+        return
+    query = request.scope.get("query_string", b"").decode("utf-8", "replace")
+    print(rejection_line(request.method, request.path, query, exception), file=sys.stderr)

@@ -91,8 +91,12 @@ def test_same_bulletin_in_other_encodings_gives_identical_facts(
     }
     for name, data in variants.items():
         (tmp_path / name).write_bytes(data)
+    shutil.copy(SEP, tmp_path / SEP.name)
     db, _ = ingest_into(
-        tmp_path / "a.db", [SEP, tmp_path / "utf16.txt", tmp_path / "gb.txt"], catalog, names
+        tmp_path / "a.db",
+        [tmp_path / SEP.name, tmp_path / "utf16.txt", tmp_path / "gb.txt"],
+        catalog,
+        names,
     )
     original = readable(db, SEP.name)
     assert len(original) == 832

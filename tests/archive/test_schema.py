@@ -9,7 +9,11 @@ from archive.schema import ensure_schema
 EXPECTED = {
     "bulletins": ["id", "path", "sha256", "format", "encoding", "period", "period_type",
                   "period_start", "period_end", "period_basis", "published", "publisher",
-                  "is_primary", "title", "n_tables", "n_facts", "ingested_at"],
+                  "is_primary", "title", "n_tables", "n_facts", "ingested_at", "source",
+                  "extractor_version", "config_hash", "edition_of"],
+    "copies": ["id", "path", "sha256", "bulletin_id", "source", "seen_at"],
+    "documents": ["bulletin_id", "body"],
+    "archive_state": ["key", "value"],
     "source_tables": ["id", "bulletin_id", "table_no", "kind", "caption", "n_rows", "n_cols",
                       "header_rows", "stub_cols", "engine", "line_start", "line_end", "page",
                       "headers", "metrics", "grid", "quality", "review"],
@@ -42,3 +46,14 @@ def test_whole_schema() -> None:
     assert {t: [c.name for c in db[t].columns] for t in db.table_names()} == EXPECTED
     assert set(db.view_names()) == {"facts_readable", "unresolved_names", "names_resolved"}
     assert [c.name for c in db["facts_readable"].columns] == FACTS_READABLE
+
+
+def test_an_older_archive_gains_the_new_columns() -> None:
+    db = sqlite_utils.Database(memory=True)
+    db["bulletins"].create({"id": int, "path": str, "sha256": str}, pk="id")
+    db["bulletins"].insert({"id": 1, "path": "a.txt", "sha256": "x"})
+    ensure_schema(db)
+    assert [c.name for c in db["bulletins"].columns][:4] == ["id", "path", "sha256", "format"]
+    assert db.execute("SELECT path, edition_of, config_hash FROM bulletins").fetchall() == [
+        ("a.txt", None, None)
+    ]

@@ -31,7 +31,7 @@ from archive.metadata import (
     load_metadata,
 )
 from archive.search import SEARCH_SQL, ensure_search, has_search
-from archive.serve import settle_wal
+from archive.serve import open_readonly
 from normalize.catalog import Catalog
 from normalize.names import NameBook, load_names
 from tests.helpers import CORPUS, DEC, ingest_into
@@ -131,7 +131,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog, names: N
     assert alias in names_text
     (tmp / "names.yaml").write_text(names_text.replace(alias, "    aliases: []"), "utf-8")
     db_path = tmp / "archive.db"
-    db, _ = ingest_into(db_path, [CORPUS, tmp / "bad"], catalog, load_names(tmp / "names.yaml"))
+    book = load_names(tmp / "names.yaml")
+    ingest_into(db_path, [CORPUS], catalog, book)[0].close()  # keys relative to each folder
+    db, _ = ingest_into(db_path, [tmp / "bad"], catalog, book)
     db.close()
     return db_path
 
@@ -154,12 +156,12 @@ def test_facts_readable(server: str) -> None:
     assert (row["entity"], row["value"]) == ("区社会保险事务中心", 2586.0)
 
 
-def test_served_immutable_with_metadata(server: str) -> None:
+def test_served_read_only_with_metadata(server: str) -> None:
     base = server.rsplit("/", 1)[0]
     (database,) = [
         d for d in json.loads(fetch(f"{base}/-/databases.json")[1]) if d["name"] == "archive"
     ]
-    assert database["is_mutable"] is False
+    assert database["is_mutable"] is True  # opened mode=ro, so an ingest's commits show
     meta = json.loads(fetch(f"{base}/-/metadata.json")[1])
     assert meta["title"] == "政务服务工作通报 · Government service bulletins"
     assert "2 monthly government service bulletins" in meta["description"]
@@ -395,11 +397,11 @@ def test_rows_still_in_the_write_ahead_log_are_served(tmp_path: Path) -> None:
         writer.execute("CREATE TABLE bulletins (id INTEGER)")
         writer.execute("INSERT INTO bulletins VALUES (1)")
     assert (tmp_path / "a.db-wal").stat().st_size > 0  # the writer is still open
-    immutable = f"file:{db_path}?immutable=1"
-    with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        sqlite3.connect(immutable, uri=True).execute("SELECT * FROM bulletins")
-    settle_wal(db_path)
-    assert sqlite3.connect(immutable, uri=True).execute("SELECT id FROM bulletins").fetchall() == [
-        (1,)
-    ]
+    reader = open_readonly(db_path)
+    assert reader.execute("SELECT id FROM bulletins").fetchall() == [(1,)]
+    with writer:
+        writer.execute("INSERT INTO bulletins VALUES (2)")
+    assert reader.execute("SELECT id FROM bulletins").fetchall() == [(1,), (2,)]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.execute("INSERT INTO bulletins VALUES (3)")
     writer.close()
