@@ -11,6 +11,7 @@ from normalize.checks import run_checks
 from normalize.facts import Bulletin, Fact, TableInfo
 from normalize.headline import headline_facts
 from normalize.period import infer_period
+from normalize.quality import gate_bulletin
 from normalize.tables import table_facts
 
 TITLE_WORDS = re.compile(r"(通报|简报|情况的报告)$")
@@ -34,6 +35,7 @@ def normalize_document(doc: Document, catalog: Catalog, file_name: str) -> Bulle
         warnings=warnings,
     )
     bulletin.checks = run_checks(bulletin, catalog)
+    gate_bulletin(bulletin)
     return bulletin
 
 
