@@ -11,10 +11,11 @@ import pytest
 
 from extract.document import Document, Table
 from extract.reader import read_document
+from extract.review import REVIEW_MARK
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog
 from normalize.names import NameBook
-from normalize.quality import REVIEW_MARK, GateSettings
+from normalize.quality import GateSettings
 from tests.fixtures.build import document_to_html
 from tests.helpers import DEC, SEP, ingest_into
 
