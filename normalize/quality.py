@@ -18,12 +18,11 @@ from dataclasses import dataclass, replace
 
 from extract.document import Cell, Table
 from extract.hints import fold, load_hints
+from extract.review import REVIEW_MARK
 from normalize.checks import MISMATCH, OK, Check
 from normalize.facts import Bulletin, Fact, TableInfo
 from normalize.values import parse_value
 
-# A reader's warning that starts with this says the table's structure was guessed.
-REVIEW_MARK = "review: "
 SUM_RULES = frozenset(
     {"items_sum_to_subtotal", "subtotals_sum_to_total", "items_sum_to_total", "percent_in_range"}
 )
