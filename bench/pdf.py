@@ -44,8 +44,10 @@ def best_of(run: Callable[[], object], rounds: int = ROUNDS) -> float:
 
 
 def sample_pdfs() -> list[Path]:
-    """The PDF fixtures that hold a whole sample bulletin (not the broken ones)."""
-    return sorted(p for p in FIXTURES.glob("20*.pdf") if "tounicode" not in p.name)
+    """The PDF fixtures that hold a whole sample bulletin (not the broken ones), and the
+    unruled tables whose reading their totals decide."""
+    samples = [p for p in FIXTURES.glob("20*.pdf") if "tounicode" not in p.name]
+    return sorted([*samples, *FIXTURES.glob("total_decides_*.pdf")])
 
 
 Row = tuple[str, int, float, float]  # name, pages, bare, ours
@@ -64,6 +66,11 @@ def measure(files: list[Path]) -> list[Row]:
     return rows
 
 
+def is_ruled(name: str) -> bool:
+    """True for the fixtures whose tables have rules."""
+    return "unruled" not in name and not name.startswith("total_decides")
+
+
 def main() -> None:
     """Print per-page seconds of our PDF path and of bare pdfplumber, and their ratio."""
     rows = measure(sample_pdfs())
@@ -73,8 +80,8 @@ def main() -> None:
     for name, pages, bare, ours in rows:
         print(f"{name:36s} {pages:5d} {bare / pages:11.4f} {ours / pages:11.4f} {ours / bare:6.2f}")
     for label, chosen in (
-        ("ruled", [r for r in rows if "unruled" not in r[0]]),
-        ("unruled", [r for r in rows if "unruled" in r[0]]),
+        ("ruled", [r for r in rows if is_ruled(r[0])]),
+        ("unruled", [r for r in rows if not is_ruled(r[0])]),
         ("all", rows),
     ):
         pages = sum(r[1] for r in chosen)

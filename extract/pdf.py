@@ -44,7 +44,13 @@ from extract.pdf_text import (
     undecoded,
     union,
 )
-from extract.pdf_unruled import ANCHORS, own_columns, region_to_part
+from extract.pdf_unruled import (
+    ANCHORS,
+    column_edges,
+    gap_columns,
+    lay_out,
+    region_to_part,
+)
 
 __all__ = ["PdfSettings", "read_pdf"]
 
@@ -196,13 +202,17 @@ def read_chain(
 ) -> list[TablePart]:
     """The parts of one unruled table in the reading its arithmetic chose: columns from the
     text's gaps, rows anchored each way that gives a different grid."""
-    edges, _ = own_columns(chain, settings, hints)
-    first = region_to_part(chain[0], edges, hints, settings)
+    edges = column_edges(gap_columns(chain, settings, hints))
+    layouts = [lay_out(region, edges, settings) for region in chain]
+    first = region_to_part(chain[0], edges, hints, settings, layout=layouts[0])
     anchors = ANCHORS if is_numbered(first, hints) else ANCHORS[1:]
     readings: dict[str, list[TablePart]] = {}
     seen: set[tuple[tuple[int, int, str], ...]] = set()
     for anchor in anchors:
-        parts = [region_to_part(r, edges, hints, settings, anchor) for r in chain]
+        parts = [
+            region_to_part(region, edges, hints, settings, anchor, layout)
+            for region, layout in zip(chain, layouts, strict=True)
+        ]
         grid = tuple((c.row, c.col, c.text) for p in parts for c in p.cells)
         if grid not in seen:
             seen.add(grid)

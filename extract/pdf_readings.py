@@ -170,16 +170,17 @@ def column_label(table: Table, c: int) -> str:
 
 def row_numbers(grid: list[list[Cell | None]], roles: dict[int, str], evidence: Evidence) -> None:
     """Rows numbered 1…n in order holds; a number out of order fails."""
-    expected = 1
+    expected, wrong = 1, 0
     for r, role in roles.items():
         cell = grid[r][0]
         if role != "item" or cell is None or cell.row != r:
             continue
         if cell.text.strip() != str(expected):
             evidence.fails.append(f"row number {cell.text or '(none)'} where {expected} is due")
+            wrong += 1
         n = number(cell.text)
         expected = int(n) + 1 if n is not None and n.is_integer() else expected + 1
-    if expected > 2:
+    if expected > 2 and not wrong:
         evidence.holds.append(f"rows numbered 1–{expected - 1}")
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from extract.hints import LayoutHints, fold
-from extract.pdf_header import header_grid, is_indexed
+from extract.pdf_header import Header, header_grid, is_indexed
 from extract.pdf_regions import Region
 from extract.pdf_tables import GAPS, Cells, PartCell, TablePart, starts_row
 from extract.pdf_text import (
@@ -22,6 +23,7 @@ from extract.pdf_text import (
     Line,
     PdfSettings,
     is_tight,
+    join_wrapped,
     spell,
     text_in_lines,
     union,
@@ -113,19 +115,34 @@ def line_cells(segments: Sequence[Line], edges: Sequence[float], settings: PdfSe
     return {c: Line(spell(g, settings), tuple(g), segments[0].page) for c, g in out.items()}
 
 
+@dataclass
+class Layout:
+    """A region cut into columns: each line's pieces by column, and the header."""
+
+    split: dict[int, Cells]
+    header: Header
+
+
+def lay_out(region: Region, edges: Sequence[float], settings: PdfSettings) -> Layout:
+    """Cut a region's lines into the columns and read its header (once per region: the
+    readings of a table differ only in their rows)."""
+    split = {
+        id(line): line_cells(region.segments_of(line, settings), edges, settings)
+        for line in region.lines
+    }
+    return Layout(split, header_grid(region, region.header, split, edges, settings))
+
+
 def region_to_part(
     region: Region, edges: list[float], hints: LayoutHints, settings: PdfSettings,
-    anchor: str | None = None,
+    anchor: str | None = None, layout: Layout | None = None,
 ) -> TablePart:  # fmt: skip
     """An unruled region as a grid: header labels (group labels spanning their columns),
     then the body rows as ``anchor`` cuts them (by default: row numbers when the header
     has a 序号 column, else value lines)."""
     n_cols = len(edges) - 1
-    split = {
-        id(line): line_cells(region.segments_of(line, settings), edges, settings)
-        for line in region.lines
-    }
-    header = header_grid(region, region.header, split, edges, settings)
+    layout = layout or lay_out(region, edges, settings)
+    split, header = layout.split, layout.header
     header_count = max((r for r, _ in header.labels), default=-1) + 1
     if anchor is None:
         anchor = NUMBERS if is_indexed(header, hints) else VALUES
@@ -138,11 +155,11 @@ def region_to_part(
     ]
     for offset, group in enumerate(groups):
         r = header_count + offset
-        by_col: dict[int, list[Glyph]] = {}
+        by_col: dict[int, list[Line]] = {}
         for line in group:
             for c, piece in split[id(line)].items():
-                by_col.setdefault(c, []).extend(piece.glyphs)
-        cells.extend(cell_from_glyphs(g, r, c, region.page, settings) for c, g in by_col.items())
+                by_col.setdefault(c, []).append(piece)
+        cells.extend(cell_from_pieces(pieces, r, c, region.page) for c, pieces in by_col.items())
     part = TablePart(
         region.page, region.bbox, header_count + len(groups), n_cols, cells, GAPS, header_count
     )
@@ -159,6 +176,14 @@ def cell_from_glyphs(
     box = union((g.x0, g.top, g.x1, g.bottom) for g in glyphs)
     text = text_in_lines(glyphs, page, settings)
     return PartCell(text, row, col, colspan=colspan, page=page, bbox=box)
+
+
+def cell_from_pieces(pieces: Sequence[Line], row: int, col: int, page: int) -> PartCell:
+    """A body cell from its pieces of lines, top to bottom, re-joined where they wrapped."""
+    text = ""
+    for piece in sorted(pieces, key=lambda p: p.top):
+        text = join_wrapped(text, piece.text)
+    return PartCell(text, row, col, page=page, bbox=union(p.bbox for p in pieces))
 
 
 def body_rows(
