@@ -8,7 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from archive.cli import main
 from extract.document import Document, Table
 from extract.reader import read_document
 from extract.review import REVIEW_MARK
@@ -111,3 +113,19 @@ def test_the_review_view_lists_a_scrambled_table(
         "SELECT count(*) FROM facts_readable WHERE bulletin = ? AND needs_review = 0", [DEC.name]
     ).fetchone()
     assert clean == (90,)
+
+
+def test_the_ingest_line_says_the_table_is_stored_for_review(tmp_path: Path) -> None:
+    doc = read_document(DEC)
+    page = tmp_path / "2020-12_scrambled.html"
+    page.write_text(
+        document_to_html(with_table(doc, 0, scrambled(doc.tables[0])), "西区12月政务服务工作通报"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["ingest", str(page), "--db", str(tmp_path / "a.db")], terminal_width=400
+    )
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "stored for review" in x)
+    assert line.startswith("warning: ") and "2020-12_scrambled.html: table 1 (" in line
+    assert "quality 0.00 (gate 0.9)" in line and "sums and ranges that hold 0%" in line
