@@ -134,20 +134,19 @@ def value_kind(raw: str) -> str | None:
 
 def consistent_kinds(facts: Sequence[Fact]) -> float | None:
     """Share of value cells that are numbers of their column's usual kind (a rate among
-    counts, or text among numbers, is a cell from another column or no value at all)."""
+    counts, or text among numbers, is a cell from another column or no value at all);
+    columns mostly of text are left out."""
     columns: dict[int | None, list[str]] = {}
     for fact in facts:
         kind = value_kind(fact.value_raw)
         if kind is not None:
             columns.setdefault(fact.col, []).append(kind)
-    cells = sum(len(kinds) for kinds in columns.values())
-    if not cells:
-        return None
-    agree = 0
+    cells = agree = 0
     for kinds in columns.values():
         usual, count = Counter(kinds).most_common(1)[0]
-        agree += 0 if usual == "text" else count
-    return agree / cells
+        if usual != "text":  # a column of text (处理结果, 类别) is not a value column
+            cells, agree = cells + len(kinds), agree + count
+    return agree / cells if cells else None
 
 
 def names_not_numbers(table: Table) -> float | None:

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
-from extract.document import Document, Table
+from extract.document import Cell, Document, Table
 from extract.reader import read_document
 from extract.review import REVIEW_MARK
 from normalize.bulletin import normalize_document
@@ -129,3 +129,18 @@ def test_the_ingest_line_says_the_table_is_stored_for_review(tmp_path: Path) -> 
     line = next(x for x in result.output.splitlines() if "stored for review" in x)
     assert line.startswith("warning: ") and "2020-12_scrambled.html: table 1 (" in line
     assert "quality 0.00 (gate 0.9)" in line and "sums and ranges that hold 0%" in line
+
+
+def test_a_column_of_text_does_not_lower_the_score(catalog: Catalog) -> None:
+    rows = [
+        ["单位", "工单数", "处理结果"],
+        ["区民政局", "12", "已办结"], ["区财政局", "7", "已办结"], ["区司法局", "30", "办理中"],
+    ]  # fmt: skip
+    cells = [Cell(text, r, c) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    table = Table(0, cells, 4, 3, header_rows=1, stub_cols=1, caption=["10月各单位工单办理情况"])
+    doc = Document("x.txt", "text", "utf-8", [], [table], [0])
+    bulletin = normalize_document(doc, catalog, "2021-10_x.txt")
+    assert [(t.quality, t.review) for t in bulletin.tables] == [(1.0, None)]
+    assert [(f.entity_raw, f.value_raw) for f in bulletin.facts if f.value is not None] == [
+        ("区民政局", "12"), ("区财政局", "7"), ("区司法局", "30"),
+    ]  # fmt: skip
