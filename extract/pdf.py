@@ -31,7 +31,7 @@ from extract.pdf_build import build_table
 from extract.pdf_readings import choose_reading
 from extract.pdf_regions import Region, unruled_regions
 from extract.pdf_stitch import stitch
-from extract.pdf_tables import TablePart, continues_table, is_numbered, ruled_part
+from extract.pdf_tables import GAPS, TablePart, continues_table, is_numbered, ruled_part
 from extract.pdf_text import (
     Glyph,
     Line,
@@ -46,9 +46,12 @@ from extract.pdf_text import (
 )
 from extract.pdf_unruled import (
     ANCHORS,
+    HEADER_WORDS,
     column_edges,
     gap_columns,
+    header_columns,
     lay_out,
+    misfits,
     region_to_part,
 )
 
@@ -201,25 +204,31 @@ def read_chain(
     chain: Sequence[Region], hints: LayoutHints, settings: PdfSettings
 ) -> list[TablePart]:
     """The parts of one unruled table in the reading its arithmetic chose: columns from the
-    text's gaps, rows anchored each way that gives a different grid."""
-    edges = column_edges(gap_columns(chain, settings, hints))
-    layouts = [lay_out(region, edges, settings) for region in chain]
-    first = region_to_part(chain[0], edges, hints, settings, layout=layouts[0])
-    anchors = ANCHORS if is_numbered(first, hints) else ANCHORS[1:]
+    text's gaps (and from the header's words when the gaps misfit), rows anchored each way
+    that gives a different grid."""
+    gaps = column_edges(gap_columns(chain, settings, hints))
+    columns = {GAPS: gaps}
+    if misfits(chain, gaps, settings):
+        words = header_columns(chain, settings)
+        if words is not None and len(words) != len(gaps):
+            columns[HEADER_WORDS] = words
     readings: dict[str, list[TablePart]] = {}
     seen: set[tuple[tuple[int, int, str], ...]] = set()
-    for anchor in anchors:
-        parts = [
-            region_to_part(region, edges, hints, settings, anchor, layout)
-            for region, layout in zip(chain, layouts, strict=True)
-        ]
-        grid = tuple((c.row, c.col, c.text) for p in parts for c in p.cells)
-        if grid not in seen:
-            seen.add(grid)
-            readings[anchor] = parts
+    for engine, edges in columns.items():
+        layouts = [lay_out(region, edges, settings) for region in chain]
+        first = region_to_part(chain[0], edges, hints, settings, layout=layouts[0])
+        for anchor in ANCHORS if is_numbered(first, hints) else ANCHORS[1:]:
+            parts = [
+                region_to_part(region, edges, hints, settings, anchor, layout)
+                for region, layout in zip(chain, layouts, strict=True)
+            ]
+            grid = tuple((c.row, c.col, c.text) for p in parts for c in p.cells)
+            if grid not in seen:
+                seen.add(grid)
+                readings[f"{engine}/{anchor}"] = parts
     name, chosen = choose_reading(readings, hints)
     for part in chosen:
-        part.engine = f"{part.engine}/{name}"
+        part.engine = name
     return chosen
 
 

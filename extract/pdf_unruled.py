@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extract.hints import LayoutHints, fold
-from extract.pdf_header import Header, header_grid, is_indexed
+from extract.pdf_header import Header, group_segments, header_grid, is_indexed
 from extract.pdf_regions import Region
 from extract.pdf_tables import GAPS, Cells, PartCell, TablePart, starts_row
 from extract.pdf_text import (
@@ -29,6 +29,8 @@ from extract.pdf_text import (
     union,
 )
 
+# Where columns come from: the text's gaps, or the header's words.
+HEADER_WORDS = "header-words"
 # How rows are anchored: on row numbers, on lines with values, one row per band of lines.
 NUMBERS, VALUES, BANDS = "row-numbers", "value-lines", "bands"
 ANCHORS = (NUMBERS, VALUES, BANDS)
@@ -95,6 +97,21 @@ def misfits(chain: Sequence[Region], edges: Sequence[float], settings: PdfSettin
                 taken |= cols
             used |= taken
     return bad + (len(edges) - 1 - len(used))
+
+
+def header_columns(chain: Sequence[Region], settings: PdfSettings) -> list[float] | None:
+    """Column edges from the header's words: each label (its wrapped lines together, group
+    labels left out) is a column. None without a header of two labels or more."""
+    region = chain[0]
+    groups = group_segments(region, region.header, settings)
+    spans = [
+        (s.x0, s.x1)
+        for line in region.header
+        for s in region.segments_of(line, settings)
+        if id(s) not in groups
+    ]
+    columns = merge_ranges(spans)
+    return column_edges(columns) if len(columns) >= 2 else None
 
 
 def own_columns(

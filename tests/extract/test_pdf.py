@@ -223,7 +223,7 @@ def test_portrait_annex_wraps_names_rates_and_headers(docs: dict[str, Document])
     assert texts(hall, hall.n_rows - 1)[:3] == ["总计", "总计", "13907"]
     # The choice of reading and its evidence travel with the table.
     assert first.engine == "text-gaps/row-numbers"
-    assert any(w.startswith("reading row-numbers chosen: ") for w in first.warnings)
+    assert any(w.startswith("reading text-gaps/row-numbers chosen: ") for w in first.warnings)
 
 
 def glyph_line(text: str, x0: float, top: float, size: float = 10.0) -> list[Glyph]:

@@ -14,13 +14,21 @@ import pytest
 
 from extract.document import Cell, Source, Table
 from extract.hints import load_hints
-from extract.pdf import PdfSettings, read_page, read_pdf, region_chains
+from extract.pdf import PdfSettings, read_chain, read_page, read_pdf, region_chains
 from extract.pdf_build import unruled_table
 from extract.pdf_readings import Evidence, choose_reading, evaluate, number
 from extract.pdf_stitch import stitch
 from extract.pdf_tables import GAPS, PartCell, TablePart
-from extract.pdf_unruled import BANDS, VALUES, own_columns, region_to_part
+from extract.pdf_unruled import (
+    BANDS,
+    HEADER_WORDS,
+    VALUES,
+    header_columns,
+    own_columns,
+    region_to_part,
+)
 from extract.review import REVIEW_MARK
+from tests.extract.test_pdf import region_of
 
 PDF = Path(__file__).parents[1] / "fixtures" / "pdf"
 HINTS = load_hints()
@@ -67,7 +75,9 @@ def test_the_total_chooses_the_reading(
     assert grid(table) == expected
     assert table.engine == f"{GAPS}/{right}"
     (note,) = table.warnings
-    assert note.startswith(f"reading {right} chosen: 2 checks hold; rejected {wrong}: ")
+    assert note.startswith(
+        f"reading {GAPS}/{right} chosen: 2 checks hold; rejected {GAPS}/{wrong}: "
+    )
     assert "fail (总计 under 受理(件): rows sum to" in note
     assert "structural misses" not in note
 
@@ -142,3 +152,19 @@ def test_number_reads_cells_as_printed() -> None:
     assert [number(t) for t in ("100.00%", "6459（数据来源于窗口统计）", "1,234", "-", "局")] == [
         100.0, 6459.0, 1234.0, None, None,
     ]  # fmt: skip
+
+
+def test_a_table_that_no_reading_reads_right_is_flagged() -> None:
+    # A long name prints right up to its value (one segment): the gaps make 部门 and 受理
+    # one column, the header's words put the name under 受理; the 总计 fails or is lost.
+    region = region_of([
+        [("部门", 40), ("受理", 120), ("办结", 170)],
+        [("区民政局", 40), ("12", 120), ("11", 170)],
+        [("区住房城乡建设局局", 40), ("9", 135), ("9", 170)],
+        [("总计", 40), ("21", 120), ("20", 170)],
+    ])  # fmt: skip
+    assert header_columns([region], SETTINGS) == [40, 90.0, 155.0, 190.0]
+    parts = read_chain([region], HINTS, SETTINGS)
+    (note,) = parts[0].notes
+    assert note.startswith(f"{REVIEW_MARK}readings differ and no total, subtotal or row number")
+    assert f"{HEADER_WORDS}/{VALUES}: 1 checks hold, 1 fail (总计 under 办结" in note
