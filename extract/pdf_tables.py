@@ -198,9 +198,11 @@ Cells = dict[int, Line]  # a line's pieces by column
 
 def starts_row(texts: dict[int, str], indexed: bool, hints: LayoutHints) -> bool:
     """True for the cells that open a row: a row number (or a total) in the first column of
-    a numbered table, else a value outside the first column."""
+    a numbered table, or a total's name wherever its span centres it; else a value outside
+    the first column."""
     if indexed:
-        return bool(texts.get(0))
+        summary = hints.total_rows | hints.subtotal_rows
+        return bool(texts.get(0)) or any(fold(t) in summary for t in texts.values())
     return any(c > 0 and cell_kind(t, hints) in (VALUE, INDEX) for c, t in texts.items())
 
 

@@ -124,7 +124,7 @@ def test_engines_are_recorded(db: sqlite_utils.Database) -> None:
         ("2022-09_html_ruled.pdf", f"{ruled} {ruled} {ruled}"),
         ("2022-09_reportlab_cid.pdf", f"{ruled} {ruled} {ruled}"),
         ("2022-09_unruled.pdf", f"{numbers} {numbers} {values}"),
-        ("2022-09_unruled_portrait.pdf", f"{numbers} {values} {values}"),
+        ("2022-09_unruled_portrait.pdf", f"{numbers} {numbers} {values}"),
     ]
 
 
