@@ -149,12 +149,7 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     content = PageContent(number, float(page.width), float(page.height))
     glyphs = glyphs_from_chars(page.chars)
     if not any(g.text.strip() for g in glyphs):
-        if page.images:
-            raise NeedsOcr(
-                name,
-                f"page {number} has no text layer (a scanned image); run OCR on it first "
-                "(e.g. ocrmypdf -l chi_sim) and ingest the result",
-            )
+        refuse_scan(page, number, name)
         return content  # a blank page
     check_decoded(glyphs, number, name, settings)
     parts: list[TablePart] = []
@@ -172,6 +167,16 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     content.items = sorted(items, key=lambda item: item.bbox[1])  # reading order
     page.close()
     return content
+
+
+def refuse_scan(page: Any, number: int, name: str) -> None:
+    """A page without text that holds an image is a scan: refuse it (it needs OCR)."""
+    if page.images:
+        raise NeedsOcr(
+            name,
+            f"page {number} has no text layer (a scanned image); run OCR on it first "
+            "(e.g. ocrmypdf -l chi_sim) and ingest the result",
+        )
 
 
 def check_decoded(glyphs: Sequence[Glyph], page: int, name: str, settings: PdfSettings) -> None:
