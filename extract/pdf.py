@@ -27,7 +27,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extract.document import Block, Document, Source, Table
 from extract.errors import BulletinError, NoTable
 from extract.hints import LayoutHints, load_hints
-from extract.pdf_build import build_table
+from extract.pdf_build import build_table, reuse_reading
 from extract.pdf_readings import choose_reading
 from extract.pdf_regions import Region, unruled_regions
 from extract.pdf_stitch import stitch
@@ -284,7 +284,9 @@ def assemble(
             continue
         whole = stitch(parts, hints)
         caption = [b.text for b in run[-CAPTION_BLOCKS:]]
-        table = build_table(whole, hints, index=len(tables), caption=caption)
+        table = reuse_reading(parts, whole, index=len(tables), caption=caption) or build_table(
+            whole, hints, index=len(tables), caption=caption
+        )
         if table is None:
             blocks.extend(row_blocks(whole))  # a grid without values: its text is prose
             continue

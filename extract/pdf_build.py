@@ -3,6 +3,7 @@ text reader's row recovery with each cell's page and box kept."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from extract.document import Source, Table
@@ -29,6 +30,20 @@ def build_table(
             rows, hints, index=index, caption=caption, engine=whole.engine, source=source
         )
     return unruled_table(whole, hints, index=index, caption=caption, source=source)
+
+
+def reuse_reading(
+    parts: Sequence[TablePart], whole: TablePart, *, index: int, caption: list[str]
+) -> Table | None:
+    """The grid an unruled table's winning reading was built into while the readings were
+    compared, when these are the parts it was built from; else None."""
+    built = parts[0].read_as
+    if built is None or len(parts) != parts[0].read_from:
+        return None
+    source = Source(page=whole.page, bbox=whole.bbox)
+    return replace(
+        built, index=index, caption=caption + built.caption, source=source, engine=whole.engine
+    )
 
 
 def unruled_table(

@@ -192,10 +192,12 @@ def choose_reading(
     if len(readings) == 1:
         return next(iter(readings.items()))
     scored = []
+    tables: dict[str, Table | None] = {}
     for order, (name, parts) in enumerate(readings.items()):
         table = unruled_table(stitch(parts, hints), hints, index=0, caption=[], source=Source())
         evidence = evaluate(table, hints)
         scored.append((evidence.rank(), order, name, evidence))
+        tables[name] = table
     scored.sort(key=lambda item: (item[0], item[1]))
     (best_rank, _, name, best), runner_up = scored[0], scored[1]
     others = "; ".join(f"{n}: {e.summary()}" for _, _, n, e in scored[1:])
@@ -204,4 +206,8 @@ def choose_reading(
         note = f"{REVIEW_MARK}readings differ and no total, subtotal or row number decides ({note})"
     parts = readings[name]
     parts[0].notes.append(note)
+    built = tables[name]
+    if built is not None:
+        built.warnings.append(note)
+        parts[0].read_as, parts[0].read_from = built, len(parts)
     return name, parts

@@ -13,6 +13,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from extract.document import Table
 from extract.hints import LayoutHints, fold
 from extract.layout import INDEX, VALUE, cell_kind
 from extract.pdf_text import (
@@ -55,6 +56,10 @@ class TablePart:
     edges: list[float] = field(default_factory=list)
     # What was guessed or chosen in reading it (group spans, the reading and its evidence).
     notes: list[str] = field(default_factory=list)
+    # The first part of an unruled table read several ways: the winning reading's grid and
+    # how many parts it was built from (so it is not built twice).
+    read_as: Table | None = None
+    read_from: int = 0
 
     def row(self, r: int) -> list[PartCell]:
         """The cells that start in row ``r``, left to right."""
