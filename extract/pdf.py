@@ -46,7 +46,10 @@ from extract.pdf_text import (
 )
 from extract.pdf_unruled import (
     ANCHORS,
+    BANDS,
     HEADER_WORDS,
+    NUMBERS,
+    bands_can_be_rows,
     column_edges,
     gap_columns,
     header_columns,
@@ -222,7 +225,12 @@ def read_chain(
     for engine, edges in columns.items():
         layouts = [lay_out(region, edges, settings) for region in chain]
         first = region_to_part(chain[0], edges, hints, settings, layout=layouts[0])
-        for anchor in ANCHORS if is_numbered(first, hints) else ANCHORS[1:]:
+        anchors = [a for a in ANCHORS if a != NUMBERS or is_numbered(first, hints)]
+        if not all(
+            bands_can_be_rows(r, k, hints, settings) for r, k in zip(chain, layouts, strict=True)
+        ):
+            anchors.remove(BANDS)
+        for anchor in anchors:
             parts = [
                 region_to_part(region, edges, hints, settings, anchor, layout)
                 for region, layout in zip(chain, layouts, strict=True)

@@ -189,8 +189,6 @@ def choose_reading(
 ) -> tuple[str, list[TablePart]]:
     """The reading (by name, in order of preference) whose grid checks best; its first part
     carries the choice and the evidence in its notes (a review mark when nothing decides)."""
-    if len(readings) == 1:
-        return next(iter(readings.items()))
     scored = []
     tables: dict[str, Table | None] = {}
     for order, (name, parts) in enumerate(readings.items()):
@@ -199,10 +197,12 @@ def choose_reading(
         scored.append((evidence.rank(), order, name, evidence))
         tables[name] = table
     scored.sort(key=lambda item: (item[0], item[1]))
-    (best_rank, _, name, best), runner_up = scored[0], scored[1]
+    best_rank, _, name, best = scored[0]
     others = "; ".join(f"{n}: {e.summary()}" for _, _, n, e in scored[1:])
-    note = f"reading {name} chosen: {best.summary()}; rejected {others}"
-    if best_rank == runner_up[0]:
+    note = f"reading {name} chosen: {best.summary()}; " + (
+        f"rejected {others}" if others else "every other reading gives the same grid"
+    )
+    if len(scored) > 1 and best_rank == scored[1][0]:
         note = f"{REVIEW_MARK}readings differ and no total, subtotal or row number decides ({note})"
     parts = readings[name]
     parts[0].notes.append(note)

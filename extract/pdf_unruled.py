@@ -34,6 +34,9 @@ HEADER_WORDS = "header-words"
 # How rows are anchored: on row numbers, on lines with values, one row per band of lines.
 NUMBERS, VALUES, BANDS = "row-numbers", "value-lines", "bands"
 ANCHORS = (NUMBERS, VALUES, BANDS)
+# A row wrapped in narrow columns puts its values on a line or two (three at most); a band
+# with more lines of values is rows set close together, not one row.
+MAX_VALUE_LINES_PER_ROW = 3
 
 
 def gap_columns(
@@ -197,10 +200,37 @@ def cell_from_glyphs(
 
 def cell_from_pieces(pieces: Sequence[Line], row: int, col: int, page: int) -> PartCell:
     """A body cell from its pieces of lines, top to bottom, re-joined where they wrapped."""
+    if len(pieces) == 1:
+        return PartCell(pieces[0].text, row, col, page=page, bbox=pieces[0].bbox)
     text = ""
     for piece in sorted(pieces, key=lambda p: p.top):
         text = join_wrapped(text, piece.text)
     return PartCell(text, row, col, page=page, bbox=union(p.bbox for p in pieces))
+
+
+def bands(lines: Sequence[Line], settings: PdfSettings) -> list[list[Line]]:
+    """Runs of lines set as close together as the lines of one cell."""
+    out: list[list[Line]] = []
+    for line in lines:
+        if out and is_tight(out[-1][-1], line, settings):
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def bands_can_be_rows(
+    region: Region, layout: Layout, hints: LayoutHints, settings: PdfSettings
+) -> bool:
+    """False when a band of the region holds more lines of values than one row can."""
+    for band in bands(region.body, settings):
+        anchors = sum(
+            starts_row({c: p.text for c, p in layout.split[id(line)].items()}, False, hints)
+            for line in band
+        )
+        if anchors > MAX_VALUE_LINES_PER_ROW:
+            return False
+    return True
 
 
 def body_rows(
@@ -215,16 +245,10 @@ def body_rows(
     cells). A band without an anchor continues the row above (a row broken by a page, or
     cells wrapped below their row).
     """
-    bands: list[list[Line]] = []
-    for line in lines:
-        if bands and is_tight(bands[-1][-1], line, settings):
-            bands[-1].append(line)
-        else:
-            bands.append([line])
     if anchor == BANDS:
-        return bands
+        return bands(lines, settings)
     rows: list[list[Line]] = []
-    for band in bands:
+    for band in bands(lines, settings):
         anchors = [
             starts_row({c: p.text for c, p in split[id(line)].items()}, anchor == NUMBERS, hints)
             for line in band
