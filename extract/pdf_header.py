@@ -20,6 +20,7 @@ from extract.hints import LayoutHints, fold
 from extract.pdf_regions import Region
 from extract.pdf_tables import Cells, cluster, nearest
 from extract.pdf_text import Glyph, Line, PdfSettings, is_tight
+from extract.review import REVIEW_MARK
 
 
 @dataclass
@@ -125,7 +126,7 @@ def share_columns(row: list[Label], edges: Sequence[float]) -> list[str]:
         widest = max((edges[e] - edges[s]) / (e - s) for s, e in itertools.pairwise(bounds))
         if error > widest / 2:
             text = "".join(g.text for label in run for g in label.glyphs)
-            guesses.append(f"spans of the group headers {text} guessed from their position")
+            guesses.append(f"{REVIEW_MARK}spans of the group headers {text} guessed")
         k = run_end + 1
     return guesses
 
