@@ -216,7 +216,7 @@ def read_chain(
     that gives a different grid."""
     gaps = column_edges(gap_columns(chain, settings, hints))
     columns = {GAPS: gaps}
-    if misfits(chain, gaps, settings):
+    if misfits(chain, gaps, settings, hints):
         words = header_columns(chain, settings)
         if words is not None and len(words) != len(gaps):
             columns[HEADER_WORDS] = words

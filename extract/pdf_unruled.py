@@ -79,10 +79,15 @@ def column_edges(columns: Sequence[tuple[float, float]]) -> list[float]:
     return [columns[0][0], *inner, columns[-1][1]]
 
 
-def misfits(chain: Sequence[Region], edges: Sequence[float], settings: PdfSettings) -> int:
+def misfits(
+    chain: Sequence[Region], edges: Sequence[float], settings: PdfSettings,
+    hints: LayoutHints | None = None,
+) -> int:  # fmt: skip
     """How badly columns fit a table: body segments that cross a boundary (a header label
-    may span columns), segments outside the columns, segments that share a column with
-    another segment of their line (two cells run together), and columns without text."""
+    may span columns, and so may the name of a total row), segments outside the columns,
+    segments that share a column with another segment of their line (two cells run
+    together), and columns without text."""
+    summary = hints.total_rows | hints.subtotal_rows if hints else frozenset()
     inner = edges[1:-1]
     used: set[int] = set()
     bad = 0
@@ -90,6 +95,8 @@ def misfits(chain: Sequence[Region], edges: Sequence[float], settings: PdfSettin
         for line in region.lines:
             taken: set[int] = set()
             for s in region.segments_of(line, settings):
+                if fold(s.text) in summary:
+                    continue
                 if s.x1 < edges[0] or s.x0 > edges[-1]:
                     bad += 1
                     continue

@@ -190,3 +190,15 @@ def test_bad_pdfs_are_reported_and_the_rest_lands(tmp_path: Path) -> None:
         ("truncated.pdf", "extract"), ("zero_pages.pdf", "extract"),
     ]  # fmt: skip
     assert db.execute("SELECT path, format FROM bulletins").fetchall() == [("good.pdf", "pdf")]
+
+
+def test_no_fact_of_a_sample_pdf_needs_review(db: sqlite_utils.Database) -> None:
+    flagged = db.execute(
+        "SELECT bulletin, count(*) FROM facts_readable WHERE needs_review = 1 GROUP BY bulletin"
+    ).fetchall()
+    assert flagged == []
+    quality = db.execute(
+        "SELECT DISTINCT t.quality, t.review FROM source_tables t "
+        "JOIN bulletins b ON b.id = t.bulletin_id WHERE b.format = 'pdf'"
+    ).fetchall()
+    assert quality == [(1.0, None)]
