@@ -41,7 +41,11 @@ def with_table(doc: Document, index: int, table: Table) -> Document:
     return replace(doc, tables=tables)
 
 
-@pytest.mark.parametrize("sample", [SEP, DEC])
+SOURCES = Path(__file__).parents[1] / "fixtures" / "sources"
+EDITIONS = [SEP, DEC, *sorted(p for p in SOURCES.iterdir() if p.suffix in (".html", ".docx"))]
+
+
+@pytest.mark.parametrize("sample", EDITIONS, ids=lambda p: p.name)
 def test_the_samples_pass_the_gate_with_full_marks(catalog: Catalog, sample: Path) -> None:
     bulletin = normalize_document(read_document(sample), catalog, sample.name)
     assert [(t.quality, t.review) for t in bulletin.tables] == [(1.0, None)] * len(bulletin.tables)
