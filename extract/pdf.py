@@ -28,10 +28,11 @@ from extract.document import Block, Document, Source, Table
 from extract.errors import BulletinError, NoTable
 from extract.hints import LayoutHints, load_hints
 from extract.pdf_build import build_table, reuse_reading
+from extract.pdf_header import is_indexed
 from extract.pdf_readings import choose_reading
 from extract.pdf_regions import Region, unruled_regions
 from extract.pdf_stitch import stitch
-from extract.pdf_tables import GAPS, TablePart, continues_table, is_numbered, ruled_part
+from extract.pdf_tables import GAPS, TablePart, continues_table, ruled_part
 from extract.pdf_text import (
     Glyph,
     Line,
@@ -56,6 +57,7 @@ from extract.pdf_unruled import (
     lay_out,
     misfits,
     region_to_part,
+    row_groups,
 )
 
 __all__ = ["PdfSettings", "read_pdf"]
@@ -221,24 +223,26 @@ def read_chain(
         if words is not None and len(words) != len(gaps):
             columns[HEADER_WORDS] = words
     readings: dict[str, list[TablePart]] = {}
-    seen: set[tuple[tuple[int, int, str], ...]] = set()
     for engine, edges in columns.items():
         layouts = [lay_out(region, edges, settings) for region in chain]
-        first = region_to_part(chain[0], edges, hints, settings, layout=layouts[0])
-        anchors = [a for a in ANCHORS if a != NUMBERS or is_numbered(first, hints)]
-        if not all(
-            bands_can_be_rows(r, k, hints, settings) for r, k in zip(chain, layouts, strict=True)
-        ):
+        pairs = list(zip(chain, layouts, strict=True))
+        anchors = [a for a in ANCHORS if a != NUMBERS or is_indexed(layouts[0].header, hints)]
+        if not all(bands_can_be_rows(r, k, hints, settings) for r, k in pairs):
             anchors.remove(BANDS)
+        seen: set[tuple[tuple[int, ...], ...]] = set()
         for anchor in anchors:
-            parts = [
+            rows = tuple(
+                tuple(id(line) for line in group)
+                for region, layout in pairs
+                for group in [*row_groups(region, layout, anchor, hints, settings), []]
+            )
+            if rows in seen:
+                continue  # the same rows as a reading before
+            seen.add(rows)
+            readings[f"{engine}/{anchor}"] = [
                 region_to_part(region, edges, hints, settings, anchor, layout)
-                for region, layout in zip(chain, layouts, strict=True)
+                for region, layout in pairs
             ]
-            grid = tuple((c.row, c.col, c.text) for p in parts for c in p.cells)
-            if grid not in seen:
-                seen.add(grid)
-                readings[f"{engine}/{anchor}"] = parts
     name, chosen = choose_reading(readings, hints)
     for part in chosen:
         part.engine = name

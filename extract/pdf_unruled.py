@@ -173,9 +173,7 @@ def region_to_part(
     header_count = max((r for r, _ in header.labels), default=-1) + 1
     if anchor is None:
         anchor = NUMBERS if is_indexed(header, hints) else VALUES
-    rest = region.body[region.broken :]
-    groups = [region.body[: region.broken]] if region.broken else []
-    groups += body_rows(rest, split, anchor, hints, settings)
+    groups = row_groups(region, layout, anchor, hints, settings)
     cells: list[PartCell] = [
         cell_from_glyphs(label.glyphs, r, c, region.page, settings, label.colspan)
         for (r, c), label in header.labels.items()
@@ -193,6 +191,16 @@ def region_to_part(
     part.edges = list(edges)
     part.notes = list(header.guesses)
     return part
+
+
+def row_groups(
+    region: Region, layout: Layout, anchor: str, hints: LayoutHints, settings: PdfSettings
+) -> list[list[Line]]:
+    """The region's body lines by row as ``anchor`` cuts them; lines that end a row the
+    page broke come first, as a row of their own."""
+    groups = [region.body[: region.broken]] if region.broken else []
+    rest = region.body[region.broken :]
+    return groups + body_rows(rest, layout.split, anchor, hints, settings)
 
 
 def cell_from_glyphs(
