@@ -240,8 +240,32 @@ LEFT JOIN entities e ON e.id = r.entity_id
 GROUP BY r.raw, e.name, r.method
 """
 
+REVIEW = """
+CREATE VIEW review AS
+SELECT
+  fr.bulletin AS bulletin,
+  fr.period AS period,
+  fr.table_no AS table_no,
+  t.caption AS caption,
+  t.quality AS quality,
+  COALESCE(t.review, 'the figure was read from prose, not a table') AS reason,
+  t.engine AS engine,
+  fr.entity_raw AS entity_raw,
+  fr.metric AS metric,
+  fr.value_raw AS value_raw,
+  fr."row" AS "row",
+  fr.col AS col,
+  fr.page AS page,
+  fr.line AS line,
+  fr.fact_id AS fact_id
+FROM facts_readable fr
+LEFT JOIN source_tables t ON t.id = fr.table_id
+WHERE fr.needs_review = 1
+"""
+
 VIEWS = {
     "facts_readable": FACTS_READABLE,
+    "review": REVIEW,
     "unresolved_names": UNRESOLVED_NAMES,
     "names_resolved": NAMES_RESOLVED,
 }

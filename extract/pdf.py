@@ -5,17 +5,16 @@ is refused, a page without text needs OCR), ruled tables are found from their ru
 page furniture (``- 7 -``) is dropped, unruled tables are found in the remaining lines,
 and what is left is prose, re-joined into paragraphs where the layout wrapped it.
 Tables broken by a page are joined; the two prose lines right above a table are its
-caption. Ruled tables are laid out by ``table_from_rows`` (their spans are stated by the
-rules); unruled ones get their columns from the text's gaps (or from camelot's stream
-parser when the gaps do not fit) and go through the text reader's row recovery.
+caption. Ruled tables are laid out as their rules state; unruled ones get their columns
+from the text's gaps and their rows from anchors, read every way that gives a different
+grid, and the reading whose totals, row numbers and rates check wins (``pdf_readings``).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,39 +26,39 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.document import Block, Document, Source, Table
 from extract.errors import BulletinError, NoTable
-from extract.explicit import SpanCell, table_from_rows
 from extract.hints import LayoutHints, load_hints
-from extract.layout import INDEX, VALUE, RawCell, cell_kind
-from extract.pdf_tables import (
-    RULED,
-    PartCell,
-    TablePart,
-    choose_columns,
-    continues_table,
-    is_fragment,
-    is_numbered,
-    on_edges,
-    own_columns,
-    region_to_part,
-    repeated_header,
-    ruled_part,
-)
+from extract.pdf_build import build_table, reuse_reading
+from extract.pdf_header import is_indexed
+from extract.pdf_readings import choose_reading
+from extract.pdf_regions import Region, unruled_regions
+from extract.pdf_stitch import stitch
+from extract.pdf_tables import GAPS, TablePart, continues_table, ruled_part
 from extract.pdf_text import (
     Glyph,
     Line,
     PdfSettings,
-    Region,
     glyphs_from_chars,
     glyphs_to_lines,
     inside,
-    join_wrapped,
     lines_to_blocks,
     prose_margins,
     undecoded,
     union,
-    unruled_regions,
 )
-from extract.text import cells_to_table
+from extract.pdf_unruled import (
+    ANCHORS,
+    BANDS,
+    HEADER_WORDS,
+    NUMBERS,
+    bands_can_be_rows,
+    column_edges,
+    gap_columns,
+    header_columns,
+    lay_out,
+    misfits,
+    region_to_part,
+    row_groups,
+)
 
 __all__ = ["PdfSettings", "read_pdf"]
 
@@ -113,7 +112,7 @@ def read_pdf(
         pages = [read_page(page, name, hints, settings) for page in pdf.pages]
     if not any(page.items for page in pages):
         raise NoTable(name, "the PDF holds no text (blank pages, or page numbers only)")
-    resolve_regions(path, pages, hints, settings)
+    resolve_regions(pages, hints, settings)
     return assemble(name, pages, hints, settings)
 
 
@@ -155,12 +154,7 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     content = PageContent(number, float(page.width), float(page.height))
     glyphs = glyphs_from_chars(page.chars)
     if not any(g.text.strip() for g in glyphs):
-        if page.images:
-            raise NeedsOcr(
-                name,
-                f"page {number} has no text layer (a scanned image); run OCR on it first "
-                "(e.g. ocrmypdf -l chi_sim) and ingest the result",
-            )
+        refuse_scan(page, number, name)
         return content  # a blank page
     check_decoded(glyphs, number, name, settings)
     parts: list[TablePart] = []
@@ -180,6 +174,16 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     return content
 
 
+def refuse_scan(page: Any, number: int, name: str) -> None:
+    """A page without text that holds an image is a scan: refuse it (it needs OCR)."""
+    if page.images:
+        raise NeedsOcr(
+            name,
+            f"page {number} has no text layer (a scanned image); run OCR on it first "
+            "(e.g. ocrmypdf -l chi_sim) and ingest the result",
+        )
+
+
 def check_decoded(glyphs: Sequence[Glyph], page: int, name: str, settings: PdfSettings) -> None:
     """Refuse a page whose glyphs did not decode to characters."""
     bad = undecoded(glyphs)
@@ -195,30 +199,54 @@ def check_decoded(glyphs: Sequence[Glyph], page: int, name: str, settings: PdfSe
 # --- unruled tables -------------------------------------------------------------------
 
 
-def resolve_regions(
-    path: Path, pages: list[PageContent], hints: LayoutHints, settings: PdfSettings
-) -> None:
+def resolve_regions(pages: list[PageContent], hints: LayoutHints, settings: PdfSettings) -> None:
     """Replace each unruled region by a table part. The regions of one table (broken by
-    pages) share columns; camelot is asked for them when the text's own gaps do not fit."""
-    chains = region_chains(pages)
-    ask = [
-        chain
-        for chain in chains
-        if settings.camelot == "always"
-        or (settings.camelot == "fallback" and own_columns(chain, settings)[1] > 0)
-    ]
-    found = camelot_columns(path, [region for chain in ask for region in chain]) if ask else {}
+    pages) share their columns and the reading its arithmetic chose."""
     parts: dict[int, TablePart] = {}
-    for chain in chains:
-        theirs = [found[id(region)] for region in chain if id(region) in found]
-        edges, engine = choose_columns(chain, theirs, settings)
-        first = region_to_part(chain[0], edges, engine, hints, settings)
-        parts[id(chain[0])] = first
-        numbered = is_numbered(first, hints)  # the header is on the first page only
-        for region in chain[1:]:
-            parts[id(region)] = region_to_part(region, edges, engine, hints, settings, numbered)
+    for chain in region_chains(pages):
+        for region, part in zip(chain, read_chain(chain, hints, settings), strict=True):
+            parts[id(region)] = part
     for page in pages:
         page.items = [parts.get(id(item), item) for item in page.items]
+
+
+def read_chain(
+    chain: Sequence[Region], hints: LayoutHints, settings: PdfSettings
+) -> list[TablePart]:
+    """The parts of one unruled table in the reading its arithmetic chose: columns from the
+    text's gaps (and from the header's words when the gaps misfit), rows anchored each way
+    that gives a different grid."""
+    gaps = column_edges(gap_columns(chain, settings, hints))
+    columns = {GAPS: gaps}
+    if misfits(chain, gaps, settings, hints):
+        words = header_columns(chain, settings)
+        if words is not None and len(words) != len(gaps):
+            columns[HEADER_WORDS] = words
+    readings: dict[str, list[TablePart]] = {}
+    for engine, edges in columns.items():
+        layouts = [lay_out(region, edges, settings) for region in chain]
+        pairs = list(zip(chain, layouts, strict=True))
+        anchors = [a for a in ANCHORS if a != NUMBERS or is_indexed(layouts[0].header, hints)]
+        if not all(bands_can_be_rows(r, k, hints, settings) for r, k in pairs):
+            anchors.remove(BANDS)
+        seen: set[tuple[tuple[int, ...], ...]] = set()
+        for anchor in anchors:
+            rows = tuple(
+                tuple(id(line) for line in group)
+                for region, layout in pairs
+                for group in [*row_groups(region, layout, anchor, hints, settings), []]
+            )
+            if rows in seen:
+                continue  # the same rows as a reading before
+            seen.add(rows)
+            readings[f"{engine}/{anchor}"] = [
+                region_to_part(region, edges, hints, settings, anchor, layout)
+                for region, layout in pairs
+            ]
+    name, chosen = choose_reading(readings, hints)
+    for part in chosen:
+        part.engine = name
+    return chosen
 
 
 def region_chains(pages: Sequence[PageContent]) -> list[list[Region]]:
@@ -237,125 +265,6 @@ def region_chains(pages: Sequence[PageContent]) -> list[list[Region]]:
         last = page.items[-1] if page.items else None
         closing = last if isinstance(last, Region) else None
     return chains
-
-
-def camelot_columns(path: Path, regions: Sequence[Region]) -> dict[int, list[float]]:
-    """Column edges camelot's stream parser finds in each region (by ``id`` of the region).
-
-    One camelot run covers every region asked about; a region camelot finds no table in,
-    or a camelot failure, leaves the choice to the text's own gaps.
-    """
-    import camelot  # imported on use: slow to import, and needed for unruled tables only
-
-    areas: dict[int, list[str]] = {}
-    for region in regions:
-        x0, top, x1, bottom = region.bbox
-        h = region.height
-        areas.setdefault(region.page, []).append(
-            f"{x0 - 1},{h - top + 1},{x1 + 1},{h - bottom - 1}"
-        )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            found = camelot.read_pdf(  # type: ignore[attr-defined]
-                str(path),
-                pages=",".join(str(p) for p in sorted(areas)),
-                flavor="stream",
-                split_text=True,
-                suppress_stdout=True,
-                per_page={p: {"table_areas": a} for p, a in areas.items()},
-            )
-    except Exception:  # camelot only helps here: on any failure the gaps decide
-        return {}
-    out: dict[int, list[float]] = {}
-    for table in found:
-        x0, _, _, y1 = table._bbox
-        for region in regions:
-            same_page = str(region.page) == str(table.page)
-            if (
-                same_page
-                and abs(region.height - y1 - region.bbox[1]) <= 2
-                and abs(region.bbox[0] - x0) <= 2
-            ):
-                out[id(region)] = [float(table.cols[0][0])] + [float(c[1]) for c in table.cols]
-    return out
-
-
-# --- tables across pages ---------------------------------------------------------------
-
-
-def stitch(parts: Sequence[TablePart], hints: LayoutHints) -> TablePart:
-    """Parts of one table (one per page) as one grid, on the boundaries of all of them."""
-    edges = max((p.edges for p in parts), key=len)
-    parts = [on_edges(part, edges) for part in parts]
-    whole = replace(parts[0], cells=list(parts[0].cells))
-    indexed = is_numbered(whole, hints)
-    for part in parts[1:]:
-        skip = repeated_header(whole, part)
-        cells = [replace(c, row=c.row - skip) for c in part.cells if c.row >= skip]
-        rows = part.n_rows - skip
-        cells, rows = join_broken_row(whole, cells, rows, indexed, hints)
-        offset = whole.n_rows
-        whole.cells.extend(replace(c, row=c.row + offset) for c in cells)
-        whole.n_rows += rows
-    return whole
-
-
-def join_broken_row(
-    whole: TablePart, cells: list[PartCell], rows: int, indexed: bool, hints: LayoutHints
-) -> tuple[list[PartCell], int]:
-    """Merge the next part's leading fragment rows into the last row of the table so far
-    (or that row, when it is the fragment, into the next), and let names that spanned
-    down to the page break span on."""
-    last = whole.n_rows - 1
-    while rows:
-        top = [c for c in cells if c.row == 0]
-        last_cells = [c for c in whole.cells if c.row == last]
-        if not (is_fragment(top, indexed, hints) or is_fragment(last_cells, indexed, hints)):
-            break
-        for cell in top:
-            if not cell.text:
-                continue
-            target = whole.covering(last, cell.col)
-            if target is None:
-                whole.cells.append(replace(cell, row=last, rowspan=1))
-            else:
-                merged = replace(target, text=join_wrapped(target.text, cell.text))
-                whole.cells[whole.cells.index(target)] = merged
-        cells = [replace(c, row=c.row - 1) for c in cells if c.row > 0]
-        rows -= 1
-    if rows:
-        cells = extend_spans(whole, cells, indexed, hints)
-    return cells, rows
-
-
-def extend_spans(
-    whole: TablePart, cells: list[PartCell], indexed: bool, hints: LayoutHints
-) -> list[PartCell]:
-    """Empty name cells at the top of a continuation extend the name above them (a town
-    spanning its centres across the page break)."""
-    last = whole.n_rows - 1
-    values = [
-        c.col
-        for c in cells
-        if c.row == 0 and c.col > 0 and cell_kind(c.text, hints) in (VALUE, INDEX)
-    ]
-    first_value = min(values, default=whole.n_cols)
-    out = []
-    for cell in cells:
-        above = whole.covering(last, cell.col) if cell.row == 0 else None
-        if (
-            above is not None
-            and not cell.text
-            and above.text
-            and (0 if indexed else -1) < cell.col < first_value
-            and (above.col, above.colspan) == (cell.col, cell.colspan)
-        ):
-            grown = replace(above, rowspan=above.rowspan + cell.rowspan)
-            whole.cells[whole.cells.index(above)] = grown
-            continue
-        out.append(cell)
-    return out
 
 
 # --- the document ----------------------------------------------------------------------
@@ -387,7 +296,9 @@ def assemble(
             continue
         whole = stitch(parts, hints)
         caption = [b.text for b in run[-CAPTION_BLOCKS:]]
-        table = build_table(whole, hints, index=len(tables), caption=caption)
+        table = reuse_reading(parts, whole, index=len(tables), caption=caption) or build_table(
+            whole, hints, index=len(tables), caption=caption
+        )
         if table is None:
             blocks.extend(row_blocks(whole))  # a grid without values: its text is prose
             continue
@@ -432,66 +343,3 @@ def row_blocks(whole: TablePart) -> list[Block]:
                 Block(" ".join(c.text for c in cells), Source(page=cells[0].page, bbox=box))
             )
     return blocks
-
-
-def build_table(
-    whole: TablePart, hints: LayoutHints, *, index: int, caption: list[str]
-) -> Table | None:
-    """A table from its joined parts: ruled ones as stated, unruled ones by row recovery;
-    None when no row holds a value."""
-    source = Source(page=whole.page, bbox=whole.bbox)
-    if whole.engine == RULED:
-        rows = [
-            [SpanCell(c.text, c.rowspan, c.colspan, Source(page=c.page, bbox=c.bbox))
-             for c in whole.row(r)]
-            for r in range(whole.n_rows)
-        ]  # fmt: skip
-        return table_from_rows(
-            rows, hints, index=index, caption=caption, engine=whole.engine, source=source
-        )
-    return unruled_table(whole, hints, index=index, caption=caption, source=source)
-
-
-def unruled_table(
-    whole: TablePart, hints: LayoutHints, *, index: int, caption: list[str], source: Source
-) -> Table | None:
-    """An unruled table through the text reader's row recovery (see ``reading_order``);
-    each cell's number leads back to the page and box it came from."""
-    raw, sources = reading_order(whole, hints)
-    table = cells_to_table(raw, hints, index=index, caption=caption)
-    if table is None:
-        return None
-    table.cells = [replace(c, source=sources[c.source.line_start or 0]) for c in table.cells]
-    table.source, table.engine = source, whole.engine
-    return table
-
-
-def reading_order(whole: TablePart, hints: LayoutHints) -> tuple[list[RawCell], dict[int, Source]]:
-    """The cells of an unruled table as a web page saved as text writes them: header
-    labels, then each row from its first name on, with empty value cells kept in place.
-    Cells are numbered (in place of line numbers); returns them and each number's source."""
-    first_value = min(
-        (c.col for c in whole.cells
-         if c.row >= whole.header_rows and c.col > 0
-         and cell_kind(c.text, hints) in (VALUE, INDEX)),
-        default=1,
-    )  # fmt: skip
-    raw: list[RawCell] = []
-    sources: dict[int, Source] = {}
-
-    def add(text: str, page: int, bbox: tuple[float, float, float, float] | None) -> None:
-        raw.append(RawCell(text, len(raw) + 1))
-        sources[len(raw)] = Source(page=page, bbox=bbox)
-
-    for r in range(whole.n_rows):
-        row = {c.col: c for c in whole.row(r) if c.text}
-        if not row:
-            continue
-        first = min(row)
-        page = row[first].page
-        for c in range(first, whole.n_cols):
-            if c in row:
-                add(row[c].text, row[c].page, row[c].bbox)
-            elif r >= whole.header_rows and c >= first_value:
-                add("", page, None)
-    return raw, sources

@@ -1,15 +1,10 @@
-"""Tables of a PDF page as grids of cells with spans and boxes: ruled and unruled; and
+"""Table parts of a PDF page as grids of cells with spans and boxes; ruled tables; and
 whether the table at the top of a page continues the one on the page before.
 
 Ruled tables come from pdfplumber's line-based finder: its cell boxes, laid against the
 table's row and column boundaries, give each cell its row, column and spans
 (``boxes_to_grid``); glyphs are then dealt to the cells they sit in (``deal_glyphs``).
-
-Unruled tables (regions found by ``pdf_text.unruled_regions``) get their columns from
-the text's own gaps or from camelot's stream parser, whichever fits the table better
-(``choose_columns``). A row starts at a line that holds a row number or values; lines
-without either (a wrapped ``%``, the rest of a long name) belong to the row they were
-wrapped from (``body_rows``).
+Unruled tables are laid out in ``pdf_unruled``.
 """
 
 from __future__ import annotations
@@ -18,6 +13,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from extract.document import Table
 from extract.hints import LayoutHints, fold
 from extract.layout import INDEX, VALUE, cell_kind
 from extract.pdf_text import (
@@ -25,14 +21,10 @@ from extract.pdf_text import (
     Glyph,
     Line,
     PdfSettings,
-    Region,
-    is_tight,
-    spell,
     text_in_lines,
-    union,
 )
 
-RULED, CAMELOT, GAPS = "pdfplumber-lines", "camelot-stream", "text-gaps"
+RULED, GAPS = "pdfplumber-lines", "text-gaps"
 # Boundaries of ruled cells closer than this (points) are one boundary.
 SNAP = 2.0
 
@@ -62,6 +54,12 @@ class TablePart:
     engine: str
     header_rows: int = 0
     edges: list[float] = field(default_factory=list)
+    # What was guessed or chosen in reading it (group spans, the reading and its evidence).
+    notes: list[str] = field(default_factory=list)
+    # The first part of an unruled table read several ways: the winning reading's grid and
+    # how many parts it was built from (so it is not built twice).
+    read_as: Table | None = None
+    read_from: int = 0
 
     def row(self, r: int) -> list[PartCell]:
         """The cells that start in row ``r``, left to right."""
@@ -200,217 +198,17 @@ def header_rows(part: TablePart, hints: LayoutHints) -> int:
     return part.n_rows
 
 
-# --- unruled tables: columns and rows ---------------------------------------------------
-
-
-def gap_columns(chain: Sequence[Region], settings: PdfSettings) -> list[tuple[float, float]]:
-    """Columns as the x-ranges that body text covers, plus header labels outside them."""
-    spans: list[tuple[float, float]] = []
-    for region in chain:
-        for line in region.body:
-            spans.extend((s.x0, s.x1) for s in region.segments_of(line, settings))
-    columns = merge_ranges(spans)
-    for region in chain:
-        for line in region.header:
-            for s in region.segments_of(line, settings):
-                if not any(a < s.x1 and s.x0 < b for a, b in columns):
-                    columns = merge_ranges([*columns, (s.x0, s.x1)])
-    return columns
-
-
-def merge_ranges(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Overlapping x-ranges merged, left to right."""
-    out: list[tuple[float, float]] = []
-    for a, b in sorted(spans):
-        if out and a < out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
-def column_edges(columns: Sequence[tuple[float, float]]) -> list[float]:
-    """Boundaries between columns: midway between one column's text and the next's."""
-    inner = [(columns[i][1] + columns[i + 1][0]) / 2 for i in range(len(columns) - 1)]
-    return [columns[0][0], *inner, columns[-1][1]]
-
-
-def misfits(chain: Sequence[Region], edges: Sequence[float], settings: PdfSettings) -> int:
-    """How badly columns fit a table: body segments that cross a boundary (a header label
-    may span columns), segments outside the columns, segments that share a column with
-    another segment of their line (two cells run together), and columns without text."""
-    inner = edges[1:-1]
-    used: set[int] = set()
-    bad = 0
-    for region in chain:
-        for line in region.lines:
-            taken: set[int] = set()
-            for s in region.segments_of(line, settings):
-                if s.x1 < edges[0] or s.x0 > edges[-1]:
-                    bad += 1
-                    continue
-                first = bisect.bisect_right(inner, s.x0 + 0.5)
-                last = bisect.bisect_right(inner, s.x1 - 0.5)
-                cols = set(range(first, last + 1))
-                bad += (first != last and line in region.body) + bool(cols & taken)
-                taken |= cols
-            used |= taken
-    return bad + (len(edges) - 1 - len(used))
-
-
-def own_columns(chain: Sequence[Region], settings: PdfSettings) -> tuple[list[float], int]:
-    """Column edges from the text's own gaps, and how badly they fit."""
-    edges = column_edges(gap_columns(chain, settings))
-    return edges, misfits(chain, edges, settings)
-
-
-def choose_columns(
-    chain: Sequence[Region], camelot_edges: Sequence[list[float]], settings: PdfSettings
-) -> tuple[list[float], str]:
-    """Column edges for the regions of one table (one region a page) and the engine that
-    found them: the text's own gaps or camelot's columns (found in any of the regions),
-    whichever fits all of them best. Camelot wins ties: it is asked only when the gaps did
-    not fit (or always, by setting)."""
-    own, own_score = own_columns(chain, settings)
-    scored = [(misfits(chain, edges, settings), k, CAMELOT, edges)
-              for k, edges in enumerate(camelot_edges)]  # fmt: skip
-    scored.append((own_score, len(scored), GAPS, own))
-    _, _, engine, edges = min(scored)
-    return edges, engine
-
-
 Cells = dict[int, Line]  # a line's pieces by column
-
-
-def line_cells(segments: Sequence[Line], edges: Sequence[float], settings: PdfSettings) -> Cells:
-    """A line's segments by the column their centre falls in (segments of one column join)."""
-    out: dict[int, list[Glyph]] = {}
-    inner = edges[1:-1]
-    for segment in segments:
-        col = bisect.bisect_right(inner, (segment.x0 + segment.x1) / 2)
-        out.setdefault(col, []).extend(segment.glyphs)
-    return {c: Line(spell(g, settings), tuple(g), segments[0].page) for c, g in out.items()}
 
 
 def starts_row(texts: dict[int, str], indexed: bool, hints: LayoutHints) -> bool:
     """True for the cells that open a row: a row number (or a total) in the first column of
-    a numbered table, else a value outside the first column."""
+    a numbered table, or a total's name wherever its span centres it; else a value outside
+    the first column."""
     if indexed:
-        return bool(texts.get(0))
+        summary = hints.total_rows | hints.subtotal_rows
+        return bool(texts.get(0)) or any(fold(t) in summary for t in texts.values())
     return any(c > 0 and cell_kind(t, hints) in (VALUE, INDEX) for c, t in texts.items())
-
-
-def region_to_part(
-    region: Region, edges: list[float], engine: str, hints: LayoutHints, settings: PdfSettings,
-    indexed: bool | None = None,
-) -> TablePart:  # fmt: skip
-    """An unruled region as a grid: header blocks, then one row per row line. ``indexed``
-    says whether rows are numbered (序号); by default the region's own header tells."""
-    n_cols = len(edges) - 1
-    split = {
-        id(line): line_cells(region.segments_of(line, settings), edges, settings)
-        for line in region.lines
-    }
-    header = header_grid(region.header, split, settings)
-    header_count = max((r for r, _ in header), default=-1) + 1
-    if indexed is None:
-        indexed = is_indexed(header, hints)
-    groups = body_rows(region.body, split, indexed, hints, settings)
-    cells: list[PartCell] = [
-        cell_from_glyphs(glyphs, r, c, region.page, settings) for (r, c), glyphs in header.items()
-    ]
-    for offset, group in enumerate(groups):
-        r = header_count + offset
-        by_col: dict[int, list[Glyph]] = {}
-        for line in group:
-            for c, piece in split[id(line)].items():
-                by_col.setdefault(c, []).extend(piece.glyphs)
-        cells.extend(cell_from_glyphs(g, r, c, region.page, settings) for c, g in by_col.items())
-    part = TablePart(
-        region.page, region.bbox, header_count + len(groups), n_cols, cells, engine, header_count
-    )
-    part.edges = list(edges)
-    return part
-
-
-def cell_from_glyphs(
-    glyphs: Sequence[Glyph], row: int, col: int, page: int, settings: PdfSettings
-) -> PartCell:
-    """A cell of an unruled table from the glyphs dealt to it."""
-    box = union((g.x0, g.top, g.x1, g.bottom) for g in glyphs)
-    return PartCell(text_in_lines(glyphs, page, settings), row, col, page=page, bbox=box)
-
-
-def header_grid(
-    lines: Sequence[Line], split: dict[int, Cells], settings: PdfSettings
-) -> dict[tuple[int, int], list[Glyph]]:
-    """Header labels by (header row, column): in each column, lines close together are one
-    label; labels whose tops align are one header row."""
-    blocks: list[tuple[float, int, list[Glyph], Line]] = []
-    open_block: dict[int, tuple[list[Glyph], Line]] = {}
-    for line in lines:
-        for c, piece in split[id(line)].items():
-            current = open_block.get(c)
-            if current is not None and is_tight(current[1], piece, settings):
-                current[0].extend(piece.glyphs)
-                open_block[c] = (current[0], piece)
-                continue
-            glyphs = list(piece.glyphs)
-            open_block[c] = (glyphs, piece)
-            blocks.append((piece.top, c, glyphs, piece))
-    tops = cluster([b[0] for b in blocks], tolerance=min((b[3].size for b in blocks), default=1))
-    out: dict[tuple[int, int], list[Glyph]] = {}
-    for top, c, glyphs, _ in blocks:
-        out[(nearest(tops, top), c)] = glyphs
-    return out
-
-
-def is_indexed(header: dict[tuple[int, int], list[Glyph]], hints: LayoutHints) -> bool:
-    """True when the first column's header is a row-number header (序号)."""
-    first = [g for (_, c), glyphs in header.items() if c == 0 for g in glyphs]
-    text = "".join(g.text for g in sorted(first, key=lambda g: (g.top, g.x0)))
-    return fold(text) in hints.index_headers
-
-
-def body_rows(
-    lines: Sequence[Line], split: dict[int, Cells], indexed: bool, hints: LayoutHints,
-    settings: PdfSettings,
-) -> list[list[Line]]:  # fmt: skip
-    """Body lines grouped into rows.
-
-    Lines close together form a band; a band holds one row per anchor line (row number or
-    values), and its other lines belong to the anchor before them (the first anchor for
-    lines above it: vertically centred cells). A band without an anchor continues the row
-    above (a row broken by a page, or cells wrapped below their row).
-    """
-    bands: list[list[Line]] = []
-    for line in lines:
-        if bands and is_tight(bands[-1][-1], line, settings):
-            bands[-1].append(line)
-        else:
-            bands.append([line])
-    rows: list[list[Line]] = []
-    for band in bands:
-        anchors = [
-            starts_row({c: p.text for c, p in split[id(line)].items()}, indexed, hints)
-            for line in band
-        ]
-        if not any(anchors):
-            if rows:
-                rows[-1].extend(band)
-            else:
-                rows.append(list(band))
-            continue
-        first = anchors.index(True)
-        current = list(band[: first + 1])
-        for line, anchor in zip(band[first + 1 :], anchors[first + 1 :], strict=True):
-            if anchor:
-                rows.append(current)
-                current = [line]
-            else:
-                current.append(line)
-        rows.append(current)
-    return rows
 
 
 # --- tables across pages ---------------------------------------------------------------

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from extract.document import Block, Source
-from extract.hints import LayoutHints
-from extract.layout import INDEX, VALUE, cell_kind
 
 Box = tuple[float, float, float, float]
 # Glyph texts pdfminer gives when a font has no Unicode map, or that hold no real character.
@@ -35,7 +33,6 @@ CLOSING = frozenset("”’）)》〉」』】〕，,。.、；;：:！!？?%％
 SENTENCE_ENDS = ("。", "！", "？", "；", "：", ".", "!", "?", ";", ":")
 # A line this long (share of the text width) whose sentence has not ended was wrapped.
 LONG_LINE = 0.8
-CAMELOT_POLICIES = ("fallback", "always", "never")
 
 
 @dataclass(frozen=True)
@@ -59,9 +56,6 @@ class PdfSettings:
     header_gap: float = 2.5
     # Undecoded glyphs ((cid:NN), U+FFFD, private use) a page may hold before it is refused.
     max_undecoded: int = 0
-    # When camelot's stream parser is asked for the columns of an unruled table: "fallback"
-    # (only when the text's own gaps do not fit the table), "always", or "never".
-    camelot: str = "fallback"
     # pdfplumber's table finder for ruled tables (see pdfplumber's TableSettings).
     ruled: dict[str, object] = field(
         default_factory=lambda: {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -75,11 +69,6 @@ class PdfSettings:
             raise ValueError("PdfSettings.column_gap must be wider than space_gap")
         if self.max_undecoded < 0:
             raise ValueError("PdfSettings.max_undecoded must be 0 or more")
-        if self.camelot not in CAMELOT_POLICIES:
-            raise ValueError(
-                f"PdfSettings.camelot must be one of {', '.join(CAMELOT_POLICIES)}, "
-                f"got {self.camelot!r}"
-            )
 
 
 @dataclass(frozen=True)
@@ -337,94 +326,6 @@ def union(boxes: Iterable[Box]) -> Box:
     return (min(x0s), min(tops), max(x1s), max(bottoms))
 
 
-# --- unruled tables: which lines form one --------------------------------------------
-
-
-@dataclass
-class Region:
-    """Lines of one page that hold an unruled table: header lines, then body lines."""
-
-    page: int
-    height: float  # of the page, to turn top-down boxes into PDF coordinates
-    header: list[Line]
-    body: list[Line]
-    # The segments of each line, by id of the line (cut once, used by every step).
-    segments: dict[int, list[Line]] = field(default_factory=dict, repr=False)
-
-    @property
-    def lines(self) -> list[Line]:
-        return self.header + self.body
-
-    def segments_of(self, line: Line, settings: PdfSettings) -> list[Line]:
-        """The segments of one of the region's lines."""
-        if id(line) not in self.segments:
-            self.segments[id(line)] = split_segments(line, settings)
-        return self.segments[id(line)]
-
-    @property
-    def bbox(self) -> Box:
-        return union(line.bbox for line in self.lines)
-
-
-def is_row_line(segments: Sequence[Line], hints: LayoutHints) -> bool:
-    """A line of an unruled table row: several segments, one of them a number."""
-    kinds = [cell_kind(s.text, hints) for s in segments]
-    return len(segments) >= 2 and any(k in (VALUE, INDEX) for k in kinds[1:])
-
-
 def is_tight(before: Line, line: Line, settings: PdfSettings) -> bool:
     """True when two lines are as close as the lines of one wrapped cell."""
     return line.top - before.bottom <= settings.tight_gap * min(before.size, line.size)
-
-
-def unruled_regions(
-    lines: Sequence[Line], height: float, hints: LayoutHints, settings: PdfSettings,
-    min_rows: int = 2,
-) -> list[Region]:  # fmt: skip
-    """Runs of lines that form unruled tables: row lines with the lines wrapped from them,
-    and the header lines right above the first row."""
-    segments = [split_segments(line, settings) for line in lines]
-    row_like = [is_row_line(s, hints) for s in segments]
-    regions: list[Region] = []
-    i = 0
-    while i < len(lines):
-        if not row_like[i]:
-            i += 1
-            continue
-        end = i + 1
-        while end < len(lines) and (
-            row_like[end] or is_tight(lines[end - 1], lines[end], settings)
-        ):
-            end += 1
-        start = header_start(lines, segments, i, regions, settings)
-        # One row is a table too under a header (the rest is on the next page), or at the
-        # top of a page (the end of a table from the page before).
-        if sum(row_like[i:end]) >= min_rows or start < i or i == 0:
-            header, body = list(lines[start:i]), list(lines[i:end])
-            cut = {id(line): segments[k] for k, line in enumerate(lines) if start <= k < end}
-            regions.append(Region(lines[i].page, height, header, body, cut))
-        i = end
-    return regions
-
-
-def header_start(
-    lines: Sequence[Line], segments: Sequence[Sequence[Line]], first: int,
-    regions: list[Region], settings: PdfSettings,
-) -> int:  # fmt: skip
-    """Where the header above a table's first row line begins: close lines of several
-    segments, and single segments wrapped from such a line (the end of a long label)."""
-    floor = lines.index(regions[-1].body[-1]) + 1 if regions else 0
-    start = first
-    while start > floor:
-        line, below = lines[start - 1], lines[start]
-        if below.top - line.bottom > settings.header_gap * min(line.size, below.size):
-            break
-        wrapped = (
-            start - 2 >= floor
-            and len(segments[start - 2]) >= 2
-            and is_tight(lines[start - 2], line, settings)
-        )
-        if len(segments[start - 1]) < 2 and not wrapped:
-            break
-        start -= 1
-    return start

@@ -14,6 +14,7 @@ from normalize.facts import Bulletin, Period, TableInfo
 from normalize.period import read_period
 from normalize.prose import ProseContext, prose_facts
 from normalize.prose_words import first_scope
+from normalize.quality import gate_bulletin
 from normalize.site_meta import SiteMeta, find_issuer, read_site_meta
 from normalize.tables import table_facts
 
@@ -69,6 +70,7 @@ def normalize_document(
         publisher=meta.publisher,
     )
     bulletin.checks = run_checks(bulletin, catalog)
+    gate_bulletin(bulletin)
     return bulletin
 
 

@@ -46,7 +46,7 @@ def test_every_sample_pdf_is_a_fixture() -> None:
     assert SAMPLE_PDFS == [
         "2020-12_docx_ruled.pdf", "2020-12_reportlab_cid.pdf", "2020-12_unruled.pdf",
         "2022-09_docx_repeated_header.pdf", "2022-09_docx_ruled.pdf", "2022-09_html_ruled.pdf",
-        "2022-09_reportlab_cid.pdf", "2022-09_unruled.pdf",
+        "2022-09_reportlab_cid.pdf", "2022-09_unruled.pdf", "2022-09_unruled_portrait.pdf",
     ]  # fmt: skip
 
 
@@ -114,15 +114,17 @@ def test_engines_are_recorded(db: sqlite_utils.Database) -> None:
         "ORDER BY b.path"
     ).fetchall()
     ruled = "pdfplumber-lines"
+    numbers, values = "text-gaps/row-numbers", "text-gaps/value-lines"
     assert rows == [
         ("2020-12_docx_ruled.pdf", ruled),
         ("2020-12_reportlab_cid.pdf", ruled),
-        ("2020-12_unruled.pdf", "text-gaps"),
+        ("2020-12_unruled.pdf", "text-gaps/row-numbers"),
         ("2022-09_docx_repeated_header.pdf", f"{ruled} {ruled} {ruled}"),
         ("2022-09_docx_ruled.pdf", f"{ruled} {ruled} {ruled}"),
         ("2022-09_html_ruled.pdf", f"{ruled} {ruled} {ruled}"),
         ("2022-09_reportlab_cid.pdf", f"{ruled} {ruled} {ruled}"),
-        ("2022-09_unruled.pdf", "text-gaps text-gaps text-gaps"),
+        ("2022-09_unruled.pdf", f"{numbers} {numbers} {values}"),
+        ("2022-09_unruled_portrait.pdf", f"{numbers} {numbers} {values}"),
     ]
 
 
@@ -188,3 +190,15 @@ def test_bad_pdfs_are_reported_and_the_rest_lands(tmp_path: Path) -> None:
         ("truncated.pdf", "extract"), ("zero_pages.pdf", "extract"),
     ]  # fmt: skip
     assert db.execute("SELECT path, format FROM bulletins").fetchall() == [("good.pdf", "pdf")]
+
+
+def test_no_fact_of_a_sample_pdf_needs_review(db: sqlite_utils.Database) -> None:
+    flagged = db.execute(
+        "SELECT bulletin, count(*) FROM facts_readable WHERE needs_review = 1 GROUP BY bulletin"
+    ).fetchall()
+    assert flagged == []
+    quality = db.execute(
+        "SELECT DISTINCT t.quality, t.review FROM source_tables t "
+        "JOIN bulletins b ON b.id = t.bulletin_id WHERE b.format = 'pdf'"
+    ).fetchall()
+    assert quality == [(1.0, None)]

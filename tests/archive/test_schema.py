@@ -44,7 +44,12 @@ def test_whole_schema() -> None:
     ensure_schema(db)
     ensure_schema(db)  # idempotent
     assert {t: [c.name for c in db[t].columns] for t in db.table_names()} == EXPECTED
-    assert set(db.view_names()) == {"facts_readable", "unresolved_names", "names_resolved"}
+    assert set(db.view_names()) == {
+        "facts_readable",
+        "unresolved_names",
+        "names_resolved",
+        "review",
+    }
     assert [c.name for c in db["facts_readable"].columns] == FACTS_READABLE
 
 

@@ -23,33 +23,28 @@ from extract.pdf import (
     UndecodedText,
     UnreadablePdf,
     read_pdf,
-    stitch,
 )
+from extract.pdf_regions import Region
+from extract.pdf_stitch import stitch
 from extract.pdf_tables import (
-    CAMELOT,
-    GAPS,
     RULED,
     PartCell,
     TablePart,
     boxes_to_grid,
-    choose_columns,
-    column_edges,
     continues_table,
-    gap_columns,
-    misfits,
     same_columns,
 )
 from extract.pdf_text import (
     Glyph,
     Line,
     Margins,
-    Region,
     continues,
     glyphs_to_lines,
     join_wrapped,
     split_segments,
     undecoded,
 )
+from extract.pdf_unruled import column_edges, gap_columns, misfits
 from extract.reader import read_document
 from tests.helpers import DEC, SEP
 
@@ -65,7 +60,7 @@ HEADLINE_2020_12 = (
 def docs() -> dict[str, Document]:
     """The fixtures each property below is pinned on, read once."""
     names = ("2020-12_docx_ruled", "2022-09_html_ruled", "2022-09_docx_repeated_header",
-             "2022-09_unruled")  # fmt: skip
+             "2022-09_unruled", "2022-09_unruled_portrait")  # fmt: skip
     return {name: read_pdf(PDF / f"{name}.pdf") for name in names}
 
 
@@ -191,9 +186,10 @@ def test_repeated_header_broken_row_and_spans_across_a_page_break(
 # --- unruled tables ----------------------------------------------------------------------
 
 
-def test_unruled_tables_read_like_the_text_version(docs: dict[str, Document]) -> None:
-    doc, text = docs["2022-09_unruled"], read_document(SEP)
-    assert [t.engine for t in doc.tables] == [GAPS, GAPS, GAPS]
+@pytest.mark.parametrize("name", ["2022-09_unruled", "2022-09_unruled_portrait"])
+def test_unruled_tables_read_like_the_text_version(docs: dict[str, Document], name: str) -> None:
+    doc, text = docs[name], read_document(SEP)
+    assert [t.engine.split("/")[0] for t in doc.tables] == ["text-gaps"] * 3
     for ours, theirs in zip(doc.tables, text.tables, strict=True):
         assert [[fold(c.text) if c else None for c in row] for row in ours.grid()] == [
             [fold(c.text) if c else None for c in row] for row in theirs.grid()
@@ -207,15 +203,27 @@ def test_unruled_tables_read_like_the_text_version(docs: dict[str, Document]) ->
     assert (cell(towns, 1, 0).text, cell(towns, 1, 0).rowspan) == ("格里坪镇", 10)
 
 
-def test_camelot_is_asked_when_told_and_chosen_on_a_tie(docs: dict[str, Document]) -> None:
-    always = read_pdf(PDF / "2022-09_unruled.pdf", settings=PdfSettings(camelot="always"))
-    # camelot's stream columns fit 附件1 and 附件3 as well as the gaps do (ties go to
-    # camelot); in 附件2 it misses the empty 备注 column, so the gaps win there.
-    assert [t.engine for t in always.tables] == [CAMELOT, GAPS, CAMELOT]
-    for ours, theirs in zip(always.tables, docs["2022-09_unruled"].tables, strict=True):
-        assert [[c.text if c else None for c in r] for r in ours.grid()] == [
-            [c.text if c else None for c in r] for r in theirs.grid()
-        ]
+def test_portrait_annex_wraps_names_rates_and_headers(docs: dict[str, Document]) -> None:
+    first = docs["2022-09_unruled_portrait"].tables[0]
+    # Group labels span their sub-labels; labels wrapped a character a line are re-joined.
+    assert [(c.text, c.col, c.colspan) for c in first.row_cells(0)] == [
+        ("序号", 0, 1), ("部门", 1, 1), ("事项梳理", 2, 7), ("运行效能", 9, 10),
+    ]  # fmt: skip
+    assert texts(first, 1)[9:12] == ["新增超时件", "累计超时件", "超期率"]
+    # A name over three lines, 100.00 / % and 0.00 / % re-joined; rows on page 3 too.
+    assert texts(first, 14)[:13] == [
+        "13", "区农业农村和交通运输局", "803", "0", "100.00%", "803", "100.00%", "100.00%",
+        "100.00%", "0", "0", "0.00%", "181",
+    ]  # fmt: skip
+    assert texts(first, 39)[:3] == ["38", "清香坪街道", "190"]
+    assert cell(first, 39, 2).source.page == 3
+    # Annex 2: a name over five lines; the 总计 row spans the two name columns.
+    hall = docs["2022-09_unruled_portrait"].tables[1]
+    assert texts(hall, 2)[:3] == ["2", "市住房公积金中心西区管理部(市级下沉窗口)", "195"]
+    assert texts(hall, hall.n_rows - 1)[:3] == ["总计", "总计", "13907"]
+    # The choice of reading and its evidence travel with the table.
+    assert first.engine == "text-gaps/row-numbers"
+    assert any(w.startswith("reading text-gaps/row-numbers chosen: ") for w in first.warnings)
 
 
 def glyph_line(text: str, x0: float, top: float, size: float = 10.0) -> list[Glyph]:
@@ -238,7 +246,7 @@ def region_of(rows: list[list[tuple[str, float]]], top: float = 100.0) -> Region
     return Region(1, 800.0, lines[:1], lines[1:])
 
 
-def test_columns_that_fit_better_win() -> None:
+def test_gap_columns_and_their_misfits() -> None:
     # A long name prints right up to its value: the gaps alone run two columns together.
     region = region_of([
         [("部门", 40), ("受理", 120), ("办结", 170)],
@@ -248,10 +256,7 @@ def test_columns_that_fit_better_win() -> None:
     gaps = column_edges(gap_columns([region], SETTINGS))
     assert gaps == [40, 155.0, 180.0]  # 部门 and 受理 in one column
     assert misfits([region], gaps, SETTINGS) == 2  # 受理 and 12 share a column with a name
-    camelot = [40.0, 115.0, 165.0, 180.0]
-    assert misfits([region], camelot, SETTINGS) == 1  # only "…局局 9" crosses a boundary
-    assert choose_columns([region], [camelot], SETTINGS) == (camelot, CAMELOT)
-    assert choose_columns([region], [], SETTINGS)[1] == GAPS
+    assert misfits([region], [40.0, 115.0, 165.0, 180.0], SETTINGS) == 1  # "…局局 9" crosses
 
 
 # --- pure steps --------------------------------------------------------------------------
@@ -340,10 +345,6 @@ def test_undecoded_glyphs() -> None:
 
 
 def test_settings_are_checked() -> None:
-    with pytest.raises(
-        ValueError, match=r"PdfSettings\.camelot must be one of fallback, always, never"
-    ):
-        PdfSettings(camelot="sometimes")
     with pytest.raises(ValueError, match="column_gap must be wider than space_gap"):
         PdfSettings(column_gap=0.4)
 
