@@ -62,8 +62,8 @@ def gate_bulletin(bulletin: Bulletin, settings: GateSettings | None = None) -> N
         flagged = score.quality < settings.threshold or bool(guessed)
         # a reason the table reader gave for some of its columns (their facts are flagged
         # already) stays, whether or not the whole table is flagged
-        review = "; ".join([*([info.review] if info.review else []), *(reasons if flagged else [])])
-        review = review or None
+        kept = [*([info.review] if info.review else []), *(reasons if flagged else [])]
+        review = "; ".join(kept) or None
         bulletin.tables[k] = replace(info, quality=round(score.quality, 3), review=review)
         if not flagged:
             continue
