@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from archive.charts import Series, axis_months, is_month, sparkline
-from archive.printed import Links
+from archive.metadata import trend_url
+from archive.printed import Links, exact_number
 from archive.vocabulary import Vocabulary
 
 CERTAIN = "coalesce(is_primary, 1) = 1 AND coalesce(needs_review, 0) = 0"
@@ -87,7 +88,7 @@ def department_html(dept: Department, vocab: Vocabulary, links: Links, trend: st
         title = _metric_title(kind, metric, vocab)
         series = Series(title, {p: v for p, (v, _) in by_period.items() if is_month(p)})
         chart = sparkline(series, months, f"{dept.name}: {title}") if months else ""
-        link = escape(trend + "?" + _query(dept.name, metric))
+        link = escape(trend + trend_url(dept.name, metric))
         charts.append(
             f'<figure class="bulletins-spark"><figcaption><a href="{link}">{escape(title)}'
             f"</a></figcaption>{chart}</figure>"
@@ -99,7 +100,8 @@ def department_html(dept: Department, vocab: Vocabulary, links: Links, trend: st
 
 def _names_html(dept: Department) -> str:
     rows = "".join(
-        f"<tr><td>{escape(n.raw)}</td><td>{n.first}</td><td>{n.last}</td><td>{n.facts}</td></tr>"
+        f"<tr><td>{escape(n.raw)}</td><td>{escape(n.first)}</td><td>{escape(n.last)}</td>"
+        f"<td>{n.facts}</td></tr>"
         for n in dept.names
     )
     about = " · ".join(escape(x) for x in (dept.kind, dept.parent) if x)
@@ -122,9 +124,9 @@ def _table_html(dept: Department, vocab: Vocabulary, links: Links) -> str:
                 cells.append("<td></td>")
                 continue
             value, fact_id = found
-            shown = "" if value is None else f"{value:g}"
+            shown = exact_number(value)
             cells.append(f'<td><a href="{escape(links.fact(fact_id))}">{shown or "–"}</a></td>')
-        body.append(f"<tr><th>{period}</th>{''.join(cells)}</tr>")
+        body.append(f"<tr><th>{escape(period)}</th>{''.join(cells)}</tr>")
     return (
         '<div class="table-wrapper"><table class="bulletins-months rows-and-columns">'
         f"<tr><th>period</th>{head}</tr>{''.join(body)}</table></div>"
@@ -134,9 +136,3 @@ def _table_html(dept: Department, vocab: Vocabulary, links: Links) -> str:
 def _metric_title(kind: str, metric: str, vocab: Vocabulary) -> str:
     label = vocab.label(metric, kind)
     return f"{kind} · {metric}" + (f" {label}" if label else "")
-
-
-def _query(entity: str, metric: str) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode({"entity": entity, "metric": metric})

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from datasette.utils import tilde_encode
 
 from normalize.catalog import Catalog
 from normalize.names import NameBook
@@ -152,7 +153,7 @@ def test_every_id_is_a_link(base: str) -> None:
     assert f'<a href="{grid.replace("&", "&amp;")}">1</a>' in html  # table_no
     assert f'href="/-/source/archive/fact/{fact["fact_id"]}"' in html  # line
     assert f'<a href="/archive/cells/{fact["cell_id"]}">' in html
-    entity = quote("区社会保险事务中心")
+    entity = tilde_encode("区社会保险事务中心")
     assert f'<a href="/-/entity/archive/{entity}" title="the department&#39;s page">' in html
     row = fetch(f"{base}/archive/facts/{fact['fact_id']}")[1]  # the fact's own page
     assert f'href="{grid.replace("&", "&amp;")}"' in row  # its table, the cell marked
