@@ -1,7 +1,9 @@
 """One page per department: every metric month by month, small charts, its printed names.
 
 Only certain figures of primary editions are shown (``is_primary = 1``,
-``needs_review = 0``), as on the trend; facts_readable has the rest.
+``needs_review = 0``), as on the trend; facts_readable has the rest. Like the trend, the
+page follows the entity's lineage: a renamed or merged entity and its successors are
+one department, and the page names the entities it joins.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Department:
     parent: str | None
     names: list[PrintedName]
     periods: list[str]
+    lineage: list[str] = field(default_factory=list)  # the entities followed, first seen first
     # (table kind, metric) → period → (value, fact id)
     values: dict[tuple[str, str], dict[str, tuple[float | None, int]]] = field(default_factory=dict)
 
@@ -54,18 +57,29 @@ def resolve_entity(conn: sqlite3.Connection, text: str) -> str | None:
 
 
 def read_department(conn: sqlite3.Connection, name: str) -> Department:
-    """Every certain primary fact of ``name``, by metric and period."""
-    entity = conn.execute("SELECT kind, parent FROM entities WHERE name = ?", [name]).fetchone()
+    """Every certain primary fact of ``name`` and of the entities in its lineage (the
+    entities it was renamed or merged into, and those renamed or merged into it), by
+    metric and period."""
+    entity = conn.execute(
+        "SELECT kind, parent, coalesce(lineage, name) FROM entities WHERE name = ?", [name]
+    ).fetchone()
+    lineage = entity[2] if entity else name
+    followed = f"(entity = ? OR coalesce(lineage, entity) = ?) AND {CERTAIN}"
     names = conn.execute(
         "SELECT entity_raw, min(period), max(period), count(*) FROM facts_readable "
-        f"WHERE entity = ? AND {CERTAIN} GROUP BY entity_raw ORDER BY min(period), entity_raw",
-        [name],
+        f"WHERE {followed} GROUP BY entity_raw ORDER BY min(period), entity_raw",
+        [name, lineage],
     ).fetchall()
     rows = conn.execute(
         "SELECT period, table_kind, metric, value, fact_id FROM facts_readable "
-        f"WHERE entity = ? AND {CERTAIN} "
+        f"WHERE {followed} "
         "ORDER BY period, table_kind, metric, row_role = 'item' DESC, fact_id",
-        [name],
+        [name, lineage],
+    ).fetchall()
+    joined = conn.execute(
+        f"SELECT entity FROM facts_readable WHERE {followed} AND entity IS NOT NULL "
+        "GROUP BY entity ORDER BY min(period), entity",
+        [name, lineage],
     ).fetchall()
     dept = Department(
         name,
@@ -73,6 +87,7 @@ def read_department(conn: sqlite3.Connection, name: str) -> Department:
         entity[1] if entity else None,
         [PrintedName(*n) for n in names],
         sorted({str(r[0]) for r in rows}),
+        [str(e) for (e,) in joined],
     )
     for period, kind, metric, value, fact_id in rows:
         dept.values.setdefault((kind, metric), {}).setdefault(period, (value, fact_id))
@@ -105,8 +120,16 @@ def _names_html(dept: Department) -> str:
         for n in dept.names
     )
     about = " · ".join(escape(x) for x in (dept.kind, dept.parent) if x)
+    others = [e for e in dept.lineage if e != dept.name]
+    lineage = (
+        '<p class="bulletins-lineage">Follows the lineage, as the trend does: '
+        + " → ".join(escape(e) for e in dept.lineage)
+        + " are shown as one department.</p>"
+        if others
+        else ""
+    )
     return (
-        f"<p>{about}</p><h2>Printed as 原文名称</h2>"
+        f"<p>{about}</p>{lineage}<h2>Printed as 原文名称</h2>"
         '<table class="bulletins-names"><tr><th>name as printed</th><th>first</th>'
         f"<th>last</th><th>facts</th></tr>{rows}</table><h2>Month by month 逐月</h2>"
     )
