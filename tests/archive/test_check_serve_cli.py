@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from archive.cli import main
 from archive.check import Finding, findings_csv, render_findings
+from archive.cli import main
 from archive.printed import exact_number
 from archive.serve import ServeError, merge, parse_settings, port_in_use, site_url
 from normalize.catalog import Catalog
