@@ -116,8 +116,9 @@ def export_stream(
     seconds: float = EXPORT_SECONDS,
 ) -> AsgiStream:
     """Every row of ``sql`` as a CSV stream, read ``FETCH_ROWS`` at a time on a connection
-    of its own; a query still running after ``seconds`` is interrupted, and the file's
-    last line says it was cut and after how many rows."""
+    of its own (``connect`` gives one usable from any thread, as Datasette's are); a query
+    still running after ``seconds`` is interrupted, and the file's last line says it was
+    cut and after how many rows."""
 
     async def stream(out: Any) -> None:
         conn = connect()
