@@ -100,7 +100,7 @@ def test_bad_ids_get_one_line_not_a_server_error(archive: Path) -> None:
         f"/-/source/{DB}/fact/9223372036854775807",
         f"/-/source/{DB}/x1",
         f"/-/source/{DB}/1?line={huge}&cell=abc",
-        f"/-/grid/nosuchdb/1",
+        "/-/grid/nosuchdb/1",
         "/" + DB + "?" + urlencode({"sql": "select 'abc' as table_id, 'x' as cell_id, "
                                     "'abc' as fact_id, 7 as table_no, 3 as line"}),
     )  # fmt: skip
@@ -282,8 +282,9 @@ def test_the_department_page_follows_the_lineage(
         months = parse_grid(html, "bulletins-months").rows
         head = [c["text"] for c in months[0]]
         by_period = {
-            r[0]["text"]: dict(zip(head[1:], (c["text"] for c in r[1:]))) for r in months[1:]
-        }  # noqa: E501
+            r[0]["text"]: dict(zip(head[1:], (c["text"] for c in r[1:]), strict=True))
+            for r in months[1:]
+        }
         assert by_period["2020-12"]["hall_windows · accepted 系统受理数"] == "2586"
         assert by_period["2022-09"]["hall_windows · handled 大厅窗口办件数"] == "2239"
 
