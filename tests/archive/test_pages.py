@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import sqlite3
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -207,7 +208,11 @@ def test_trend_follows_a_family_and_says_so(base: str) -> None:
     # one line across the layouts: Dec 2020 to Sep 2022 on the axis, 20 months between
     # them without figures, so two points and no segment joining them
     points = re.findall(r'<circle class="point" cx="([\d.]+)" cy="([\d.]+)"', chart.group(0))
-    assert len(points) == 2 and "<polyline" in chart.group(0)
+    ticks = dict(re.findall(r'<text x="([\d.]+)"[^>]*>(\d{4}-\d{2})</text>', chart.group(0)))
+    # Dec 2020 (2586) at the axis' first tick, Sep 2022 (2239) at its last, lower
+    assert [ticks.get(x) for x, _ in points] == ["2020-12", "2022-09"]
+    assert float(points[0][1]) < float(points[1][1])
+    assert "<polyline" in chart.group(0)
     assert re.findall(r'points="([^"]+)"', chart.group(0)) == [
         f"{points[0][0]},{points[0][1]}",
         f"{points[1][0]},{points[1][1]}",
@@ -256,7 +261,14 @@ def test_month_draws_a_bar_per_department(base: str) -> None:
     chart = re.search(r'<svg class="bulletins-chart chart-bar".*?</svg>', html, re.S)
     assert chart
     bars = re.findall(r'<rect class="bar"[^>]*><title>([^<]+)</title>', chart.group(0))
-    assert len(bars) == 5  # the page's rows: max_returned_rows is 5 on this server
+    # the page's rows (max_returned_rows is 5 on this server), as printed in 附件2
+    assert bars == [
+        "市公交公司: 4,406",
+        "区医保局: 3,986",
+        "区社会保险事务中心: 2,239",
+        "西区税务局: 1,172",
+        "市公安局西区分局: 658",
+    ]
     assert "The chart shows the first 5 rows, as the page does; the CSV link has every row." in html
     family = rows(base, "archive/month", period="2020-12", metric="hall_window_cases")
     assert [(r["entity"], r["metric"], r["value"]) for r in family][:2] == [
@@ -266,26 +278,54 @@ def test_month_draws_a_bar_per_department(base: str) -> None:
     assert bars[0] == "市公交公司: 4,406"
 
 
-def test_csv_opens_in_excel(base: str) -> None:
+def archive_rows(archive: Path, sql: str, *params: str) -> list[tuple[str, ...]]:
+    """Rows read from the archive file directly, as CSV text, to check a download against."""
+    with sqlite3.connect(archive) as conn:
+        found = conn.execute(sql, params).fetchall()
+    return [tuple("" if v is None else str(v) for v in row) for row in found]
+
+
+def test_csv_opens_in_excel(base: str, archive: Path) -> None:
     status, body, _kind = raw_get(
         f"{base}/archive/facts_readable.csv?" + urlencode({"entity": "区医保局", "_size": "max"})
     )
     assert status == 200 and body.startswith(BOM) and not body.startswith(BOM * 2)
     table = list(csv.DictReader(io.StringIO(body[len(BOM) :].decode("utf-8"))))
-    assert len(table) == 22  # all rows, though max_returned_rows is 5: streamed
+    # all rows, though max_returned_rows is 5: streamed
+    assert sorted((r["period"], r["metric"], r["value"], r["fact_id"]) for r in table) == sorted(
+        archive_rows(
+            archive,
+            "SELECT period, metric, value, fact_id FROM facts_readable WHERE entity = ?",
+            "区医保局",
+        )
+    )
     assert {(r["period"], r["metric"], r["value"]) for r in table} >= {
-        ("2022-09", "handled", "3986.0"),
+        ("2022-09", "handled", "3986.0"),  # 附件2, line 797
         ("2020-12", "accepted", "2321.0"),
     }
 
 
-def test_canned_query_csv_has_every_row(base: str) -> None:
-    assert len(rows(base, "archive/month", period="2020-12", metric="")) == 5  # the page: cut
+def test_canned_query_csv_has_every_row(base: str, archive: Path) -> None:
+    page = rows(base, "archive/month", period="2020-12", metric="")
+    assert [(r["entity"], r["metric"], r["value"]) for r in page] == [
+        ("市公交公司", "accepted", 6459.0),
+        ("区社会保险事务中心", "accepted", 2586.0),
+        ("区医保局", "accepted", 2321.0),
+        ("区就业创业促进中心", "accepted", 482.0),  # printed 区就业局, line 37
+        ("市住房公积金中心西区管理部", "accepted", 399.0),  # line 44
+    ]  # the page: cut at max_returned_rows (5), largest first
     status, body, kind = raw_get(
         f"{base}/archive/month.csv?" + urlencode({"period": "2020-12", "metric": ""})
     )
     assert status == 200 and body.startswith(BOM) and kind.startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(body[len(BOM) :].decode("utf-8"))))
+    assert sorted((r["entity_raw"], r["metric"], r["value"]) for r in table) == sorted(
+        archive_rows(
+            archive,
+            "SELECT entity_raw, metric, value FROM facts_readable WHERE period = '2020-12' "
+            "AND row_role = 'item' AND table_kind != 'headline'",
+        )
+    )  # every row of the month, 21 departments × 4 metrics
     assert len(table) == 21 * 4
     assert {
         "entity": "区社会保险事务中心",
