@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 from datasette.utils import tilde_encode
@@ -344,3 +344,15 @@ def test_serve_passes_metadata_and_settings(base: str) -> None:
     )
     settings = json.loads(fetch(f"{base}/-/settings.json")[1])
     assert settings["max_returned_rows"] == 5 and settings["suggest_facets"] is False
+
+
+def test_trend_description_links_examples_that_draw(base: str) -> None:
+    html = fetch(f"{base}/archive/trend")[1]
+    found = re.search(r'<p>For example: <a href="\?([^"]+)">([^<]+)</a>', html)
+    assert found and found.group(2) == "区住房城乡建设局 · hall_window_cases"
+    params = dict(parse_qsl(found.group(1).replace("&amp;", "&")))
+    assert params == {"entity": "区住房城乡建设局", "metric": "hall_window_cases"}
+    assert [(r["period"], r["metric"]) for r in rows(base, "archive/trend", **params)] == [
+        ("2020-12", "accepted"),
+        ("2022-09", "handled"),
+    ]
