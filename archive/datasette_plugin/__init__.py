@@ -36,7 +36,13 @@ from archive.datasette_plugin.common import (
     links_for,
     vocabulary_of,
 )
-from archive.datasette_plugin.pages import entity_page, export_query, grid_page, source_page
+from archive.datasette_plugin.pages import (
+    entity_page,
+    export_query,
+    grid_page,
+    no_such_page,
+    source_page,
+)
 from archive.downloads import EXPORT_PREFIX, with_bom
 from archive.printed import Links
 from archive.query_charts import month_panel, trend_panel
@@ -143,6 +149,8 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/-/source/(?P<database>[^/]+)/(?P<bulletin_id>[^/]+)$", source_page),
         (r"^/-/entity/(?P<database>[^/]+)/(?P<name>[^/]+)$", entity_page),
         (rf"^{EXPORT_PREFIX}(?P<database>[^/]+)/(?P<query>[^/]+)\.csv$", export_query),
+        # anything else under the plugin's paths: a line, not Datasette's 404 handler
+        (r"^/-/(?P<page>grid|source|entity|export)(?:/.*)?$", no_such_page),
     ]
 
 

@@ -60,7 +60,7 @@ def on_database(page: Page) -> Callable[[Any, Any], Awaitable[Any]]:
     async def handler(datasette: Any, request: Any) -> Any:
         found = served_database(datasette, request.url_vars["database"])
         if found is None:
-            return Response.text(f"no database {request.url_vars['database']}", status=404)
+            return Response.text(f"no database {url_name(request.url_vars['database'])}", 404)
         return await page(datasette, request, *found)
 
     return handler
@@ -179,3 +179,19 @@ async def export_query(datasette: Any, request: Any, name: str, db: Any) -> Any:
     sql = canned[query]["sql"]
     params = {p: request.args.get(p, "") for p in await derive_named_parameters(db, sql)}
     return export_stream(db.connect, sql, params, f"{query}.csv")
+
+
+PAGE_PATHS = {
+    "grid": "/-/grid/DATABASE/TABLE_ID",
+    "source": "/-/source/DATABASE/BULLETIN_ID or /-/source/DATABASE/fact/FACT_ID",
+    "entity": "/-/entity/DATABASE/NAME",
+    "export": "/-/export/DATABASE/QUERY.csv",
+}
+
+
+async def no_such_page(datasette: Any, request: Any) -> Response:
+    """A path under one of the plugin's pages that is none of them."""
+    page = request.url_vars["page"]
+    return Response.text(
+        f"no such page {request.path}; the {page} pages are {PAGE_PATHS[page]}", status=404
+    )

@@ -112,6 +112,13 @@ def test_bad_ids_get_one_line_not_a_server_error(archive: Path) -> None:
     assert answers[4] == (400, f"a bulletin id {limit}, not 'x1'")
     assert answers[5][0] == 200 and "2020-12_xiqu_zwfw.txt" in answers[5][1]
     assert answers[6] == (404, "no database nosuchdb")
+    more = get(ds, f"/-/grid/{DB}/1/2", "/-/entity/西区/区医保局", f"/-/source/{DB}/fact/")
+    assert more == [
+        (404, f"no such page /-/grid/{DB}/1/2; the grid pages are /-/grid/DATABASE/TABLE_ID"),
+        (404, "no database 西区"),
+        (404, f"no such page /-/source/{DB}/fact/; the source pages are "
+              "/-/source/DATABASE/BULLETIN_ID or /-/source/DATABASE/fact/FACT_ID"),
+    ]  # fmt: skip
     cells = re.findall(r'<td class="col-(\w+)">([^<]*)</td>', answers[7][1])
     assert answers[7][0] == 200  # was int('abc') in render_cell: a server error
     assert cells == [("table_id", "abc"), ("cell_id", "x"), ("fact_id", "abc"), ("table_no", "7"),
