@@ -178,7 +178,13 @@ async def export_query(datasette: Any, request: Any, name: str, db: Any) -> Any:
             return Response.text(f"not allowed to run the query {query}", status=403)
     sql = canned[query]["sql"]
     params = {p: request.args.get(p, "") for p in await derive_named_parameters(db, sql)}
-    return export_stream(db.connect, sql, params, f"{query}.csv")
+
+    def connect() -> Any:  # as Datasette prepares its own connections (plugin functions)
+        conn = db.connect()
+        datasette._prepare_connection(conn, name)
+        return conn
+
+    return export_stream(connect, sql, params, f"{query}.csv")
 
 
 PAGE_PATHS = {

@@ -187,7 +187,17 @@ def test_department_page(base: str) -> None:
     assert by_period["2020-12"]["hall_windows · accepted 系统受理数"] == "2586"
     assert by_period["2022-09"]["hall_windows · handled 大厅窗口办件数"] == "2239"
     assert by_period["2022-09"]["hall_windows · accepted 系统受理数"] == ""
-    assert html.count('<svg class="bulletins-chart chart-spark"') == 5
+    sparks = re.findall(r'<svg class="bulletins-chart chart-spark"[^>]*><title>([^<]*)<', html)
+    assert sparks == [
+        f"区社会保险事务中心: hall_windows · {metric}"
+        for metric in (
+            "accepted 系统受理数",
+            "completed 系统办结数",
+            "evaluations 系统评价数",
+            "satisfaction_rate 系统评价满意率",
+            "handled 大厅窗口办件数",
+        )
+    ]
     assert fetch(f"{base}/-/entity/archive/{quote('没有这个部门')}")[0] == 404
 
 
