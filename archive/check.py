@@ -11,6 +11,8 @@ import sqlite_utils
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from archive.printed import exact_number
+
 STATUS_ORDER = {"mismatch": 0, "not_applicable": 1, "ok": 2}
 STATUS_STYLE = {"mismatch": "red", "not_applicable": "yellow", "ok": "green"}
 
@@ -59,15 +61,11 @@ def render_findings(found: list[Finding], console: Console) -> None:
             str(f.table_no) if f.table_no else "headline",
             f.rule,
             f.subject,
-            _number(f.expected),
-            _number(f.actual),
+            exact_number(f.expected),
+            exact_number(f.actual),
             f.message,
         )
     console.print(table)
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
 
 
 def findings_json(found: list[Finding]) -> list[dict[str, Any]]:
@@ -91,6 +89,6 @@ def findings_summary(every: list[Finding]) -> str:
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    if value is None or isinstance(value, float):
+        return exact_number(value)
+    return str(value)

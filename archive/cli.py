@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -11,25 +10,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import sqlite_utils
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from archive.check import (
-    findings,
-    findings_csv,
-    findings_json,
-    findings_summary,
-    render_findings,
-)
-from archive.database import (
-    ArchiveError,
-    explain,
-    open_existing,
-    open_for_writing,
-    writer_lock,
-)
+from archive.cli_browse import open_archive, output_console, report_findings, serve_archive
+from archive.database import ArchiveError, explain, open_for_writing, writer_lock
 from archive.ingest import Outcome, ingest
 from archive.inspect import as_json, render
 from archive.names import raw_names, refresh_names, unresolved_names
@@ -47,7 +33,6 @@ from normalize.profile import ProfileError, write_template
 from normalize.suggest import Suggestion, add_suggestions, cluster, fold_accepted
 
 F = TypeVar("F", bound=Callable[..., Any])
-PIPE_WIDTH = 240
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
@@ -220,6 +205,7 @@ def init_command(folder: Path, publisher: str) -> None:
     names registry (names.yaml) in FOLDER (default: here). Nothing is overwritten.
 
     \b
+    Example:
         bulletins init bulletins/ --publisher 某市东区行政审批局
         bulletins ingest bulletins/
         bulletins names suggest --names bulletins/names.yaml
@@ -246,6 +232,11 @@ def inspect_command(file: Path, metrics_path: Path | None, as_json_flag: bool, r
     """Show what extraction sees in FILE: period, sections, each table as a grid.
 
     Spanning cells show their span as [rows×columns]; positions they cover show ↑ or ←.
+
+    \b
+    Example:
+        bulletins inspect corpus/2022-09_xiqu_zwfw.txt --rows 5
+        bulletins inspect corpus/2020-12_xiqu_zwfw.txt --json > 2020-12.json
     """
     catalog = open_catalog(metrics_path)
     try:
@@ -255,10 +246,7 @@ def inspect_command(file: Path, metrics_path: Path | None, as_json_flag: bool, r
     if as_json_flag:
         click.echo(json.dumps(as_json(bulletin), ensure_ascii=False, indent=2))
         return
-    console = Console(highlight=False)
-    if not console.is_terminal:  # piped: don't fold wide tables to 80 columns
-        console = Console(highlight=False, width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
-    render(bulletin, console, max_rows=rows or None)
+    render(bulletin, output_console(), max_rows=rows or None)
 
 
 @main.command("check")
@@ -276,7 +264,11 @@ def inspect_command(file: Path, metrics_path: Path | None, as_json_flag: bool, r
     "--json", "as_json_flag", is_flag=True, help="Print the findings as a JSON list instead."
 )
 @click.option("--csv", "as_csv_flag", is_flag=True, help="Print the findings as CSV instead.")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any mismatch exists.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 1 when any mismatch exists, shown or not (--status ok --strict too).",
+)
 def check_command(
     db_path: Path,
     statuses: tuple[str, ...],
@@ -290,7 +282,8 @@ def check_command(
 
     Checks are sums, totals, headline vs table, ranges. --all (or --status) shows the
     other findings too. Each finding names its cells (fact ids) in the `checks` table of
-    the archive. Exit status 0, or 1 with --strict when any mismatch exists.
+    the archive. Exit status 0; with --strict, 1 when the archive holds any mismatch
+    (of the bulletins chosen with --bulletin), whatever --status shows.
 
     \b
     Example:
@@ -298,32 +291,10 @@ def check_command(
     """
     if as_json_flag and as_csv_flag:
         raise click.UsageError("choose one of --json and --csv")
-    db = open_archive(db_path)
-    every = findings(db, (), bulletin)
-    wanted = () if show_all else (statuses or ("mismatch",))
-    found = [f for f in every if not wanted or f.status in wanted]
-    if as_json_flag:
-        click.echo(json.dumps(findings_json(found), ensure_ascii=False, indent=2))
-    elif as_csv_flag:
-        click.echo(findings_csv(found), nl=False)
-    else:
-        console = Console(highlight=False)
-        if not console.is_terminal:
-            console = Console(highlight=False, width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
-        render_findings(found, console)
-    if not show_all and not statuses and len(found) < len(every):
-        click.echo(f"{len(every) - len(found)} other findings hidden; --all shows them", err=True)
-    click.echo(findings_summary(every), err=True)
-    if strict and any(f.status == "mismatch" for f in found):
+    output = "json" if as_json_flag else ("csv" if as_csv_flag else "table")
+    mismatches = report_findings(db_path, statuses, show_all, bulletin, output)
+    if strict and mismatches:
         sys.exit(1)
-
-
-def open_archive(db_path: Path) -> sqlite_utils.Database:
-    """An existing archive, or a one-line error saying how to make one."""
-    try:
-        return open_existing(db_path)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @main.group("names")
@@ -343,6 +314,10 @@ def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
 
     Each becomes an entry under `suggestions:`; accept one by writing the entity's name
     after `accept:`. Comments, order and formatting of the file are kept.
+
+    \b
+    Example:
+        bulletins names suggest --db archive.db --names corpus/names.yaml
     """
     path = names_path or default_data_file("names.yaml")
     db = open_archive(db_path)
@@ -373,6 +348,7 @@ def names_fold_command(names_path: Path | None) -> None:
     a new entity entry. The file is checked first and edited in place, comments kept.
 
     \b
+    Example:
         bulletins names fold --names corpus/names.yaml
     """
     path = names_path or default_data_file("names.yaml")
@@ -386,6 +362,10 @@ def names_fold_command(names_path: Path | None) -> None:
 def names_check_command(names_path: Path | None) -> None:
     """Validate the names file: syntax, aliases under two entities, unknown keys, dates,
     never-merge pairs that are merged. Prints each problem with its line; exit 1 on any.
+
+    \b
+    Example:
+        bulletins names check --names corpus/names.yaml
     """
     path = names_path or default_data_file("names.yaml")
     try:
@@ -452,38 +432,7 @@ def serve_command(
     Example:
         bulletins serve --db archive.db --port 8002 -o --setting max_returned_rows 5000
     """
-    # imported here: Datasette takes a moment to import, and only this command needs it
-    from archive.metadata import MetadataError
-    from archive.serve import (
-        ServeError,
-        build_datasette,
-        parse_settings,
-        port_in_use,
-        read_metadata_file,
-        run,
-        search_missing,
-    )
-
-    try:
-        typed_settings = parse_settings(settings)
-        extra = read_metadata_file(metadata_path) if metadata_path else None
-        if port_in_use(host, port):
-            raise ServeError(f"port {port} is in use; choose another with --port")
-        datasette = build_datasette(
-            db_path,
-            settings=typed_settings,
-            extra_metadata=extra,
-            metrics_path=metrics_path,
-        )
-        if search_missing(db_path):
-            click.echo(
-                "note: no search index; run `bulletins ingest corpus/` again to build it",
-                err=True,
-            )
-    except (ServeError, MetadataError, CatalogError) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl+C stops)", err=True)
-    run(datasette, port, host, open_browser)
+    serve_archive(db_path, metrics_path, port, host, open_browser, settings, metadata_path)
 
 
 @main.command("export")
@@ -509,6 +458,10 @@ def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
 
     Also bulletins, entities, aliases, resolutions, source_tables, checks, warnings and
     failures, as OUT/TABLE.csv or OUT/TABLE.parquet, with the archive's column types.
+
+    \b
+    Example:
+        bulletins export --db archive.db --format parquet --out export/
     """
     from archive.export import ExportError, export  # pandas and pyarrow load slowly
 

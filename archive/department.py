@@ -1,7 +1,9 @@
 """One page per department: every metric month by month, small charts, its printed names.
 
 Only certain figures of primary editions are shown (``is_primary = 1``,
-``needs_review = 0``), as on the trend; facts_readable has the rest.
+``needs_review = 0``), as on the trend; facts_readable has the rest. Like the trend, the
+page follows the entity's lineage: a renamed or merged entity and its successors are
+one department, and the page names the entities it joins.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from archive.charts import Series, axis_months, is_month, sparkline
-from archive.printed import Links
+from archive.metadata import trend_url
+from archive.printed import Links, exact_number
 from archive.vocabulary import Vocabulary
 
 CERTAIN = "coalesce(is_primary, 1) = 1 AND coalesce(needs_review, 0) = 0"
@@ -37,6 +40,7 @@ class Department:
     parent: str | None
     names: list[PrintedName]
     periods: list[str]
+    lineage: list[str] = field(default_factory=list)  # the entities followed, first seen first
     # (table kind, metric) → period → (value, fact id)
     values: dict[tuple[str, str], dict[str, tuple[float | None, int]]] = field(default_factory=dict)
 
@@ -53,18 +57,29 @@ def resolve_entity(conn: sqlite3.Connection, text: str) -> str | None:
 
 
 def read_department(conn: sqlite3.Connection, name: str) -> Department:
-    """Every certain primary fact of ``name``, by metric and period."""
-    entity = conn.execute("SELECT kind, parent FROM entities WHERE name = ?", [name]).fetchone()
+    """Every certain primary fact of ``name`` and of the entities in its lineage (the
+    entities it was renamed or merged into, and those renamed or merged into it), by
+    metric and period."""
+    entity = conn.execute(
+        "SELECT kind, parent, coalesce(lineage, name) FROM entities WHERE name = ?", [name]
+    ).fetchone()
+    lineage = entity[2] if entity else name
+    followed = f"(entity = ? OR coalesce(lineage, entity) = ?) AND {CERTAIN}"
     names = conn.execute(
         "SELECT entity_raw, min(period), max(period), count(*) FROM facts_readable "
-        f"WHERE entity = ? AND {CERTAIN} GROUP BY entity_raw ORDER BY min(period), entity_raw",
-        [name],
+        f"WHERE {followed} GROUP BY entity_raw ORDER BY min(period), entity_raw",
+        [name, lineage],
     ).fetchall()
     rows = conn.execute(
         "SELECT period, table_kind, metric, value, fact_id FROM facts_readable "
-        f"WHERE entity = ? AND {CERTAIN} "
+        f"WHERE {followed} "
         "ORDER BY period, table_kind, metric, row_role = 'item' DESC, fact_id",
-        [name],
+        [name, lineage],
+    ).fetchall()
+    joined = conn.execute(
+        f"SELECT entity FROM facts_readable WHERE {followed} AND entity IS NOT NULL "
+        "GROUP BY entity ORDER BY min(period), entity",
+        [name, lineage],
     ).fetchall()
     dept = Department(
         name,
@@ -72,6 +87,7 @@ def read_department(conn: sqlite3.Connection, name: str) -> Department:
         entity[1] if entity else None,
         [PrintedName(*n) for n in names],
         sorted({str(r[0]) for r in rows}),
+        [str(e) for (e,) in joined],
     )
     for period, kind, metric, value, fact_id in rows:
         dept.values.setdefault((kind, metric), {}).setdefault(period, (value, fact_id))
@@ -87,7 +103,7 @@ def department_html(dept: Department, vocab: Vocabulary, links: Links, trend: st
         title = _metric_title(kind, metric, vocab)
         series = Series(title, {p: v for p, (v, _) in by_period.items() if is_month(p)})
         chart = sparkline(series, months, f"{dept.name}: {title}") if months else ""
-        link = escape(trend + "?" + _query(dept.name, metric))
+        link = escape(trend + trend_url(dept.name, metric))
         charts.append(
             f'<figure class="bulletins-spark"><figcaption><a href="{link}">{escape(title)}'
             f"</a></figcaption>{chart}</figure>"
@@ -99,12 +115,21 @@ def department_html(dept: Department, vocab: Vocabulary, links: Links, trend: st
 
 def _names_html(dept: Department) -> str:
     rows = "".join(
-        f"<tr><td>{escape(n.raw)}</td><td>{n.first}</td><td>{n.last}</td><td>{n.facts}</td></tr>"
+        f"<tr><td>{escape(n.raw)}</td><td>{escape(n.first)}</td><td>{escape(n.last)}</td>"
+        f"<td>{n.facts}</td></tr>"
         for n in dept.names
     )
     about = " · ".join(escape(x) for x in (dept.kind, dept.parent) if x)
+    others = [e for e in dept.lineage if e != dept.name]
+    lineage = (
+        '<p class="bulletins-lineage">Follows the lineage, as the trend does: '
+        + " → ".join(escape(e) for e in dept.lineage)
+        + " are shown as one department.</p>"
+        if others
+        else ""
+    )
     return (
-        f"<p>{about}</p><h2>Printed as 原文名称</h2>"
+        f"<p>{about}</p>{lineage}<h2>Printed as 原文名称</h2>"
         '<table class="bulletins-names"><tr><th>name as printed</th><th>first</th>'
         f"<th>last</th><th>facts</th></tr>{rows}</table><h2>Month by month 逐月</h2>"
     )
@@ -122,9 +147,9 @@ def _table_html(dept: Department, vocab: Vocabulary, links: Links) -> str:
                 cells.append("<td></td>")
                 continue
             value, fact_id = found
-            shown = "" if value is None else f"{value:g}"
+            shown = exact_number(value)
             cells.append(f'<td><a href="{escape(links.fact(fact_id))}">{shown or "–"}</a></td>')
-        body.append(f"<tr><th>{period}</th>{''.join(cells)}</tr>")
+        body.append(f"<tr><th>{escape(period)}</th>{''.join(cells)}</tr>")
     return (
         '<div class="table-wrapper"><table class="bulletins-months rows-and-columns">'
         f"<tr><th>period</th>{head}</tr>{''.join(body)}</table></div>"
@@ -134,9 +159,3 @@ def _table_html(dept: Department, vocab: Vocabulary, links: Links) -> str:
 def _metric_title(kind: str, metric: str, vocab: Vocabulary) -> str:
     label = vocab.label(metric, kind)
     return f"{kind} · {metric}" + (f" {label}" if label else "")
-
-
-def _query(entity: str, metric: str) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode({"entity": entity, "metric": metric})

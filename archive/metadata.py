@@ -24,7 +24,7 @@ from archive.vocabulary import Vocabulary, inline_sql, load_vocabulary
 METADATA_FILE = Path(__file__).with_name("metadata.yaml")
 TOP_KEYS = {"title", "description", "source", "tables", "queries"}
 TABLE_KEYS = {"label", "description", "label_column", "facets", "columns"}
-QUERY_KEYS = {"title", "description", "sql", "fragment", "hide_sql"}
+QUERY_KEYS = {"title", "description", "sql", "hide_sql"}
 PLACEHOLDERS = {"bulletins", "facts", "first", "last"}
 # canned queries whose SQL lives in code, beside the index it needs
 SEARCH_QUERY = "search"
@@ -61,7 +61,6 @@ class Query:
     title: str
     description: str
     sql: str
-    fragment: str | None = None
     hide_sql: bool = False
 
 
@@ -154,7 +153,6 @@ def _query(name: str, spec: Any, problems: list[str]) -> Query:
         str(spec.get("title")),
         str(spec.get("description")),
         str(sql),
-        spec.get("fragment"),
         bool(spec.get("hide_sql", False)),
     )
 
@@ -253,13 +251,11 @@ def _table_metadata(info: TableInfo, columns: list[str]) -> dict[str, Any]:
 
 def _query_metadata(query: Query, db: sqlite_utils.Database, vocab: Vocabulary) -> dict[str, Any]:
     out: dict[str, Any] = {"sql": inline_sql(query.sql, vocab), "title": query.title}
-    if query.fragment:
-        out["fragment"] = query.fragment
     if query.hide_sql:
         out["hide_sql"] = True
     if query.name == TREND_QUERY:
         pairs = family_examples(db, vocab) + trend_examples(db)
-        out["description_html"] = _escape(query.description) + _examples(pairs, query.fragment)
+        out["description_html"] = _escape(query.description) + _examples(pairs)
     else:
         out["description"] = query.description
     return out
@@ -290,11 +286,9 @@ def trend_examples(db: sqlite_utils.Database, limit: int = EXAMPLES) -> list[tup
     return list(pairs)[:limit]
 
 
-def trend_url(entity: str, metric: str, fragment: str | None) -> str:
-    """The query string (and chart fragment) of the trend query for one entity and metric."""
-    return (
-        "?" + urlencode({"entity": entity, "metric": metric}) + (f"#{fragment}" if fragment else "")
-    )
+def trend_url(entity: str, metric: str) -> str:
+    """The query string of the trend query for one entity and metric (key or family)."""
+    return "?" + urlencode({"entity": entity, "metric": metric})
 
 
 def family_examples(db: sqlite_utils.Database, vocab: Vocabulary) -> list[tuple[str, str]]:
@@ -313,10 +307,10 @@ def family_examples(db: sqlite_utils.Database, vocab: Vocabulary) -> list[tuple[
     return out
 
 
-def _examples(pairs: list[tuple[str, str]], fragment: str | None) -> str:
+def _examples(pairs: list[tuple[str, str]]) -> str:
+    """Links to the trend of a few (entity, metric) pairs, under the query's description."""
     links = [
-        f'<a href="{_escape(trend_url(e, m, fragment))}">{_escape(e)} · {_escape(m)}</a>'
-        for e, m in pairs
+        f'<a href="{_escape(trend_url(e, m))}">{_escape(e)} · {_escape(m)}</a>' for e, m in pairs
     ]
     return f"<p>For example: {', '.join(links)}.</p>" if links else ""
 

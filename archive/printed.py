@@ -171,6 +171,12 @@ def read_lines(conn: sqlite3.Connection, bulletin_id: int) -> list[Line]:
     return sorted(lines, key=lambda x: x.page or 0)
 
 
+def in_source_order(lines: list[Line]) -> bool:
+    """Whether every line has its number, so prose and table rows are in printed order
+    (a format without line numbers gives prose, then table rows, page by page)."""
+    return all(x.line is not None for x in lines)
+
+
 def around(lines: list[Line], line: int | None, page: int | None) -> list[Line]:
     """The lines near ``line`` (text formats), else those of ``page``, else all."""
     if line is not None:
@@ -199,3 +205,13 @@ def lines_html(
         out.append(f"<tr{attrs}><th>{where}</th><td>{text}</td></tr>")
     out.append("</table>")
     return Markup("".join(out))
+
+
+def exact_number(value: float | None) -> str:
+    """A stored number as it was printed: integers without a decimal point, others in
+    full (``repr``), never rounded to six digits."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

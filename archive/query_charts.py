@@ -57,13 +57,20 @@ def month_panel(
         (str(r.get("entity") or r.get("entity_raw")), float(r["value"]))
         for r in records
         if r.get("value") is not None
-    ][:MAX_BARS]
+    ]
     if not items:
         return Markup("")
     family = vocab.family_named(metric)
     label = family.label if family else (vocab.label(metric) or "")
     title = f"{params.get('period', '')} · {metric} {label}".strip()
-    return Markup(f'<div class="bulletins-panel">{bar_chart(items, title)}</div>')
+    chart = bar_chart(items[:MAX_BARS], title)
+    note = (
+        f'<p class="bulletins-cut">The chart draws the first {MAX_BARS} of the {len(items)} '
+        "rows with a value, in the order below; the rows list them all.</p>"
+        if len(items) > MAX_BARS
+        else ""
+    )
+    return Markup(f'<div class="bulletins-panel">{chart}{note}</div>')
 
 
 def _family_note(
@@ -78,7 +85,8 @@ def _family_note(
         note = f" {escape(followed.note)}" if followed.note else ""
         return (
             f'<p class="bulletins-family">Following the family <b>{escape(followed.name)}</b> '
-            f"({escape(followed.label)}): {escape(members)} as one series.{note}</p>"
+            f"({escape(followed.label)}): {escape(members)} as one series; where one "
+            f"table prints two of them, the one listed first is kept.{note}</p>"
         )
     kinds = {str(r.get("table_kind")) for r in records}
     metric = (params.get("metric") or "").strip()

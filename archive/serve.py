@@ -155,15 +155,28 @@ def search_missing(db_path: Path) -> bool:
 
 
 def port_in_use(host: str, port: int) -> bool:
-    """Whether something already listens on host:port."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    """Whether something already listens on host:port (an IPv4 or IPv6 address or name)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror:
+        return False  # not an address here: uvicorn reports it
+    with socket.socket(family, kind, proto) as probe:
         # as uvicorn binds: a port left in TIME_WAIT by a stopped server is free
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((host, port))
+            probe.bind(address)
         except OSError:
             return True
     return False
+
+
+def site_url(host: str, port: int) -> str:
+    """The address to browse for a server listening on host:port (an IPv6 one bracketed;
+    the any-address as this machine's loopback)."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
 def run(ds: Datasette, port: int = PORT, host: str = HOST, open_browser: bool = False) -> None:
@@ -172,7 +185,7 @@ def run(ds: Datasette, port: int = PORT, host: str = HOST, open_browser: bool = 
 
     asyncio.run(ds.invoke_startup())
     if open_browser:
-        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+        url = site_url(host, port)
         threading.Thread(target=open_when_ready, args=(host, port, url), daemon=True).start()
     quiet_error_pages()
     app = read_only_methods(ds.app())

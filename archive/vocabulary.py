@@ -16,7 +16,7 @@ from normalize.catalog import HEADLINE_KIND, Catalog, Family, load_catalog
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FAMILIES_TOKEN = "$families"
 LABELS_TOKEN = "$metric_labels"
-EMPTY_ROWS = {FAMILIES_TOKEN: 5, LABELS_TOKEN: 3}  # columns of each inline table
+EMPTY_ROWS = {FAMILIES_TOKEN: 6, LABELS_TOKEN: 3}  # columns of each inline table
 
 
 @dataclass(frozen=True)
@@ -66,22 +66,30 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
 
 
 def inline_sql(sql: str, vocab: Vocabulary) -> str:
-    """Replace the vocabulary tokens of a query with inline rows."""
-    families = [
-        (f.name, kind, metric, f.label, f.note)
+    """Replace the vocabulary tokens of a query with inline rows: ``$families`` as
+    (family, table_kind, metric, label, note, rank), rank the member's place in the
+    family's list (0 first), ``$metric_labels`` as (table_kind, metric, label)."""
+    families: list[tuple[str | int, ...]] = [
+        (f.name, kind, metric, f.label, f.note, rank)
         for f in vocab.families.values()
-        for kind, metric in f.members
+        for rank, (kind, metric) in enumerate(f.members)
     ]
     labels = [(kind, key, label) for (kind, key), names in vocab.labels.items() for label in names]
     sql = sql.replace(FAMILIES_TOKEN, values_sql(families, EMPTY_ROWS[FAMILIES_TOKEN]))
     return sql.replace(LABELS_TOKEN, values_sql(labels, EMPTY_ROWS[LABELS_TOKEN]))
 
 
-def values_sql(rows: Sequence[tuple[str, ...]], width: int) -> str:
-    """A ``VALUES`` list of text rows, or a select of no rows of that width."""
+def values_sql(rows: Sequence[tuple[str | int, ...]], width: int) -> str:
+    """A ``VALUES`` list of rows (text and whole numbers), or a select of no rows of
+    that width."""
     if not rows:
         return "select " + ", ".join(["null"] * width) + " where 0"
-    return "values " + ", ".join("(" + ", ".join(map(quote, row)) + ")" for row in rows)
+    return "values " + ", ".join("(" + ", ".join(map(literal, row)) + ")" for row in rows)
+
+
+def literal(value: str | int) -> str:
+    """An SQL literal: a whole number as it is, text quoted."""
+    return str(value) if isinstance(value, int) else quote(value)
 
 
 def quote(text: str) -> str:

@@ -30,13 +30,21 @@ from archive.datasette_plugin.common import (
     PAGE_TEMPLATE,
     ROW_LINKS,
     TREND_QUERY,
+    as_id,
     entity_url,
+    fact_source_url,
     get_field,
     link,
     links_for,
     vocabulary_of,
 )
-from archive.datasette_plugin.pages import entity_page, export_query, grid_page, source_page
+from archive.datasette_plugin.pages import (
+    entity_page,
+    export_query,
+    grid_page,
+    no_such_page,
+    source_page,
+)
 from archive.downloads import EXPORT_PREFIX, with_bom
 from archive.printed import Links
 from archive.query_charts import month_panel, trend_panel
@@ -60,21 +68,30 @@ def render_cell(
     if column == "cells" and (table in (None, "checks")):
         return _fact_list(str(value), links)
     if table == "cells" and column in ("id", "table_id"):
-        cell = get_field(row, "id")
-        return link(links.grid(int(get_field(row, "table_id")), cell), value, "the cell as printed")
+        table_id = as_id(get_field(row, "table_id"))
+        cell = as_id(get_field(row, "id"))
+        return None if table_id is None else link(links.grid(table_id, cell), value)
     if table in ("facts_readable", None):
         return _readable_cell(row, value, column, database, datasette, links)
-    if column == "table_id" and table in ("facts", "checks"):
-        cell = get_field(row, "cell_id")
+    return _stored_cell(row, value, column, table, database, datasette, links)
+
+
+def _stored_cell(
+    row: Any, value: Any, column: str, table: str, database: str, datasette: Any, links: Links
+) -> Markup | None:
+    """Ids in the archive's own tables as links (an id that is not a number stays text)."""
+    if column == "table_id" and table in ("facts", "checks") and as_id(value) is not None:
+        cell = as_id(get_field(row, "cell_id"))
         return link(links.grid(int(value), cell), value, "the table as printed")
-    if column in ("line", "page") and table == "facts" and get_field(row, "id") is not None:
-        fact_source = f"/-/source/{quote(database)}/fact/{get_field(row, 'id')}"
-        return link(datasette.urls.path(fact_source), value, "the source around this figure")
-    if column == "bulletin_id" and table in ("facts", "checks", "source_tables", "blocks"):
+    row_id = as_id(get_field(row, "id"))
+    if column in ("line", "page") and table == "facts" and row_id is not None:
+        url = fact_source_url(datasette, database, row_id)
+        return link(url, value, "the source around this figure")
+    tables_with_bulletins = ("facts", "checks", "source_tables", "blocks")
+    if column == "bulletin_id" and table in tables_with_bulletins and as_id(value) is not None:
         return link(links.bulletin(int(value)), value)
-    if column == "grid" and table == "source_tables":
-        table_id = get_field(row, "id")
-        return link(links.grid(int(table_id), None), "show the grid as printed →")
+    if column == "grid" and table == "source_tables" and row_id is not None:
+        return link(links.grid(row_id, None), "show the grid as printed →")
     return None
 
 
@@ -84,13 +101,15 @@ def _readable_cell(
     if column == "bulletin":
         url = datasette.urls.table(database, "bulletins") + f"?path={quote(str(value))}"
         return link(url, value)
-    if column == "table_no" and get_field(row, "table_id") is not None:
-        return link(links.grid(int(get_field(row, "table_id")), get_field(row, "cell_id")), value)
-    if column in ("line", "page") and get_field(row, "fact_id") is not None:
-        fact_source = f"/-/source/{quote(database)}/fact/{get_field(row, 'fact_id')}"
-        return link(datasette.urls.path(fact_source), value, "the source around this figure")
+    table_id = as_id(get_field(row, "table_id"))
+    if column == "table_no" and table_id is not None:
+        return link(links.grid(table_id, as_id(get_field(row, "cell_id"))), value)
+    fact_id = as_id(get_field(row, "fact_id"))
+    if column in ("line", "page") and fact_id is not None:
+        url = fact_source_url(datasette, database, fact_id)
+        return link(url, value, "the source around this figure")
     target = ROW_LINKS.get(column)
-    if target is not None and get_field(row, target[1]) is not None:
+    if target is not None and as_id(get_field(row, target[1])) is not None:
         return link(datasette.urls.row(database, target[0], str(get_field(row, target[1]))), value)
     return None
 
@@ -127,11 +146,13 @@ def _fact_list(value: str, links: Links) -> Markup | None:
 @hookimpl  # type: ignore[untyped-decorator]
 def register_routes() -> list[tuple[str, Any]]:
     return [
-        (r"^/-/grid/(?P<database>[^/]+)/(?P<table_id>[0-9]+)$", grid_page),
-        (r"^/-/source/(?P<database>[^/]+)/(?P<bulletin_id>[0-9]+)$", source_page),
-        (r"^/-/source/(?P<database>[^/]+)/fact/(?P<fact_id>[0-9]+)$", source_page),
+        (r"^/-/grid/(?P<database>[^/]+)/(?P<table_id>[^/]+)$", grid_page),
+        (r"^/-/source/(?P<database>[^/]+)/fact/(?P<fact_id>[^/]+)$", source_page),
+        (r"^/-/source/(?P<database>[^/]+)/(?P<bulletin_id>[^/]+)$", source_page),
         (r"^/-/entity/(?P<database>[^/]+)/(?P<name>[^/]+)$", entity_page),
         (rf"^{EXPORT_PREFIX}(?P<database>[^/]+)/(?P<query>[^/]+)\.csv$", export_query),
+        # anything else under the plugin's paths: a line, not Datasette's 404 handler
+        (r"^/-/(?P<page>grid|source|entity|export)(?:/.*)?$", no_such_page),
     ]
 
 
@@ -259,7 +280,10 @@ def asgi_wrapper(datasette: Any) -> Any:
     def is_canned(database: str, name: str) -> bool:
         return isinstance((datasette.metadata("queries", database=database) or {}).get(name), dict)
 
-    return lambda app: with_bom(app, is_canned)
+    def can_stream() -> bool:
+        return bool(datasette.setting("allow_csv_stream"))
+
+    return lambda app: with_bom(app, is_canned, can_stream)
 
 
 # --- refused requests: one log line each ----------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
+from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 from archive.printed import Links
@@ -17,6 +19,8 @@ PLUGIN = "bulletins"
 TREND_QUERY = "trend"
 MONTH_QUERY = "month"
 PAGE_TEMPLATE = "bulletins_page.html"
+SQLITE_MAX_INT = 2**63 - 1
+DIGITS = re.compile(r"[0-9]{1,19}")
 # column of facts_readable → (table the link opens, column of the row holding its id)
 ROW_LINKS = {
     "fact_id": ("facts", "fact_id"),
@@ -41,7 +45,7 @@ def vocabulary_of(datasette: Any) -> Vocabulary:
 
 def links_for(datasette: Any, database: str) -> Links:
     """URL makers for one served database."""
-    db = quote(database)
+    db = database_segment(datasette, database)
     return Links(
         fact=lambda fact_id: datasette.urls.row(database, "facts", str(fact_id)),
         grid=lambda table_id, cell_id: datasette.urls.path(
@@ -56,8 +60,31 @@ def links_for(datasette: Any, database: str) -> Links:
     )
 
 
+def database_segment(datasette: Any, database: str) -> str:
+    """The database as the plugin's page URLs spell it: its route, tilde-encoded."""
+    return str(tilde_encode(datasette.get_database(database).route))
+
+
 def entity_url(datasette: Any, database: str, name: str) -> str:
-    return str(datasette.urls.path(f"/-/entity/{quote(database)}/{quote(name, safe='')}"))
+    segment = database_segment(datasette, database)
+    return str(datasette.urls.path(f"/-/entity/{segment}/{tilde_encode(name)}"))
+
+
+def fact_source_url(datasette: Any, database: str, fact_id: int) -> str:
+    segment = database_segment(datasette, database)
+    return str(datasette.urls.path(f"/-/source/{segment}/fact/{fact_id}"))
+
+
+def as_id(value: Any) -> int | None:
+    """A row id (stored, or written in a URL) as an int, or None when it is not a whole
+    number SQLite can hold: custom SQL can put text in an id column, a URL anything."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value)
+    if not DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= SQLITE_MAX_INT else None
 
 
 def link(url: str, text: Any, title: str = "") -> Markup:

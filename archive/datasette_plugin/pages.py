@@ -1,24 +1,69 @@
-"""The plugin's own pages: a table as printed, source lines, a department, full exports."""
+"""The plugin's own pages: a table as printed, source lines, a department, full exports.
+
+Every page takes the database as Datasette spells it in URLs (tilde-encoded route) and
+its ids as text: an id that is not a whole number, or is past SQLite's integer range,
+gets a one-line answer instead of a server error.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote
 
-from datasette.utils import derive_named_parameters
+from datasette.utils import derive_named_parameters, tilde_decode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from archive.datasette_plugin.common import (
     PAGE_TEMPLATE,
+    SQLITE_MAX_INT,
     TREND_QUERY,
+    as_id,
     link,
     links_for,
     vocabulary_of,
 )
 from archive.department import department_html, read_department, resolve_entity
-from archive.downloads import csv_text
-from archive.printed import around, grid_html, lines_html, read_cells, read_lines, read_table
+from archive.downloads import export_stream
+from archive.printed import (
+    around,
+    grid_html,
+    in_source_order,
+    lines_html,
+    read_cells,
+    read_lines,
+    read_table,
+)
+
+Page = Callable[[Any, Any, str, Any], Awaitable[Any]]
+
+
+def url_name(part: str) -> str:
+    """A name from a URL path as Datasette reads it (the raw, percent-encoded path):
+    percent-decoded, then tilde-decoded as Datasette encodes names with dots or Chinese."""
+    return str(tilde_decode(unquote(part)))
+
+
+def served_database(datasette: Any, route: str) -> tuple[str, Any] | None:
+    """(name, database) for the database part of a URL, as Datasette encodes it."""
+    try:
+        db = datasette.get_database(route=url_name(route))
+    except KeyError:
+        return None
+    return str(db.name), db
+
+
+def on_database(page: Page) -> Callable[[Any, Any], Awaitable[Any]]:
+    """A page handler given the served database, or a 404 line naming the missing one."""
+
+    async def handler(datasette: Any, request: Any) -> Any:
+        found = served_database(datasette, request.url_vars["database"])
+        if found is None:
+            return Response.text(f"no database {url_name(request.url_vars['database'])}", 404)
+        return await page(datasette, request, *found)
+
+    return handler
 
 
 async def _page(
@@ -30,24 +75,23 @@ async def _page(
     return Response.html(html, status=status)
 
 
-def _database(datasette: Any, request: Any) -> tuple[str, Any] | None:
-    name = request.url_vars["database"]
-    return (name, datasette.databases[name]) if name in datasette.databases else None
+def _not_an_id(what: str, text: str) -> Response:
+    return Response.text(
+        f"{what} must be a whole number from 0 to {SQLITE_MAX_INT}, not {text!r}", status=400
+    )
 
 
-async def grid_page(datasette: Any, request: Any) -> Response:
+@on_database
+async def grid_page(datasette: Any, request: Any, name: str, db: Any) -> Response:
     """A stored table's grid as printed, the cell ``?cell=ID`` marked."""
-    found = _database(datasette, request)
-    if found is None:
-        return Response.text("no such database", status=404)
-    name, db = found
-    table_id = int(request.url_vars["table_id"])
+    table_id = as_id(request.url_vars["table_id"])
+    if table_id is None:
+        return _not_an_id("a table id", request.url_vars["table_id"])
     table = await db.execute_fn(lambda conn: read_table(conn, table_id))
     if table is None:
         return await _page(datasette, request, name, "No such table", Markup(""), 404)
     cells = await db.execute_fn(lambda conn: read_cells(conn, table_id))
-    cell = request.args.get("cell")
-    traced = int(cell) if cell and cell.isdigit() else None
+    traced = as_id(request.args.get("cell"))
     links = links_for(datasette, name)
     intro = Markup(
         f"<p>Table {table.table_no} ({escape(table.kind)}) of "
@@ -63,25 +107,27 @@ async def grid_page(datasette: Any, request: Any) -> Response:
     return await _page(datasette, request, name, table.caption or f"Table {table.id}", body)
 
 
-async def source_page(datasette: Any, request: Any) -> Response:
+@on_database
+async def source_page(datasette: Any, request: Any, name: str, db: Any) -> Response:
     """The lines of a bulletin around ``?line=N`` (or the text of ``?page=P``)."""
-    found = _database(datasette, request)
-    if found is None:
-        return Response.text("no such database", status=404)
-    name, db = found
     if "fact_id" in request.url_vars:
-        fact_id = int(request.url_vars["fact_id"])
+        fact_id = as_id(request.url_vars["fact_id"])
+        if fact_id is None:
+            return _not_an_id("a fact id", request.url_vars["fact_id"])
         fact = await db.execute_fn(
             lambda conn: conn.execute(
                 "SELECT bulletin_id, line, page, cell_id FROM facts WHERE id = ?", [fact_id]
             ).fetchone()
         )
-        bulletin_id, line, page, cell = fact if fact else (0, None, None, None)
+        if fact is None:
+            return await _page(datasette, request, name, f"No fact {fact_id}", Markup(""), 404)
+        bulletin_id, line, page, cell = fact
     else:
-        bulletin_id = int(request.url_vars["bulletin_id"])
-        line = _int_arg(request, "line")
-        page = _int_arg(request, "page")
-        cell = _int_arg(request, "cell")
+        parsed = as_id(request.url_vars["bulletin_id"])
+        if parsed is None:
+            return _not_an_id("a bulletin id", request.url_vars["bulletin_id"])
+        bulletin_id = parsed
+        line, page, cell = (as_id(request.args.get(k)) for k in ("line", "page", "cell"))
     path = await db.execute_fn(
         lambda conn: conn.execute(
             "SELECT path FROM bulletins WHERE id = ?", [bulletin_id]
@@ -93,17 +139,20 @@ async def source_page(datasette: Any, request: Any) -> Response:
     links = links_for(datasette, name)
     where = f"line {line}" if line is not None else (f"page {page}" if page else "all lines")
     intro = Markup(f"<p>{link(links.bulletin(bulletin_id), path[0])}, {where}.</p>")
+    if not in_source_order(lines):
+        intro += Markup(
+            '<p class="bulletins-order">This format stores no line numbers: the prose is '
+            "shown in reading order, then each table row by row, page by page; where prose "
+            "and tables of one page interleaved in the source is not stored.</p>"
+        )
     body = intro + lines_html(around(lines, line, page), line, links, cell)
     return await _page(datasette, request, name, f"{path[0]} · {where}", body)
 
 
-async def entity_page(datasette: Any, request: Any) -> Response:
+@on_database
+async def entity_page(datasette: Any, request: Any, name: str, db: Any) -> Response:
     """One department: printed names, small charts, every metric month by month."""
-    found = _database(datasette, request)
-    if found is None:
-        return Response.text("no such database", status=404)
-    name, db = found
-    typed = unquote(request.url_vars["name"])
+    typed = url_name(request.url_vars["name"])
     entity = await db.execute_fn(lambda conn: resolve_entity(conn, typed))
     if entity is None:
         return await _page(datasette, request, name, f"No entity {typed}", Markup(""), 404)
@@ -113,29 +162,42 @@ async def entity_page(datasette: Any, request: Any) -> Response:
     return await _page(datasette, request, name, entity, body)
 
 
-async def export_query(datasette: Any, request: Any) -> Response:
-    """Every row of a canned query as CSV, its parameters from the query string."""
-    found = _database(datasette, request)
-    query = request.url_vars["query"]
-    canned = (datasette.metadata("queries", database=found[0]) or {}) if found else {}
-    if found is None or not isinstance(canned.get(query), dict):
+@on_database
+async def export_query(datasette: Any, request: Any, name: str, db: Any) -> Any:
+    """Every row of a canned query as CSV, streamed, its parameters from the query string."""
+    query = url_name(request.url_vars["query"])
+    canned = datasette.metadata("queries", database=name) or {}
+    if not isinstance(canned.get(query), dict):
         return Response.text(f"no canned query {query}", status=404)
-    db = found[1]
+    for action, resource in (
+        ("view-instance", None),
+        ("view-database", name),
+        ("view-query", (name, query)),
+    ):
+        if not await datasette.permission_allowed(request.actor, action, resource, default=True):
+            return Response.text(f"not allowed to run the query {query}", status=403)
     sql = canned[query]["sql"]
     params = {p: request.args.get(p, "") for p in await derive_named_parameters(db, sql)}
 
-    def run(conn: Any) -> tuple[list[str], list[Any]]:
-        cursor = conn.execute(sql, params)
-        return [d[0] for d in cursor.description], cursor.fetchall()
+    def connect() -> Any:  # as Datasette prepares its own connections (plugin functions)
+        conn = db.connect()
+        datasette._prepare_connection(conn, name)
+        return conn
 
-    columns, rows = await db.execute_fn(run)
-    return Response(
-        csv_text(columns, rows),
-        content_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{query}.csv"'},
+    return export_stream(connect, sql, params, f"{query}.csv")
+
+
+PAGE_PATHS = {
+    "grid": "/-/grid/DATABASE/TABLE_ID",
+    "source": "/-/source/DATABASE/BULLETIN_ID or /-/source/DATABASE/fact/FACT_ID",
+    "entity": "/-/entity/DATABASE/NAME",
+    "export": "/-/export/DATABASE/QUERY.csv",
+}
+
+
+async def no_such_page(datasette: Any, request: Any) -> Response:
+    """A path under one of the plugin's pages that is none of them."""
+    page = request.url_vars["page"]
+    return Response.text(
+        f"no such page {request.path}; the {page} pages are {PAGE_PATHS[page]}", status=404
     )
-
-
-def _int_arg(request: Any, key: str) -> int | None:
-    value = request.args.get(key)
-    return int(value) if value and value.isdigit() else None

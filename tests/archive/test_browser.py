@@ -168,9 +168,18 @@ def test_grid_page_shows_the_traced_cell(base: str, tmp_path: Path) -> None:
 def test_department_page_draws_its_charts(base: str, tmp_path: Path) -> None:
     url = f"{base}/-/entity/archive/{quote('区社会保险事务中心')}"
     dom, image = dom_and_shot(tmp_path, "department", url)
-    charts = re.findall(r'<svg class="bulletins-chart chart-spark"([^>]*)>', dom)
-    assert len(charts) == 5, dom[-3000:]
-    assert all('data-drawn="260x90"' in c for c in charts)
+    charts = re.findall(r'<svg class="bulletins-chart chart-spark"([^>]*)><title>([^<]*)<', dom)
+    assert [title for _, title in charts] == [
+        f"区社会保险事务中心: hall_windows · {metric}"
+        for metric in (
+            "accepted 系统受理数",
+            "completed 系统办结数",
+            "evaluations 系统评价数",
+            "satisfaction_rate 系统评价满意率",
+            "handled 大厅窗口办件数",
+        )
+    ], dom[-3000:]
+    assert all('data-drawn="260x90"' in attrs for attrs, _ in charts)
     assert pixels_of(image, LINE_COLOUR) > 100
 
 

@@ -83,15 +83,15 @@ def test_sparkline_escapes_its_title() -> None:
 def test_vocabulary_inline_rows_run_in_sqlite() -> None:
     vocab = load_vocabulary(CORPUS / "metrics.yaml")
     sql = inline_sql(
-        "with families(family, table_kind, metric, label, note) as ($families), "
+        "with families(family, table_kind, metric, label, note, rank) as ($families), "
         "labels(table_kind, metric, label) as ($metric_labels) "
-        "select f.metric, l.label, f.note from families f "
+        "select f.metric, l.label, f.note, f.rank from families f "
         "join labels l on l.table_kind = f.table_kind and l.metric = f.metric "
         "order by f.metric, l.label",
         vocab,
     )
     found = sqlite3.connect(":memory:").execute(sql).fetchall()
-    assert sorted((m, label) for m, label, _ in found) == sorted(
+    assert sorted((m, label) for m, label, _, _ in found) == sorted(
         [
             ("accepted", "系统受理数"),
             ("accepted", "受理数"),
@@ -102,6 +102,7 @@ def test_vocabulary_inline_rows_run_in_sqlite() -> None:
         ]
     )
     assert "the hall's windows" in found[0][2]  # a quote inside a note survives
+    assert {(m, rank) for m, _, _, rank in found} == {("accepted", 0), ("handled", 1)}
     assert vocab.label("claim_rate") == "认领率" and vocab.label("accepted", "headline") == "受理"
 
 
@@ -112,16 +113,30 @@ def test_an_empty_vocabulary_is_no_rows() -> None:
 
 def test_csv_paths_are_rewritten() -> None:
     def canned(database: str, name: str) -> bool:
-        return (database, name) == ("archive", "month")
+        return (database, name) in {("archive", "month"), ("西区.2022", "趋势")}
+
+    def on() -> bool:
+        return True
 
     scope = {"path": "/archive/month.csv", "query_string": b"period=2022-09"}
-    assert rewrite(scope, canned)["path"] == "/-/export/archive/month.csv"
-    assert rewrite(scope, canned)["query_string"] == b"period=2022-09"
-    table = rewrite({"path": "/archive/facts.csv", "query_string": b"_size=max"}, canned)
+    assert rewrite(scope, canned, on)["path"] == "/-/export/archive/month.csv"
+    assert rewrite(scope, canned, on)["query_string"] == b"period=2022-09"
+    # Datasette tilde-encodes a database or query name with dots or Chinese in its URLs
+    encoded = {"path": "/~E8~A5~BF~E5~8C~BA~2E2022/~E8~B6~8B~E5~8A~BF.csv", "query_string": b""}
+    assert rewrite(encoded, canned, on)["path"] == (
+        "/-/export/~E8~A5~BF~E5~8C~BA~2E2022/~E8~B6~8B~E5~8A~BF.csv"
+    )
+    table = rewrite({"path": "/archive/facts.csv", "query_string": b"entity=x"}, canned, on)
     assert table["path"] == "/archive/facts.csv"
-    assert table["query_string"] == b"_size=max&_stream=on"
+    assert table["query_string"] == b"entity=x&_size=max&_stream=on"
+    linked = {"path": "/archive/facts.csv", "query_string": b"_size=max"}  # Datasette's link
+    assert rewrite(linked, canned, on)["query_string"] == b"_size=max&_stream=on"
+    sized = {"path": "/archive/facts.csv", "query_string": b"_size=10"}
+    assert rewrite(sized, canned, on) == sized  # a page size asked for is kept
+    off = {"path": "/archive/facts.csv", "query_string": b"entity=x"}
+    assert rewrite(off, canned, lambda: False) == off  # --setting allow_csv_stream off
     custom = {"path": "/archive.csv", "query_string": b"sql=select+1"}
-    assert rewrite(custom, canned) == custom
+    assert rewrite(custom, canned, on) == custom
 
 
 def run_wrapped(status: int, kind: bytes, chunks: list[bytes]) -> list[dict[str, Any]]:
@@ -142,7 +157,7 @@ def run_wrapped(status: int, kind: bytes, chunks: list[bytes]) -> list[dict[str,
         return {"type": "http.request"}
 
     scope = {"type": "http", "path": "/archive/facts.csv", "query_string": b"_stream=on"}
-    asyncio.run(with_bom(app, lambda d, n: False)(scope, receive, send))
+    asyncio.run(with_bom(app, lambda d, n: False, lambda: True)(scope, receive, send))
     return sent
 
 

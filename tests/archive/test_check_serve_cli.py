@@ -6,13 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
+from archive.check import Finding, findings_csv, render_findings
 from archive.cli import main
-from archive.serve import ServeError, merge, parse_settings
+from archive.printed import exact_number
+from archive.serve import ServeError, merge, parse_settings, port_in_use, site_url
 from normalize.catalog import Catalog
 from normalize.names import NameBook
 from tests.helpers import DEC, SEP, ingest_into
@@ -81,12 +85,59 @@ def test_json_and_csv_together_is_a_usage_error(archive: Path) -> None:
 
 
 def test_help_texts_carry_an_example() -> None:
-    for command in ("check", "serve"):
-        result = CliRunner().invoke(main, [command, "--help"])
+    examples = {
+        ("check",): "bulletins check --db archive.db --bulletin 2022-09 --csv",
+        ("serve",): "bulletins serve --db archive.db --port 8002 -o",
+        ("inspect",): "bulletins inspect corpus/2022-09_xiqu_zwfw.txt --rows 5",
+        ("names", "suggest"): "bulletins names suggest --db archive.db --names corpus/names.yaml",
+        ("names", "check"): "bulletins names check --names corpus/names.yaml",
+        ("names", "fold"): "bulletins names fold --names corpus/names.yaml",
+        ("export",): "bulletins export --db archive.db --format parquet --out export/",
+        ("init",): "bulletins init bulletins/ --publisher 某市东区行政审批局",
+    }
+    for command, example in examples.items():
+        result = CliRunner().invoke(main, [*command, "--help"])
         assert result.exit_code == 0
-        assert (
-            "Example:" in result.output and f"bulletins {command} --db archive.db" in result.output
-        )
+        assert f"Example:\n      {example}" in result.output, command
+
+
+def test_strict_exits_on_any_mismatch_whatever_is_shown(archive: Path) -> None:
+    code, out, _ = check(archive, "--status", "ok", "--strict", "--csv")
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert code == 1 and {r["status"] for r in table} == {"ok"}
+    assert check(archive, "--status", "ok", "--strict", "--bulletin", "2020-12")[0] == 0
+    assert check(archive, "--status", "ok", "--bulletin", "2022-09")[0] == 0  # not strict
+
+
+def test_numbers_are_printed_in_full() -> None:
+    found = [
+        Finding("b.txt", "2022-09", 1, "sum", "办件量", "mismatch", 1234567.0, 0.1 + 0.2, "m"),
+        Finding("b.txt", "2022-09", None, "sum", "x", "ok", 98.76, None, "n"),
+    ]
+    (one, two) = csv.DictReader(io.StringIO(findings_csv(found)))
+    assert (one["expected"], one["actual"]) == ("1234567", "0.30000000000000004")
+    assert (two["table_no"], two["expected"], two["actual"]) == ("", "98.76", "")
+    console = Console(width=200, record=True)
+    render_findings(found, console)
+    text = console.export_text()
+    assert "1234567" in text and "0.30000000000000004" in text and "e+06" not in text
+    assert [exact_number(v) for v in (12.0, -3.0, 2.5, None)] == ["12", "-3", "2.5", ""]
+
+
+def test_serve_on_ipv6_hosts() -> None:
+    assert site_url("::", 8001) == "http://[::1]:8001/"
+    assert site_url("::1", 8002) == "http://[::1]:8002/"
+    assert site_url("0.0.0.0", 8001) == "http://127.0.0.1:8001/"
+    assert site_url("127.0.0.1", 8001) == "http://127.0.0.1:8001/"
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as server:
+        server.bind(("::1", 0))
+        server.listen()
+        taken = server.getsockname()[1]
+        assert port_in_use("::1", taken) and port_in_use("::", taken)
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+        probe.bind(("::1", 0))
+        free = probe.getsockname()[1]
+    assert not port_in_use("::1", free)  # an IPv4 probe could not bind "::1" at all
 
 
 def test_settings_are_checked_and_typed() -> None:

@@ -81,3 +81,27 @@ def test_a_pdf_figure_shows_its_page_with_its_row_marked(archive: Path) -> None:
     (marked,) = re.findall(r'<tr class="traced"><th>([^<]*)</th><td>(.*?)</td></tr>', html)
     assert marked[0] == "p.1"
     assert re.sub(r"<[^>]+>", "", marked[1]) == "2 | 区社保局 | 2586 | 2587 | 2174 | 100%"
+
+
+def test_a_page_without_line_numbers_says_how_it_is_ordered(archive: Path) -> None:
+    db = sqlite_utils.Database(archive)
+    by_format = dict(
+        db.execute("SELECT b.format, b.id FROM bulletins b ORDER BY b.format").fetchall()
+    )
+    db.close()
+    note = "This format stores no line numbers: the prose is shown in reading order"
+    plain = {
+        fmt: re.sub(r"<[^>]+>", "", get(archive, f"/-/source/archive/{bulletin_id}"))
+        for fmt, bulletin_id in by_format.items()
+    }
+    assert sorted(plain) == ["docx", "pdf", "text-tab"]
+    assert note in plain["pdf"] and note in plain["docx"]
+    assert note not in plain["text-tab"]
+    # the text bulletin: prose and table cells interleaved by their line numbers
+    page = get(archive, f"/-/source/archive/{by_format['text-tab']}")
+    lines = re.findall(r"<tr[^>]*><th>(\d+)</th><td>(.*?)</td>", page)
+    numbers = [int(n) for n, _ in lines]
+    assert numbers == sorted(numbers)
+    text = {int(n): re.sub(r"<[^>]+>", "", t) for n, t in lines}
+    assert text[4] == "1、 受理和办理情况"  # prose
+    assert (text[22], text[23]) == ("区社保局", "2586")  # table cells, in their lines

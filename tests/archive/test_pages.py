@@ -7,13 +7,15 @@ import csv
 import io
 import json
 import re
+import sqlite3
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
+from datasette.utils import tilde_encode
 
 from normalize.catalog import Catalog
 from normalize.names import NameBook
@@ -152,7 +154,7 @@ def test_every_id_is_a_link(base: str) -> None:
     assert f'<a href="{grid.replace("&", "&amp;")}">1</a>' in html  # table_no
     assert f'href="/-/source/archive/fact/{fact["fact_id"]}"' in html  # line
     assert f'<a href="/archive/cells/{fact["cell_id"]}">' in html
-    entity = quote("区社会保险事务中心")
+    entity = tilde_encode("区社会保险事务中心")
     assert f'<a href="/-/entity/archive/{entity}" title="the department&#39;s page">' in html
     row = fetch(f"{base}/archive/facts/{fact['fact_id']}")[1]  # the fact's own page
     assert f'href="{grid.replace("&", "&amp;")}"' in row  # its table, the cell marked
@@ -185,7 +187,17 @@ def test_department_page(base: str) -> None:
     assert by_period["2020-12"]["hall_windows · accepted 系统受理数"] == "2586"
     assert by_period["2022-09"]["hall_windows · handled 大厅窗口办件数"] == "2239"
     assert by_period["2022-09"]["hall_windows · accepted 系统受理数"] == ""
-    assert html.count('<svg class="bulletins-chart chart-spark"') == 5
+    sparks = re.findall(r'<svg class="bulletins-chart chart-spark"[^>]*><title>([^<]*)<', html)
+    assert sparks == [
+        f"区社会保险事务中心: hall_windows · {metric}"
+        for metric in (
+            "accepted 系统受理数",
+            "completed 系统办结数",
+            "evaluations 系统评价数",
+            "satisfaction_rate 系统评价满意率",
+            "handled 大厅窗口办件数",
+        )
+    ]
     assert fetch(f"{base}/-/entity/archive/{quote('没有这个部门')}")[0] == 404
 
 
@@ -206,7 +218,11 @@ def test_trend_follows_a_family_and_says_so(base: str) -> None:
     # one line across the layouts: Dec 2020 to Sep 2022 on the axis, 20 months between
     # them without figures, so two points and no segment joining them
     points = re.findall(r'<circle class="point" cx="([\d.]+)" cy="([\d.]+)"', chart.group(0))
-    assert len(points) == 2 and "<polyline" in chart.group(0)
+    ticks = dict(re.findall(r'<text x="([\d.]+)"[^>]*>(\d{4}-\d{2})</text>', chart.group(0)))
+    # Dec 2020 (2586) at the axis' first tick, Sep 2022 (2239) at its last, lower
+    assert [ticks.get(x) for x, _ in points] == ["2020-12", "2022-09"]
+    assert float(points[0][1]) < float(points[1][1])
+    assert "<polyline" in chart.group(0)
     assert re.findall(r'points="([^"]+)"', chart.group(0)) == [
         f"{points[0][0]},{points[0][1]}",
         f"{points[1][0]},{points[1][1]}",
@@ -255,7 +271,14 @@ def test_month_draws_a_bar_per_department(base: str) -> None:
     chart = re.search(r'<svg class="bulletins-chart chart-bar".*?</svg>', html, re.S)
     assert chart
     bars = re.findall(r'<rect class="bar"[^>]*><title>([^<]+)</title>', chart.group(0))
-    assert len(bars) == 5  # the page's rows: max_returned_rows is 5 on this server
+    # the page's rows (max_returned_rows is 5 on this server), as printed in 附件2
+    assert bars == [
+        "市公交公司: 4,406",
+        "区医保局: 3,986",
+        "区社会保险事务中心: 2,239",
+        "西区税务局: 1,172",
+        "市公安局西区分局: 658",
+    ]
     assert "The chart shows the first 5 rows, as the page does; the CSV link has every row." in html
     family = rows(base, "archive/month", period="2020-12", metric="hall_window_cases")
     assert [(r["entity"], r["metric"], r["value"]) for r in family][:2] == [
@@ -265,26 +288,54 @@ def test_month_draws_a_bar_per_department(base: str) -> None:
     assert bars[0] == "市公交公司: 4,406"
 
 
-def test_csv_opens_in_excel(base: str) -> None:
+def archive_rows(archive: Path, sql: str, *params: str) -> list[tuple[str, ...]]:
+    """Rows read from the archive file directly, as CSV text, to check a download against."""
+    with sqlite3.connect(archive) as conn:
+        found = conn.execute(sql, params).fetchall()
+    return [tuple("" if v is None else str(v) for v in row) for row in found]
+
+
+def test_csv_opens_in_excel(base: str, archive: Path) -> None:
     status, body, _kind = raw_get(
         f"{base}/archive/facts_readable.csv?" + urlencode({"entity": "区医保局", "_size": "max"})
     )
     assert status == 200 and body.startswith(BOM) and not body.startswith(BOM * 2)
     table = list(csv.DictReader(io.StringIO(body[len(BOM) :].decode("utf-8"))))
-    assert len(table) == 22  # all rows, though max_returned_rows is 5: streamed
+    # all rows, though max_returned_rows is 5: streamed
+    assert sorted((r["period"], r["metric"], r["value"], r["fact_id"]) for r in table) == sorted(
+        archive_rows(
+            archive,
+            "SELECT period, metric, value, fact_id FROM facts_readable WHERE entity = ?",
+            "区医保局",
+        )
+    )
     assert {(r["period"], r["metric"], r["value"]) for r in table} >= {
-        ("2022-09", "handled", "3986.0"),
+        ("2022-09", "handled", "3986.0"),  # 附件2, line 797
         ("2020-12", "accepted", "2321.0"),
     }
 
 
-def test_canned_query_csv_has_every_row(base: str) -> None:
-    assert len(rows(base, "archive/month", period="2020-12", metric="")) == 5  # the page: cut
+def test_canned_query_csv_has_every_row(base: str, archive: Path) -> None:
+    page = rows(base, "archive/month", period="2020-12", metric="")
+    assert [(r["entity"], r["metric"], r["value"]) for r in page] == [
+        ("市公交公司", "accepted", 6459.0),
+        ("区社会保险事务中心", "accepted", 2586.0),
+        ("区医保局", "accepted", 2321.0),
+        ("区就业创业促进中心", "accepted", 482.0),  # printed 区就业局, line 37
+        ("市住房公积金中心西区管理部", "accepted", 399.0),  # line 44
+    ]  # the page: cut at max_returned_rows (5), largest first
     status, body, kind = raw_get(
         f"{base}/archive/month.csv?" + urlencode({"period": "2020-12", "metric": ""})
     )
     assert status == 200 and body.startswith(BOM) and kind.startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(body[len(BOM) :].decode("utf-8"))))
+    assert sorted((r["entity_raw"], r["metric"], r["value"]) for r in table) == sorted(
+        archive_rows(
+            archive,
+            "SELECT entity_raw, metric, value FROM facts_readable WHERE period = '2020-12' "
+            "AND row_role = 'item' AND table_kind != 'headline'",
+        )
+    )  # every row of the month, 21 departments × 4 metrics
     assert len(table) == 21 * 4
     assert {
         "entity": "区社会保险事务中心",
@@ -303,3 +354,15 @@ def test_serve_passes_metadata_and_settings(base: str) -> None:
     )
     settings = json.loads(fetch(f"{base}/-/settings.json")[1])
     assert settings["max_returned_rows"] == 5 and settings["suggest_facets"] is False
+
+
+def test_trend_description_links_examples_that_draw(base: str) -> None:
+    html = fetch(f"{base}/archive/trend")[1]
+    found = re.search(r'<p>For example: <a href="\?([^"]+)">([^<]+)</a>', html)
+    assert found and found.group(2) == "区住房城乡建设局 · hall_window_cases"
+    params = dict(parse_qsl(found.group(1).replace("&amp;", "&")))
+    assert params == {"entity": "区住房城乡建设局", "metric": "hall_window_cases"}
+    assert [(r["period"], r["metric"]) for r in rows(base, "archive/trend", **params)] == [
+        ("2020-12", "accepted"),
+        ("2022-09", "handled"),
+    ]

@@ -362,7 +362,7 @@ def test_metadata_problems_name_their_line(tmp_path: Path) -> None:
         "line 2: description: unknown placeholder {oops}",
         "line 10: table facts_readable: column period needs [Chinese label, meaning]",
         "line 8: table facts_readable: facets period is not among its columns",
-        "line 15: query trend: unknown key 'colour' (known: description, fragment, hide_sql, sql, title)",
+        "line 15: query trend: unknown key 'colour' (known: description, hide_sql, sql, title)",
         "line 13: query trend needs sql",
     ]
 
