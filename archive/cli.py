@@ -15,6 +15,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from archive.cli_browse import open_archive, output_console, report_findings, serve_archive
+from archive.config import (
+    ConfigError,
+    Settled,
+    archive_names_file,
+    check_publisher,
+    describe,
+    profile_for,
+    remember_publisher,
+    settle,
+)
 from archive.database import ArchiveError, explain, open_for_writing, writer_lock
 from archive.ingest import Outcome, ingest
 from archive.inspect import as_json, render
@@ -26,20 +36,38 @@ from extract.errors import BulletinError
 from extract.hints import fold
 from extract.reader import read_document
 from normalize.bulletin import normalize_document
-from normalize.catalog import Catalog, CatalogError, load_catalog
 from normalize.matching import Matcher
 from normalize.names import NameBook, NamesError, check_names, load_names, read_yaml
 from normalize.profile import ProfileError, write_template
 from normalize.suggest import Suggestion, add_suggestions, cluster, fold_accepted
 
 F = TypeVar("F", bound=Callable[..., Any])
-REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
-def default_data_file(name: str) -> Path:
-    """corpus/NAME in the current folder, else the one shipped beside the package."""
-    local = Path("corpus") / name
-    return local if local.exists() else REPO_CORPUS / name
+def configured(
+    places: tuple[Path, ...],
+    profile: Path | None,
+    names: Path | None,
+    metrics: Path | None,
+    *,
+    need_names: bool = True,
+) -> Settled:
+    """The profile, names file and catalog a command uses (see archive/config.py)."""
+    try:
+        return settle(profile_for(profile, places), names, metrics, need_names=need_names)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def profile_option(fn: F) -> F:
+    return click.option(
+        "--profile",
+        "profile_path",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="Publisher profile (bulletins.yaml). [default: the nearest one in or above the "
+        "bulletins' folder, else ./bulletins.yaml or ./corpus/bulletins.yaml]",
+    )(fn)
 
 
 def db_option(fn: F) -> F:
@@ -59,7 +87,7 @@ def names_option(fn: F) -> F:
         "names_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="Names YAML (canonical entities and aliases). [default: corpus/names.yaml]",
+        help="Names YAML (canonical entities and aliases). [default: the profile's]",
     )(fn)
 
 
@@ -69,20 +97,14 @@ def metrics_option(fn: F) -> F:
         "metrics_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="Metric labels YAML (header label → metric key). [default: corpus/metrics.yaml]",
+        help="Metric labels YAML replacing the family's vocabulary (header label → metric "
+        "key). [default: the family's, extended by the profile's]",
     )(fn)
 
 
-def open_catalog(path: Path | None) -> Catalog:
+def open_names(path: Path) -> NameBook:
     try:
-        return load_catalog(path or default_data_file("metrics.yaml"))
-    except CatalogError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def open_names(path: Path | None) -> NameBook:
-    try:
-        return load_names(path or default_data_file("names.yaml"))
+        return load_names(path)
     except NamesError as exc:
         raise click.ClickException(
             f"{exc}\nFix the names file, then run the command again."
@@ -105,6 +127,7 @@ def main() -> None:
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
+@profile_option
 @names_option
 @metrics_option
 @click.option("--jobs", "-j", default=1, show_default=True, help="Files to extract in parallel.")
@@ -122,6 +145,7 @@ def main() -> None:
 def ingest_command(
     paths: tuple[Path, ...],
     db_path: Path,
+    profile_path: Path | None,
     names_path: Path | None,
     metrics_path: Path | None,
     jobs: int,
@@ -139,9 +163,16 @@ def ingest_command(
     reported and recorded in the `failures` table; the others still land. Names are
     re-resolved from the names file on every run. Files gone from disk are listed
     (--prune removes them). Exit status 1 when any file failed.
+
+    The publisher profile (bulletins.yaml) nearest the bulletins names the publisher,
+    its names file and the words it adds to the family's vocabulary.
+
+    \b
+        bulletins ingest corpus/
+        bulletins ingest 2021/ 2022/ --db xiqu.db -j 2
     """
-    catalog = open_catalog(metrics_path)
-    names = open_names(names_path)
+    settled = configured(paths, profile_path, names_path, metrics_path)
+    catalog, names = settled.catalog, open_names(settled.names)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     try:
         found = list(walk(paths, max_mb * 1024 * 1024))
@@ -172,12 +203,16 @@ def ingest_command(
     try:
         with writer_lock(db_path), stop_on_sigterm(), progress:
             db = open_for_writing(db_path)
+            ensure_schema(db)
+            check_publisher(db, settled)
             task = progress.add_task("", total=len(found))
             result = ingest(
                 db, paths, catalog, names, jobs=jobs, force=force, prune_gone=prune,
                 max_bytes=max_mb * 1024 * 1024, on_outcome=report,
+                publisher=settled.profile.publisher if settled.profile else None,
             )  # fmt: skip
-    except ArchiveError as exc:
+            remember_publisher(db, settled)
+    except (ArchiveError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from None
     except (sqlite3.Error, OSError) as exc:
         raise click.ClickException(explain(db_path, exc)) from None
@@ -186,6 +221,8 @@ def ingest_command(
             f"interrupted; every bulletin stored before the stop is kept in {db_path}", err=True
         )
         sys.exit(130)
+    if not quiet:
+        click.echo(describe(settled), err=True)
     for line in gone_lines(result, prune):
         click.echo(line, err=True)
     click.echo(summary_line(result, db_path), err=True)
@@ -238,7 +275,7 @@ def inspect_command(file: Path, metrics_path: Path | None, as_json_flag: bool, r
         bulletins inspect corpus/2022-09_xiqu_zwfw.txt --rows 5
         bulletins inspect corpus/2020-12_xiqu_zwfw.txt --json > 2020-12.json
     """
-    catalog = open_catalog(metrics_path)
+    catalog = configured((file,), None, None, metrics_path, need_names=False).catalog
     try:
         bulletin = normalize_document(read_document(file), catalog, file.name)
     except BulletinError as exc:
@@ -319,8 +356,10 @@ def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
     Example:
         bulletins names suggest --db archive.db --names corpus/names.yaml
     """
-    path = names_path or default_data_file("names.yaml")
     db = open_archive(db_path)
+    path = names_path or archive_names_file(db)
+    if path is None:
+        path = configured((db_path.resolve().parent,), None, None, None).names
     ensure_schema(db)
     book = open_names(path)
     report = refresh_names(db, book)
@@ -351,7 +390,7 @@ def names_fold_command(names_path: Path | None) -> None:
     Example:
         bulletins names fold --names corpus/names.yaml
     """
-    path = names_path or default_data_file("names.yaml")
+    path = configured((), None, names_path, None).names
     open_names(path)  # refuse a file with problems before changing it
     aliases, created = fold_accepted(path)
     click.echo(f"{aliases} aliases added, {created} entities created in {path}", err=True)
@@ -367,7 +406,7 @@ def names_check_command(names_path: Path | None) -> None:
     Example:
         bulletins names check --names corpus/names.yaml
     """
-    path = names_path or default_data_file("names.yaml")
+    path = configured((), None, names_path, None).names
     try:
         _, problems = check_names(read_yaml(path))
     except NamesError as exc:

@@ -141,11 +141,14 @@ def ingest(
     force: bool = False,
     prune_gone: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
+    publisher: str | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Report:
     """Ingest files and folders into the archive; each file lands or fails on its own.
 
     Raises paths.KeyCollision before writing anything when two files would share a key.
+    ``publisher`` (a profile's) is recorded for every bulletin stored, over the issuer the
+    text names.
     """
     found = list(walk(paths, max_bytes))
     db.conn.execute("PRAGMA foreign_keys=ON")
@@ -161,7 +164,7 @@ def ingest(
     if renamed:
         refresh_names(db, names)
     resolver = Resolver(db.conn, names)
-    origin = _Origins(extractor_version(), config_hash(catalog))
+    origin = _Origins(extractor_version(), config_hash(catalog), publisher)
     plan = plan_run(db, found, origin, force)
     for outcome in plan.done:
         if outcome.status == "failed":
@@ -199,6 +202,7 @@ def _counts(db: sqlite_utils.Database) -> tuple[int, int]:
 class _Origins:
     extractor: str
     config: str
+    publisher: str | None = None
 
     def of(self, job: Job) -> Origin:
         return Origin(job.sha256, os.path.abspath(job.file), self.extractor, self.config)
@@ -286,6 +290,8 @@ def _store(db: sqlite_utils.Database, job: Job, result: Bulletin | BulletinError
     if isinstance(result, BulletinError):
         record_failure(db, job.path, job.sha256, result.stage, result.reason)
         return Outcome(job.path, "failed", message=result.reason)
+    if origin.publisher is not None:
+        result.publisher = origin.publisher
     replace_bulletin(db, job.path, origin.of(job), result, resolver)
     status = "ingested" if job.rederive is None else "rederived"
     return Outcome(job.path, status, len(result.facts), warnings=result.warnings)

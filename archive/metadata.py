@@ -212,7 +212,7 @@ def datasette_metadata(
     """Datasette metadata for an archive served as ``database``.
 
     Names the archive does not have (an older archive) are left out rather than failing.
-    The queries get the metric vocabulary (default: corpus/metrics.yaml) inline.
+    The queries get the metric vocabulary (default: the family's) inline.
     """
     vocab = vocab or load_vocabulary()
     found = archive_columns(db)

@@ -42,6 +42,7 @@ TABLES: dict[str, dict[str, type]] = {
     },
     "documents": {"bulletin_id": int, "body": bytes},
     "archive_state": {"key": str, "value": str},
+    "publishers": {"name": str, "profile": str, "names": str, "updated_at": str},
     "source_tables": {
         "id": int,
         "bulletin_id": int,
@@ -144,6 +145,7 @@ PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
     "name_candidates": ("raw", "rank"),
     "documents": "bulletin_id",
     "archive_state": "key",
+    "publishers": "name",
 }
 FOREIGN_KEYS = {
     "source_tables": [("bulletin_id", "bulletins", "id")],

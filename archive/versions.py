@@ -33,10 +33,11 @@ def extractor_version() -> str:
 
 
 def config_hash(catalog: Catalog) -> str:
-    """A hash of the configuration facts are normalised with (the metrics file)."""
+    """A hash of the configuration facts are normalised with (the metrics files)."""
     digest = hashlib.sha256()
     try:
-        digest.update(Path(catalog.path).read_bytes())
+        for source in (catalog.path, *catalog.extends):
+            digest.update(Path(source).read_bytes())
     except OSError:  # a catalog built in memory: its contents, in a stable order
         digest.update(repr(sorted(map(repr, vars(catalog).items()))).encode("utf-8"))
     return digest.hexdigest()[:16]

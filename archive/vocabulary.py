@@ -1,6 +1,6 @@
 """The metric vocabulary as the archive's pages need it: printed labels and families.
 
-Read from the metric catalog (corpus/metrics.yaml) when Datasette starts, so an archive
+Read from the metric catalog (normalize/data/metrics.yaml) when Datasette starts, so an archive
 needs no extra table: the canned queries get the vocabulary as inline ``VALUES`` rows
 (``$families`` and ``$metric_labels`` in their SQL), the pages get it as objects.
 """
@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from normalize.catalog import HEADLINE_KIND, Catalog, Family, load_catalog
+from normalize.catalog import FAMILY_VOCABULARY, HEADLINE_KIND, Catalog, Family, load_catalog
 
-REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FAMILIES_TOKEN = "$families"
 LABELS_TOKEN = "$metric_labels"
 EMPTY_ROWS = {FAMILIES_TOKEN: 6, LABELS_TOKEN: 3}  # columns of each inline table
@@ -47,9 +46,8 @@ class Vocabulary:
 
 
 def default_metrics_file() -> Path:
-    """corpus/metrics.yaml in the current folder, else the one beside the package."""
-    local = Path("corpus") / "metrics.yaml"
-    return local if local.exists() else REPO_CORPUS / "metrics.yaml"
+    """The family's vocabulary, shipped with the package."""
+    return FAMILY_VOCABULARY
 
 
 def vocabulary(catalog: Catalog) -> Vocabulary:

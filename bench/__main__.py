@@ -21,7 +21,7 @@ BULLETINS = 300
 
 
 def main() -> None:
-    catalog = load_catalog(SAMPLES / "metrics.yaml")
+    catalog = load_catalog()
     names = load_names(SAMPLES / "names.yaml")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"

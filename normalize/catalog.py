@@ -1,8 +1,13 @@
-"""The metric catalog (corpus/metrics.yaml): labels → metric keys, validated when loaded."""
+"""The metric catalog: labels → metric keys, validated when loaded.
+
+The family's vocabulary ships with the package (``normalize/data/metrics.yaml``); a
+publisher's profile may name a file that extends it (more labels, kinds, prose words).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +42,7 @@ TOP_KEYS = {
     "column_kinds",
 }
 HEADLINE_KIND = "headline"  # figures of the prose, a table kind of their own in the archive
+FAMILY_VOCABULARY = Path(__file__).with_name("data") / "metrics.yaml"
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_SUFFIX = re.compile(r"[(\[]\s*(件|个|项|次|人|人次|户|%|万元|元)\s*[)\]]$")
 
@@ -92,6 +98,7 @@ class Catalog:
     subtotals: frozenset[str]
     headline_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: str = ""
+    extends: tuple[str, ...] = ()  # files laid over the one at ``path``
     families: dict[str, Family] = field(default_factory=dict)
     prose: ProseVocab = field(default_factory=ProseVocab)
     # unit → header words that give a column that unit when no metric says, in order.
@@ -108,15 +115,45 @@ class Catalog:
         return [label for label, m in self.labels.get(kind, {}).items() if m.key == key]
 
 
-def load_catalog(path: Path) -> Catalog:
-    """Load and check corpus/metrics.yaml (or a user's copy)."""
+def load_catalog(path: Path = FAMILY_VOCABULARY, extends: Sequence[Path] = ()) -> Catalog:
+    """Load and check a vocabulary file (the family's by default), with the files that
+    extend it laid over it in order: mappings merged key by key, lists joined."""
+    data: Any = _read(path)
+    for extra in extends:
+        more = _read(extra)
+        if not isinstance(more, dict):
+            raise CatalogError(f"{extra}: expected a mapping with keys {sorted(TOP_KEYS)}")
+        data = _merge(data, more)
+    # problems are reported against the files together when one extends the other
+    where = Path(" + ".join(map(str, (path, *extends))))
+    catalog = _catalog(where, data)
+    catalog.path, catalog.extends = str(path), tuple(str(e) for e in extends)
+    return catalog
+
+
+def _read(path: Path) -> Any:
     try:
-        data: Any = load_yaml(path, "rt")
+        return load_yaml(path, "rt")
     except YamlError as exc:
         where = f"line {exc.line}: " if exc.line is not None else ""
         raise CatalogError(
             f"{path}: cannot read the metric catalog: {where}{exc.problem}"
         ) from None
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    """``extra`` laid over ``base``: mappings merged, lists joined (no repeats), else replaced."""
+    if isinstance(base, dict) and isinstance(extra, dict):
+        out = base.copy()
+        for key, value in extra.items():
+            out[key] = _merge(base[key], value) if key in base else value
+        return out
+    if isinstance(base, list) and isinstance(extra, list):
+        return [*base, *(x for x in extra if x not in base)]
+    return extra
+
+
+def _catalog(path: Path, data: Any) -> Catalog:
     if not isinstance(data, dict):
         raise CatalogError(f"{path}: expected a mapping with keys {sorted(TOP_KEYS)}")
     unknown = set(data) - TOP_KEYS

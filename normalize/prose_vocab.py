@@ -1,4 +1,4 @@
-"""The prose vocabulary (the ``prose`` section of corpus/metrics.yaml), validated when loaded."""
+"""The prose vocabulary (the ``prose`` section of the metrics vocabulary), validated when loaded."""
 
 from __future__ import annotations
 

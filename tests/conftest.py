@@ -6,12 +6,12 @@ import pytest
 
 from normalize.catalog import Catalog, load_catalog
 from normalize.names import NameBook, load_names
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, METRICS
 
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
-    return load_catalog(CORPUS / "metrics.yaml")
+    return load_catalog(METRICS)
 
 
 @pytest.fixture(scope="session")

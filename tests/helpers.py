@@ -16,6 +16,7 @@ from normalize.names import NameBook
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+METRICS = ROOT / "normalize" / "data" / "metrics.yaml"  # the family's vocabulary
 GOLDEN = Path(__file__).parent / "golden"
 SEP = CORPUS / "2022-09_xiqu_zwfw.txt"  # web page saved as text, pipe-delimited
 DEC = CORPUS / "2020-12_xiqu_zwfw.txt"  # office document saved as text, tab-indented

@@ -11,7 +11,8 @@
 - CSV with a byte-order mark, and canned-query CSV with every row (archive.downloads).
 
 The metric vocabulary (labels, families) comes from the metrics file named in the
-plugin's settings (``plugins: bulletins: metrics: FILE``), else corpus/metrics.yaml.
+plugin's settings (``plugins: bulletins: metrics: FILE``), else the family's vocabulary
+(normalize/data/metrics.yaml).
 """
 
 from __future__ import annotations

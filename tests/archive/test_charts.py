@@ -18,7 +18,7 @@ from archive.charts import (
 )
 from archive.downloads import BOM, rewrite, with_bom
 from archive.vocabulary import inline_sql, load_vocabulary, values_sql
-from tests.helpers import CORPUS
+from tests.helpers import METRICS
 
 
 def test_months_between_crosses_the_year() -> None:
@@ -81,7 +81,7 @@ def test_sparkline_escapes_its_title() -> None:
 
 
 def test_vocabulary_inline_rows_run_in_sqlite() -> None:
-    vocab = load_vocabulary(CORPUS / "metrics.yaml")
+    vocab = load_vocabulary(METRICS)
     sql = inline_sql(
         "with families(family, table_kind, metric, label, note, rank) as ($families), "
         "labels(table_kind, metric, label) as ($metric_labels) "

@@ -28,7 +28,7 @@ from archive.vocabulary import Vocabulary
 from normalize.catalog import Catalog
 from normalize.names import NameBook, load_names
 from tests.archive.test_pages import parse_grid
-from tests.helpers import CORPUS, ingest_into
+from tests.helpers import CORPUS, METRICS, ingest_into
 
 DB_NAME = "西区.2022"  # Datasette spells it ~E8~A5~BF~E5~8C~BA~2E2022 in its URLs
 DB = tilde_encode(DB_NAME)
@@ -205,7 +205,7 @@ def test_table_csv_respects_the_stream_setting_and_size(archive: Path) -> None:
 
 
 def family_file(tmp_path: Path, members: str) -> Path:
-    text = (CORPUS / "metrics.yaml").read_text(encoding="utf-8")
+    text = (METRICS).read_text(encoding="utf-8")
     printed = "members: [hall_windows.accepted, hall_windows.handled]"
     assert printed in text
     path = tmp_path / "metrics.yaml"

@@ -14,7 +14,7 @@ import archive.ingest
 from archive.cli import main
 from archive.versions import config_hash, extractor_version
 from normalize.catalog import load_catalog
-from tests.helpers import CORPUS, DEC
+from tests.helpers import DEC, METRICS
 
 RENAMED = "    accepted_by_system: {unit: count, labels: [系统受理数, 受理数, 受理]}"
 
@@ -24,7 +24,7 @@ def setup(tmp_path: Path) -> tuple[Path, Path, Path]:
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(DEC, folder / "dec.txt")
-    text = (CORPUS / "metrics.yaml").read_text(encoding="utf-8")
+    text = (METRICS).read_text(encoding="utf-8")
     line = "    accepted: {unit: count, labels: [系统受理数, 受理数, 受理]}"
     assert text.count(line) == 1
     copy = tmp_path / "metrics-copy.yaml"
@@ -66,7 +66,7 @@ def test_a_renamed_metric_key_is_re_derived_without_reading_the_file(
 ) -> None:
     folder, copy, db = setup
     before = sqlite_utils.Database(db).execute("SELECT config_hash FROM bulletins").fetchone()
-    assert before == (config_hash(load_catalog(CORPUS / "metrics.yaml")),)
+    assert before == (config_hash(load_catalog(METRICS)),)
     seen = reads(monkeypatch)
     result = CliRunner().invoke(
         main, ["ingest", str(folder), "--db", str(db), "--metrics", str(copy)]

@@ -14,6 +14,7 @@ EXPECTED = {
     "copies": ["id", "path", "sha256", "bulletin_id", "source", "seen_at"],
     "documents": ["bulletin_id", "body"],
     "archive_state": ["key", "value"],
+    "publishers": ["name", "profile", "names", "updated_at"],
     "source_tables": ["id", "bulletin_id", "table_no", "kind", "caption", "n_rows", "n_cols",
                       "header_rows", "stub_cols", "engine", "line_start", "line_end", "page",
                       "headers", "metrics", "grid", "quality", "review"],

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from normalize.catalog import CatalogError, Family, load_catalog
-from tests.helpers import CORPUS
+from tests.helpers import METRICS
 
-BASE = (CORPUS / "metrics.yaml").read_text(encoding="utf-8").split("\nfamilies:")[0]
+BASE = (METRICS).read_text(encoding="utf-8").split("\nfamilies:")[0]
 
 
 def with_families(tmp_path: Path, section: str) -> Path:
@@ -19,7 +19,7 @@ def with_families(tmp_path: Path, section: str) -> Path:
 
 
 def test_the_window_cases_family() -> None:
-    family = load_catalog(CORPUS / "metrics.yaml").families["hall_window_cases"]
+    family = load_catalog(METRICS).families["hall_window_cases"]
     assert (family.name, family.label, family.members) == (
         "hall_window_cases",
         "大厅窗口办件量",
@@ -29,7 +29,7 @@ def test_the_window_cases_family() -> None:
 
 
 def test_printed_labels_in_file_order() -> None:
-    catalog = load_catalog(CORPUS / "metrics.yaml")
+    catalog = load_catalog(METRICS)
     assert catalog.printed_labels("hall_windows", "handled") == [
         "大厅窗口办件数",
         "窗口办件数",

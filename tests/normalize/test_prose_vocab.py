@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from normalize.catalog import CatalogError, load_catalog
-from tests.helpers import CORPUS
+from tests.helpers import METRICS
 
-BASE = (CORPUS / "metrics.yaml").read_text(encoding="utf-8").split("\nprose:")[0]
+BASE = (METRICS).read_text(encoding="utf-8").split("\nprose:")[0]
 
 
 def load_with(tmp_path: Path, prose: str) -> None:
@@ -39,7 +39,7 @@ def test_a_bad_prose_section_is_one_clear_error(tmp_path: Path, prose: str, mess
 
 
 def test_the_headline_wordings_keep_their_meaning_in_the_prose_vocabulary() -> None:
-    catalog = load_catalog(CORPUS / "metrics.yaml")
+    catalog = load_catalog(METRICS)
     assert catalog.prose.labels["办件数"] == "cases"
     assert catalog.prose.labels["受理"] == "accepted"
     assert catalog.prose.scopes["政务服务中心"] == "政务服务大厅"

@@ -1,0 +1,113 @@
+"""Profiles at the command line: a new district from an empty folder, its own names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from archive.cli import main
+from tests.helpers import CORPUS, SEP
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def east(text: str) -> str:
+    """A bulletin (or names file) of another district: 西区 → 东区, 攀枝花市 → 某市."""
+    return text.replace("攀枝花市", "某市").replace("西区", "东区")
+
+
+def resolved(db: str) -> dict[str, str | None]:
+    rows = sqlite_utils.Database(db).execute(
+        "SELECT DISTINCT entity_raw, entity FROM facts_readable WHERE table_kind != 'headline'"
+    )
+    return dict(rows.fetchall())
+
+
+def test_a_new_district_from_an_empty_folder_writes_only_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shipped = (CORPUS / "names.yaml").read_text(encoding="utf-8")
+    code, out = run("init", "bulletins", "--publisher", "某市东区行政审批局")
+    assert code == 0, out
+    (tmp_path / "bulletins" / "2022-09.txt").write_text(
+        east(SEP.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    code, out = run("ingest", "bulletins/")
+    assert code == 0, out
+    names = (tmp_path / "bulletins" / "names.yaml").resolve()
+    profile = names.with_name("bulletins.yaml")
+    assert f"profile {profile} (某市东区行政审批局); names {names}" in out
+    code, out = run("names", "suggest")
+    assert code == 0, out
+    assert f"suggestions added, 0 updated in {names}" in out
+    written = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()}
+    sqlite_files = {"archive.db-shm", "archive.db-wal", "archive.db.lock"}
+    assert written - sqlite_files == {
+        "archive.db",
+        "bulletins/2022-09.txt",
+        "bulletins/bulletins.yaml",
+        "bulletins/names.yaml",
+    }
+    assert "- raw: 东区行政审批局\n" not in names.read_text(encoding="utf-8")  # not a unit
+    assert "  - raw: 区发展改革局\n    accept:\n" in names.read_text(encoding="utf-8")
+    assert (CORPUS / "names.yaml").read_text(encoding="utf-8") == shipped
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    assert db.execute("SELECT DISTINCT publisher FROM bulletins").fetchall() == [
+        ("某市东区行政审批局",)
+    ]
+    assert db.execute("SELECT name FROM publishers").fetchall() == [("某市东区行政审批局",)]
+
+
+def test_the_other_district_resolves_what_this_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    west_db = str(tmp_path / "west.db")
+    code, out = run("ingest", str(SEP), "--db", west_db)
+    assert code == 0, out
+    folder = tmp_path / "east"
+    folder.mkdir()
+    (folder / "2022-09.txt").write_text(east(SEP.read_text(encoding="utf-8")), encoding="utf-8")
+    (folder / "names.yaml").write_text(
+        east((CORPUS / "names.yaml").read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    (folder / "bulletins.yaml").write_text(
+        "publisher: 某市东区行政审批局\nshort_names: [东区行政审批局]\nnames: names.yaml\n",
+        encoding="utf-8",
+    )
+    east_db = str(tmp_path / "east.db")
+    code, out = run("ingest", str(folder), "--db", east_db)
+    assert code == 0, out
+    west, other = resolved(west_db), resolved(east_db)
+    assert len(west) == 79 and None not in west.values()
+    assert west["区社会保险事务中心"] == "区社会保险事务中心"
+    assert {east(raw): east(e) if e else None for raw, e in west.items()} == other
+
+    # the east bulletins into the west archive: refused in one line, nothing written
+    code, out = run("ingest", str(folder), "--db", west_db)
+    assert code == 1
+    assert out.splitlines()[-1] == (
+        f"Error: {west_db} holds 攀枝花市西区行政审批局; names resolve against one registry "
+        "per archive, so 某市东区行政审批局 go into another archive (--db OTHER.db)"
+    )
+    assert resolved(west_db) == west
+
+
+def test_without_a_profile_or_names_file_the_command_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(SEP.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = run("ingest", "a.txt")
+    assert code == 1
+    assert out == (
+        "Error: no names file: pass --names FILE, or write a profile with `bulletins init "
+        "FOLDER` (a commented bulletins.yaml and an empty names registry) in the bulletins' "
+        "folder\n"
+    )
