@@ -262,3 +262,8 @@ def test_matching_rules_are_checked_when_loaded() -> None:
     with pytest.raises(RulesError, match="unknown key 'head'; missing key 'heads'"):
         parse_rules({"head": ["局"], "suffix_families": {}, "office_suffixes": {},
                      "settlements": [], "region_prefixes": []})  # fmt: skip
+
+
+def test_traditional_characters_resolve(shipped: NameBook) -> None:
+    assert resolve(shipped, "區發展改革局") == ("区发展改革局", "exact")
+    assert resolve(shipped, "西區社會保險事務中心") == ("区社会保险事务中心", "exact")
