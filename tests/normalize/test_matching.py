@@ -265,5 +265,5 @@ def test_matching_rules_are_checked_when_loaded() -> None:
 
 
 def test_traditional_characters_resolve(shipped: NameBook) -> None:
-    assert resolve(shipped, "區發展改革局") == ("区发展改革局", "exact")
+    assert resolve(shipped, "區發展改革局") == ("区发展改革局", "name")
     assert resolve(shipped, "西區社會保險事務中心") == ("区社会保险事务中心", "exact")
