@@ -36,6 +36,7 @@ from extract.errors import BulletinError
 from extract.hints import fold
 from extract.reader import read_document
 from normalize.bulletin import normalize_document
+from normalize.given import Given, GivenError, parse_period, read_manifest
 from normalize.matching import Matcher
 from normalize.names import NameBook, NamesError, check_names, load_names, read_yaml
 from normalize.profile import ProfileError, write_template
@@ -141,6 +142,21 @@ def main() -> None:
     show_default=True,
     help="Refuse files larger than this many MB (a zip container: unpacked, ×4).",
 )
+@click.option(
+    "--period",
+    "period_text",
+    default=None,
+    help="The period of files whose text does not say it: YYYY-MM, YYYY-Qn, YYYY-Hn, "
+    "YYYY-MM..YYYY-MM, or YYYY (the year alone; the month still comes from the text).",
+)
+@click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="CSV of path,period,published,source_url stating what files do not say (paths "
+    "relative to the CSV); its rows win over --period.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
 def ingest_command(
     paths: tuple[Path, ...],
@@ -152,6 +168,8 @@ def ingest_command(
     force: bool,
     prune: bool,
     max_mb: int,
+    period_text: str | None,
+    manifest_path: Path | None,
     quiet: bool,
 ) -> None:
     """Extract every bulletin under PATHS (files or folders) into the archive.
@@ -170,8 +188,10 @@ def ingest_command(
     \b
         bulletins ingest corpus/
         bulletins ingest 2021/ 2022/ --db xiqu.db -j 2
+        bulletins ingest scans/ --manifest scans/manifest.csv
     """
     settled = configured(paths, profile_path, names_path, metrics_path)
+    stated = stated_for(period_text, manifest_path)
     catalog, names = settled.catalog, open_names(settled.names)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     try:
@@ -210,6 +230,7 @@ def ingest_command(
                 db, paths, catalog, names, jobs=jobs, force=force, prune_gone=prune,
                 max_bytes=max_mb * 1024 * 1024, on_outcome=report,
                 publisher=settled.profile.publisher if settled.profile else None,
+                given=stated,
             )  # fmt: skip
             remember_publisher(db, settled)
     except (ArchiveError, ConfigError) as exc:
@@ -228,6 +249,18 @@ def ingest_command(
     click.echo(summary_line(result, db_path), err=True)
     if result.count("failed"):
         sys.exit(1)
+
+
+def stated_for(
+    period_text: str | None, manifest_path: Path | None
+) -> Callable[[Path], Given | None]:
+    """What the user states about each file: its manifest row, else --period."""
+    try:
+        default = Given(parse_period(period_text)) if period_text else None
+        rows = read_manifest(manifest_path) if manifest_path else {}
+    except GivenError as exc:
+        raise click.ClickException(str(exc)) from None
+    return lambda file: rows.get(file, default)
 
 
 @main.command("init")

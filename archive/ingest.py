@@ -41,11 +41,13 @@ from archive.schema import ensure_schema
 from archive.search import ensure_search
 from archive.versions import config_hash, extractor_version
 from archive.workers import run_jobs
+from extract.document import Document
 from extract.errors import BulletinError
 from extract.reader import read_document
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog
 from normalize.facts import Bulletin
+from normalize.given import Given
 from normalize.names import NameBook
 
 __all__ = ["BULLETIN_SUFFIXES", "Job", "Outcome", "Report", "ingest", "process", "walk"]
@@ -60,6 +62,7 @@ class Job:
     path: str
     sha256: str
     rederive: int | None = None
+    given: Given | None = None  # what the user states about the file (manifest, --period)
 
 
 @dataclass
@@ -113,8 +116,15 @@ def sha256_of(file: Path) -> str:
 
 def process(job: Job, catalog: Catalog) -> Bulletin:
     """Extract and normalise one file (runs in worker processes)."""
-    doc = read_document(job.file, job.path)
-    return normalize_document(doc, catalog, job.file.name)
+    return normalize_given(read_document(job.file, job.path), catalog, job)
+
+
+def normalize_given(doc: Document, catalog: Catalog, job: Job) -> Bulletin:
+    """Normalise a document with what the user states about its file."""
+    given = job.given or Given()
+    bulletin = normalize_document(doc, catalog, Path(job.path).name, given.period, given.published)
+    bulletin.source_url = given.source_url
+    return bulletin
 
 
 def process_safely(job: Job, catalog: Catalog) -> Bulletin | BulletinError:
@@ -142,13 +152,15 @@ def ingest(
     prune_gone: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
     publisher: str | None = None,
+    given: Callable[[Path], Given | None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Report:
     """Ingest files and folders into the archive; each file lands or fails on its own.
 
     Raises paths.KeyCollision before writing anything when two files would share a key.
     ``publisher`` (a profile's) is recorded for every bulletin stored, over the issuer the
-    text names.
+    text names. ``given(file)`` says what the user states about a file (its period,
+    publication date, source address); a file it states something new for is re-derived.
     """
     found = list(walk(paths, max_bytes))
     db.conn.execute("PRAGMA foreign_keys=ON")
@@ -165,7 +177,7 @@ def ingest(
         refresh_names(db, names)
     resolver = Resolver(db.conn, names)
     origin = _Origins(extractor_version(), config_hash(catalog), publisher)
-    plan = plan_run(db, found, origin, force)
+    plan = plan_run(db, found, origin, force, given or (lambda _: None))
     for outcome in plan.done:
         if outcome.status == "failed":
             record_failure(db, outcome.path, None, "read", outcome.message)
@@ -205,11 +217,20 @@ class _Origins:
     publisher: str | None = None
 
     def of(self, job: Job) -> Origin:
-        return Origin(job.sha256, os.path.abspath(job.file), self.extractor, self.config)
+        config = self.config_with(job.given)
+        return Origin(job.sha256, os.path.abspath(job.file), self.extractor, config)
+
+    def config_with(self, given: Given | None) -> str:
+        """The configuration hash of a file, with what the user states about it: a new
+        statement re-derives the file as a new metrics file would."""
+        if given is None:
+            return self.config
+        digest = hashlib.sha256(f"{self.config}|{given!r}".encode()).hexdigest()
+        return digest[:16]
 
 
 def plan_run(db: sqlite_utils.Database, found: list[Found | Refused], origin: _Origins,
-             force: bool) -> Plan:  # fmt: skip
+             force: bool, given: Callable[[Path], Given | None]) -> Plan:  # fmt: skip
     """Decide for each file: skip, read, re-derive, record as a copy, or refuse."""
     known = stored(db)
     copies = dict(db.execute("SELECT path, sha256 FROM copies").fetchall())
@@ -232,8 +253,9 @@ def plan_run(db: sqlite_utils.Database, found: list[Found | Refused], origin: _O
     copy_of: list[tuple[Found, str, str]] = []
     for item, sha in hashed:
         previous = known.get(item.key)
+        stated = given(item.file.resolve())
         if previous is not None and previous.sha256 == sha:
-            jobs_or_skip = _unchanged(item, sha, previous, origin, force)
+            jobs_or_skip = _unchanged(item, sha, previous, origin, force, stated)
             if isinstance(jobs_or_skip, Job):
                 jobs.append(jobs_or_skip)
             else:
@@ -247,16 +269,16 @@ def plan_run(db: sqlite_utils.Database, found: list[Found | Refused], origin: _O
                 copy_of.append((item, sha, original))
             continue
         holder[sha] = item.key
-        jobs.append(Job(item.file, item.key, sha))
+        jobs.append(Job(item.file, item.key, sha, given=stated))
     return Plan(jobs, copy_of, done)
 
 
 def _unchanged(item: Found, sha: str, previous: Stored, origin: _Origins,
-               force: bool) -> Job | Outcome:  # fmt: skip
+               force: bool, stated: Given | None) -> Job | Outcome:  # fmt: skip
     if force or previous.extractor_version != origin.extractor:
-        return Job(item.file, item.key, sha)
-    if previous.config_hash != origin.config:
-        return Job(item.file, item.key, sha, previous.bulletin_id)
+        return Job(item.file, item.key, sha, given=stated)
+    if previous.config_hash != origin.config_with(stated):
+        return Job(item.file, item.key, sha, previous.bulletin_id, stated)
     return Outcome(item.key, "skipped", message="unchanged")
 
 
@@ -280,7 +302,7 @@ def rederive(db: sqlite_utils.Database, job: Job, catalog: Catalog) -> Bulletin 
         return process_safely(job, catalog)
     doc = unpack_document(row[0])
     try:
-        return normalize_document(doc, catalog, Path(job.path).name)
+        return normalize_given(doc, catalog, job)
     except BulletinError as exc:
         return exc
 

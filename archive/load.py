@@ -156,8 +156,8 @@ def insert_bulletin(conn: sqlite3.Connection, path: str, origin: Origin, b: Bull
     cur = conn.execute(
         "INSERT INTO bulletins (path, sha256, format, encoding, period, period_type, "
         "period_start, period_end, period_basis, published, publisher, is_primary, "
-        "title, n_tables, n_facts, ingested_at, source, extractor_version, config_hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "title, n_tables, n_facts, ingested_at, source, extractor_version, config_hash, "
+        "source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             path,
             origin.sha256,
@@ -178,6 +178,7 @@ def insert_bulletin(conn: sqlite3.Connection, path: str, origin: Origin, b: Bull
             origin.source,
             origin.extractor_version,
             origin.config_hash,
+            b.source_url,
         ],
     )
     return int(cur.lastrowid or 0)

@@ -31,6 +31,7 @@ TABLES: dict[str, dict[str, type]] = {
         "extractor_version": str,
         "config_hash": str,
         "edition_of": int,
+        "source_url": str,
     },
     "copies": {
         "id": int,

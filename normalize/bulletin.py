@@ -24,15 +24,22 @@ NO_TABLE = "no table found; the bulletin's figures are read from its prose"
 
 
 def normalize_document(
-    doc: Document, catalog: Catalog, file_name: str, given_period: Period | None = None
+    doc: Document,
+    catalog: Catalog,
+    file_name: str,
+    given_period: Period | None = None,
+    given_published: str | None = None,
 ) -> Bulletin:
     """Everything the archive stores about one bulletin, derived from its document.
 
     ``given_period`` is a period the user states for the file (basis ``given``); a period
-    with a year and no month states the year only. A file with neither a table nor a
-    figure in its prose is refused (NoTable).
+    with a year and no month states the year only. ``given_published`` (YYYY-MM-DD) is a
+    publication date the user states, over one the text prints. A file with neither a
+    table nor a figure in its prose is refused (NoTable).
     """
     meta = read_site_meta(doc, catalog.prose)
+    if given_published is not None:
+        meta = replace(meta, published=given_published)
     if meta.publisher is None:
         meta = replace(meta, publisher=find_issuer(doc, catalog.prose))
     period, warnings = read_period(

@@ -122,3 +122,5 @@ class Bulletin:
     checks: list[Check] = field(default_factory=list)
     # Who published it (the issuer named in the text or metadata block, or a profile's name).
     publisher: str | None = None
+    # Where the file was downloaded from, when the user's manifest says so.
+    source_url: str | None = None

@@ -10,7 +10,7 @@ EXPECTED = {
     "bulletins": ["id", "path", "sha256", "format", "encoding", "period", "period_type",
                   "period_start", "period_end", "period_basis", "published", "publisher",
                   "is_primary", "title", "n_tables", "n_facts", "ingested_at", "source",
-                  "extractor_version", "config_hash", "edition_of"],
+                  "extractor_version", "config_hash", "edition_of", "source_url"],
     "copies": ["id", "path", "sha256", "bulletin_id", "source", "seen_at"],
     "documents": ["bulletin_id", "body"],
     "archive_state": ["key", "value"],
