@@ -10,6 +10,7 @@ from normalize.catalog import Catalog
 from normalize.checks import run_checks
 from normalize.facts import Bulletin, Fact, TableInfo
 from normalize.headline import headline_facts
+from normalize.ocr_repair import review_sums, snap_headers
 from normalize.period import infer_period
 from normalize.tables import table_facts
 
@@ -18,6 +19,7 @@ TITLE_WORDS = re.compile(r"(通报|简报|情况的报告)$")
 
 def normalize_document(doc: Document, catalog: Catalog, file_name: str) -> Bulletin:
     """Everything the archive stores about one bulletin, derived from its document."""
+    doc = snap_headers(doc, catalog)  # OCR'd headers one character off a known label
     warnings = [f"table {t.index + 1}: {w}" for t in doc.tables for w in t.warnings]
     facts: list[Fact] = headline_facts(doc, catalog)
     tables: list[TableInfo] = []
@@ -34,6 +36,7 @@ def normalize_document(doc: Document, catalog: Catalog, file_name: str) -> Bulle
         warnings=warnings,
     )
     bulletin.checks = run_checks(bulletin, catalog)
+    review_sums(bulletin)  # OCR'd facts in a failed check: needs_review, candidate reading
     return bulletin
 
 

@@ -8,6 +8,7 @@ from extract.document import Cell, Table
 from extract.hints import fold, load_hints
 from normalize.catalog import Catalog, label_key
 from normalize.facts import Fact, TableInfo
+from normalize.ocr_repair import low_confidence
 from normalize.values import clean, parse_value
 
 OTHER = "other"
@@ -124,6 +125,7 @@ def table_facts(
                     line=cell.source.line_start,
                     page=cell.source.page,
                     bbox=cell.source.bbox,
+                    needs_review=low_confidence(cell),
                 )
             )
     info = TableInfo(table.index, kind, " ".join(table.caption), headers, metrics)

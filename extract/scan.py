@@ -1,0 +1,238 @@
+"""Reader for scanned bulletins: page images (PNG, JPEG, TIFF, image-only PDF) through OCR.
+
+Each page is turned upright, its ruled tables are found from their rules (see
+``scan_image``), the rules are painted out and the page is read once by the OCR engine.
+Every text line the engine returns falls in the grid cell under its centre, or, outside
+the grids, in the prose, which is re-joined into paragraphs where the layout wrapped it.
+The cells go through the same table builder as the other structured formats
+(``table_from_rows``), so a scan yields the ordinary ``Document``; each OCR'd cell keeps
+the engine's score as ``Cell.confidence`` (its worst line's), and each table records its
+engine (``ocr:rapidocr``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from pathlib import Path
+
+from extract.document import Block, Cell, Document, Source, Table
+from extract.errors import NoTable
+from extract.explicit import SpanCell, table_from_rows
+from extract.hints import LayoutHints, load_hints
+from extract.ocr_engine import RAPIDOCR, OcrLine, get_engine
+from extract.scan_image import (
+    PageImage,
+    RuledGrid,
+    find_grids,
+    ink,
+    load_image_pages,
+    load_pdf_pages,
+    rule_masks,
+    straighten,
+)
+
+# Up to this many prose blocks right above a table are its caption (附件1 / title).
+CAPTION_BLOCKS = 2
+POINTS_PER_INCH = 72.0
+# A caption is a short line (附件2, a table title), not a paragraph.
+CAPTION_MAX_CHARS = 60
+SENTENCE_ENDS = ("。", "：", ":", "；", ";", "！", "？")
+DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=[\d.%])")
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """How scans are read: the engine and the resolution PDF pages are rendered at."""
+
+    engine: str = RAPIDOCR
+    pdf_dpi: int = 300
+
+
+@dataclass
+class PageRead:
+    """One page after OCR: its grids with the lines in each cell, and its prose lines."""
+
+    page: PageImage
+    grids: list[tuple[RuledGrid, dict[tuple[int, int], list[OcrLine]]]]
+    prose: list[OcrLine]
+
+
+def read_scan(
+    path: Path,
+    display: str | None = None,
+    *,
+    is_pdf: bool = False,
+    hints: LayoutHints | None = None,
+    settings: ScanSettings | None = None,
+) -> Document:
+    """Read a scanned bulletin (an image file, or a PDF of page images) into a Document."""
+    name = display or str(path)
+    hints = hints or load_hints()
+    settings = settings or ScanSettings()
+    engine = get_engine(settings.engine, name)
+    pages = load_pdf_pages(path, name, settings.pdf_dpi) if is_pdf else load_image_pages(path, name)
+    reads = []
+    for page in pages:
+        upright = straighten(page)
+        horizontal, vertical = rule_masks(ink(upright.pixels))
+        grids = find_grids(horizontal, vertical)
+        lines = engine(upright.pixels)
+        reads.append(assign(upright, grids, lines))
+    return assemble(name, reads, hints, f"ocr:{settings.engine}")
+
+
+def assign(page: PageImage, grids: list[RuledGrid], lines: list[OcrLine]) -> PageRead:
+    """Each OCR line into the grid cell under its centre, or into the prose."""
+    cells: list[dict[tuple[int, int], list[OcrLine]]] = [{} for _ in grids]
+    prose = []
+    for line in lines:
+        x, y = line.center
+        for k, grid in enumerate(grids):
+            cell = grid.cell_at(x, y)
+            if cell is not None:
+                cells[k].setdefault((cell.row, cell.col), []).append(line)
+                break
+        else:
+            prose.append(line)
+    return PageRead(page, list(zip(grids, cells, strict=True)), prose)
+
+
+def visual_rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
+    """Lines that share a row of print (their boxes overlap vertically), top to bottom."""
+    rows: list[list[OcrLine]] = []
+    for line in sorted(lines, key=lambda ln: ln.center[1]):
+        if rows:
+            last = rows[-1]
+            top, bottom = min(ln.box[1] for ln in last), max(ln.box[3] for ln in last)
+            overlap = min(bottom, line.box[3]) - max(top, line.box[1])
+            if overlap > 0.5 * min(bottom - top, line.box[3] - line.box[1]):
+                last.append(line)
+                continue
+        rows.append([line])
+    return [sorted(row, key=lambda ln: ln.box[0]) for row in rows]
+
+
+def row_text(row: list[OcrLine]) -> str:
+    """A row of print: pieces far apart keep a space between them."""
+    height = max(ln.box[3] - ln.box[1] for ln in row)
+    out = row[0].text
+    for before, piece in pairwise(row):
+        out += (" " if piece.box[0] - before.box[2] > height else "") + piece.text
+    return out
+
+
+def cell_text(lines: list[OcrLine]) -> str:
+    """A cell's lines in reading order; a wrapped cell joins without a break (CJK text)."""
+    text = "".join(row_text(row) for row in visual_rows(lines))
+    return DIGIT_GAP.sub("", text).strip()
+
+
+def to_points(box: tuple[float, float, float, float], dpi: float) -> tuple[float, ...]:
+    scale = POINTS_PER_INCH / dpi
+    return tuple(round(v * scale, 1) for v in box)
+
+
+def grid_table(
+    read: PageRead,
+    grid: RuledGrid,
+    lines: dict[tuple[int, int], list[OcrLine]],
+    hints: LayoutHints,
+    *,
+    index: int,
+    caption: list[str],
+    engine: str,
+) -> Table | None:
+    """A ruled grid with its OCR'd cells → a Table; each cell keeps its worst line's score."""
+    page = read.page
+    rows: list[list[SpanCell]] = [[] for _ in range(len(grid.ys) - 1)]
+    scores: dict[tuple[float, ...], float] = {}
+    for cell in grid.cells:
+        found = lines.get((cell.row, cell.col), [])
+        box = to_points(cell.box, page.dpi)
+        source = Source(page=page.number, bbox=(box[0], box[1], box[2], box[3]))
+        rows[cell.row].append(SpanCell(cell_text(found), cell.rowspan, cell.colspan, source))
+        if found:
+            scores[box] = round(min(ln.score for ln in found), 4)
+    whole = Source(page=page.number, bbox=tuple(to_points(grid.box, page.dpi)))  # type: ignore[arg-type]
+    table = table_from_rows(rows, hints, index=index, caption=caption, engine=engine, source=whole)
+    if table is None:
+        return None
+    table.cells = [with_score(c, scores) for c in table.cells]
+    return table
+
+
+def with_score(cell: Cell, scores: dict[tuple[float, ...], float]) -> Cell:
+    bbox = cell.source.bbox
+    score = scores.get(tuple(bbox)) if bbox is not None else None
+    return replace(cell, confidence=score) if score is not None else cell
+
+
+def prose_blocks(read: PageRead) -> list[tuple[float, Block]]:
+    """The page's prose as paragraphs (with their top edge): a line that ends short of the
+    right margin, or one that starts indented, begins a new paragraph."""
+    rows = visual_rows(read.prose)
+    if not rows:
+        return []
+    left = min(row[0].box[0] for row in rows)
+    right = max(row[-1].box[2] for row in rows)
+    out: list[tuple[float, list[list[OcrLine]]]] = []
+    for row in rows:
+        height = max(ln.box[3] - ln.box[1] for ln in row)
+        if out:
+            last = out[-1][1][-1]
+            full = last[-1].box[2] >= right - 2 * height
+            flush = row[0].box[0] <= left + height
+            # A full line that ends mid-sentence goes on, even where the OCR lost the
+            # next line's first characters (and so it looks indented).
+            flush = flush or not last[-1].text.endswith(SENTENCE_ENDS)
+            no_table_between = not any(
+                last[0].box[3] <= g.box[1] <= row[0].box[1] for g, _ in read.grids
+            )
+            if full and flush and no_table_between:
+                out[-1][1].append(row)
+                continue
+        out.append((row[0].box[1], [row]))
+    blocks = []
+    for top, para in out:
+        box = (
+            min(ln.box[0] for row in para for ln in row),
+            top,
+            max(ln.box[2] for row in para for ln in row),
+            max(ln.box[3] for row in para for ln in row),
+        )
+        bbox = to_points(box, read.page.dpi)
+        text = "".join(row_text(row) for row in para)
+        source = Source(page=read.page.number, bbox=(bbox[0], bbox[1], bbox[2], bbox[3]))
+        blocks.append((top, Block(text, source)))
+    return blocks
+
+
+def assemble(name: str, reads: list[PageRead], hints: LayoutHints, engine: str) -> Document:
+    """Prose and tables of every page in reading order → a Document."""
+    blocks: list[Block] = []
+    tables: list[Table] = []
+    positions: list[int] = []
+    for read in reads:
+        items: list[tuple[float, Block | int]] = list(prose_blocks(read))
+        items.extend((grid.box[1], k) for k, (grid, _) in enumerate(read.grids))
+        run: list[Block] = []
+        for _, item in sorted(items, key=lambda it: it[0]):
+            if isinstance(item, Block):
+                run.append(item)
+                blocks.append(item)
+                continue
+            grid, lines = read.grids[item]
+            caption = [b.text for b in run[-CAPTION_BLOCKS:] if len(b.text) <= CAPTION_MAX_CHARS]
+            table = grid_table(
+                read, grid, lines, hints, index=len(tables), caption=caption, engine=engine
+            )
+            run = []
+            if table is None:
+                continue
+            positions.append(len(blocks))
+            tables.append(table)
+    if not tables:
+        raise NoTable(name, "no ruled table found in the scan (OCR found only prose)")
+    return Document(name, "scan", "", blocks, tables, positions)
