@@ -29,6 +29,7 @@ lint: $(STAMP)
 fixtures: $(STAMP)
 	$(BIN)/python -m tests.fixtures.build
 	$(BIN)/python -m tests.fixtures.build_pdf
+	$(BIN)/python -m tests.fixtures.build_scan
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

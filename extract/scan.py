@@ -71,8 +71,8 @@ def read_scan(
     name = display or str(path)
     hints = hints or load_hints()
     settings = settings or ScanSettings()
-    engine = get_engine(settings.engine, name)
     pages = load_pdf_pages(path, name, settings.pdf_dpi) if is_pdf else load_image_pages(path, name)
+    engine = get_engine(settings.engine, name)
     reads = []
     for page in pages:
         upright = straighten(page)
