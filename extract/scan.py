@@ -129,9 +129,13 @@ def cell_text(lines: list[OcrLine]) -> str:
     return DIGIT_GAP.sub("", text).strip()
 
 
-def to_points(box: tuple[float, float, float, float], dpi: float) -> tuple[float, ...]:
-    scale = POINTS_PER_INCH / dpi
-    return tuple(round(v * scale, 1) for v in box)
+Box = tuple[float, float, float, float]
+
+
+def to_points(box: Box, dpi: float) -> Box:
+    """A box in page pixels → in points (1/72 inch), like the boxes of PDF cells."""
+    x0, y0, x1, y1 = (round(v * POINTS_PER_INCH / dpi, 1) for v in box)
+    return (x0, y0, x1, y1)
 
 
 def grid_table(
@@ -147,15 +151,15 @@ def grid_table(
     """A ruled grid with its OCR'd cells → a Table; each cell keeps its worst line's score."""
     page = read.page
     rows: list[list[SpanCell]] = [[] for _ in range(len(grid.ys) - 1)]
-    scores: dict[tuple[float, ...], float] = {}
+    scores: dict[Box, float] = {}
     for cell in grid.cells:
         found = lines.get((cell.row, cell.col), [])
         box = to_points(cell.box, page.dpi)
-        source = Source(page=page.number, bbox=(box[0], box[1], box[2], box[3]))
+        source = Source(page=page.number, bbox=box)
         rows[cell.row].append(SpanCell(cell_text(found), cell.rowspan, cell.colspan, source))
         if found:
             scores[box] = round(min(ln.score for ln in found), 4)
-    whole = Source(page=page.number, bbox=tuple(to_points(grid.box, page.dpi)))  # type: ignore[arg-type]
+    whole = Source(page=page.number, bbox=to_points(grid.box, page.dpi))
     table = table_from_rows(rows, hints, index=index, caption=caption, engine=engine, source=whole)
     if table is None:
         return None
@@ -163,9 +167,9 @@ def grid_table(
     return table
 
 
-def with_score(cell: Cell, scores: dict[tuple[float, ...], float]) -> Cell:
-    bbox = cell.source.bbox
-    score = scores.get(tuple(bbox)) if bbox is not None else None
+def with_score(cell: Cell, scores: dict[Box, float]) -> Cell:
+    """The cell with the OCR score of the grid cell it came from (found by its box)."""
+    score = scores.get(cell.source.bbox) if cell.source.bbox is not None else None
     return replace(cell, confidence=score) if score is not None else cell
 
 
@@ -202,9 +206,8 @@ def prose_blocks(read: PageRead) -> list[tuple[float, Block]]:
             max(ln.box[2] for row in para for ln in row),
             max(ln.box[3] for row in para for ln in row),
         )
-        bbox = to_points(box, read.page.dpi)
         text = "".join(row_text(row) for row in para)
-        source = Source(page=read.page.number, bbox=(bbox[0], bbox[1], bbox[2], bbox[3]))
+        source = Source(page=read.page.number, bbox=to_points(box, read.page.dpi))
         blocks.append((top, Block(text, source)))
     return blocks
 

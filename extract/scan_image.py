@@ -93,8 +93,21 @@ def load_image_pages(path: Path, name: str) -> list[PageImage]:
                 gray = np.asarray(frame.convert("L"), dtype=np.uint8)
                 pages.append(PageImage(k, gray, image_dpi(frame.info.get("dpi"), gray.shape[1])))
             return pages
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise UnreadableImage(name, f"the image cannot be decoded ({exc})") from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise UnreadableImage(
+            name,
+            f"not a readable image: it starts like a {image_kind(path)} file but cannot be "
+            "decoded (truncated or damaged); copy or export it again",
+        ) from None
+
+
+def image_kind(path: Path) -> str:
+    """PNG, JPEG or TIFF, by the file's first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith(b"\x89PNG"):
+        return "PNG"
+    return "JPEG" if head.startswith(b"\xff\xd8") else "TIFF"
 
 
 def image_dpi(stated: object, width: int) -> float:
