@@ -38,6 +38,8 @@ CAPTION_BLOCKS = 2
 POINTS_PER_INCH = 72.0
 # A caption is a short line (附件2, a table title), not a paragraph.
 CAPTION_MAX_CHARS = 60
+# Column rules of two grids closer than this (a share of the page width) are the same.
+EDGE_TOLERANCE = 0.01
 SENTENCE_ENDS = ("。", "：", ":", "；", ";", "！", "？")
 DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=[\d.%])")
 
@@ -138,17 +140,27 @@ def to_points(box: Box, dpi: float) -> Box:
     return (x0, y0, x1, y1)
 
 
-def grid_table(
+@dataclass
+class GridPart:
+    """A ruled grid of one page as rows of cells, before it becomes a table (a table
+    broken by a page is two parts joined)."""
+
+    rows: list[list[SpanCell]]
+    scores: dict[Box, float]
+    edges: list[float]  # column rules, as shares of the page width
+    source: Source
+    caption: list[str]
+    first_on_page: bool
+
+
+def grid_part(
     read: PageRead,
     grid: RuledGrid,
     lines: dict[tuple[int, int], list[OcrLine]],
-    hints: LayoutHints,
-    *,
-    index: int,
     caption: list[str],
-    engine: str,
-) -> Table | None:
-    """A ruled grid with its OCR'd cells → a Table; each cell keeps its worst line's score."""
+    first_on_page: bool,
+) -> GridPart:
+    """A grid's cells with their OCR'd text; each keeps its worst line's score."""
     page = read.page
     rows: list[list[SpanCell]] = [[] for _ in range(len(grid.ys) - 1)]
     scores: dict[Box, float] = {}
@@ -159,11 +171,47 @@ def grid_table(
         rows[cell.row].append(SpanCell(cell_text(found), cell.rowspan, cell.colspan, source))
         if found:
             scores[box] = round(min(ln.score for ln in found), 4)
-    whole = Source(page=page.number, bbox=to_points(grid.box, page.dpi))
-    table = table_from_rows(rows, hints, index=index, caption=caption, engine=engine, source=whole)
+    width = page.pixels.shape[1]
+    return GridPart(
+        rows,
+        scores,
+        [x / width for x in grid.xs],
+        Source(page=page.number, bbox=to_points(grid.box, page.dpi)),
+        caption,
+        first_on_page,
+    )
+
+
+def continues(before: GridPart, part: GridPart) -> bool:
+    """Whether a grid at the top of a page goes on with the last grid of the page before:
+    no caption of its own, the same column rules."""
+    return (
+        part.first_on_page
+        and not part.caption
+        and part.source.page == (before.source.page or 0) + 1
+        and len(part.edges) == len(before.edges)
+        and all(abs(a - b) < EDGE_TOLERANCE for a, b in zip(part.edges, before.edges, strict=True))
+    )
+
+
+def join(before: GridPart, part: GridPart) -> None:
+    """Append a continuation's rows; a header it repeats is dropped."""
+    texts = [[c.text for c in row] for row in before.rows]
+    rows = part.rows
+    while rows and texts and [c.text for c in rows[0]] == texts[0]:
+        rows, texts = rows[1:], texts[1:]
+    before.rows.extend(rows)
+    before.scores.update(part.scores)
+
+
+def part_table(part: GridPart, hints: LayoutHints, *, index: int, engine: str) -> Table | None:
+    """The joined rows of a grid → a Table, each cell with its OCR score."""
+    table = table_from_rows(
+        part.rows, hints, index=index, caption=part.caption, engine=engine, source=part.source
+    )
     if table is None:
         return None
-    table.cells = [with_score(c, scores) for c in table.cells]
+    table.cells = [with_score(c, part.scores) for c in table.cells]
     return table
 
 
@@ -213,27 +261,38 @@ def prose_blocks(read: PageRead) -> list[tuple[float, Block]]:
 
 
 def assemble(name: str, reads: list[PageRead], hints: LayoutHints, engine: str) -> Document:
-    """Prose and tables of every page in reading order → a Document."""
-    blocks: list[Block] = []
-    tables: list[Table] = []
-    positions: list[int] = []
+    """Prose and tables of every page in reading order → a Document; a grid at the top of
+    a page that goes on with the last grid of the page before joins it."""
+    flow: list[Block | GridPart] = []
     for read in reads:
         items: list[tuple[float, Block | int]] = list(prose_blocks(read))
         items.extend((grid.box[1], k) for k, (grid, _) in enumerate(read.grids))
         run: list[Block] = []
         for _, item in sorted(items, key=lambda it: it[0]):
+            if isinstance(item, Block) and hints.is_chrome(item.text):
+                continue  # page numbers (- 7 -) and the like
             if isinstance(item, Block):
                 run.append(item)
-                blocks.append(item)
+                flow.append(item)
                 continue
             grid, lines = read.grids[item]
             caption = [b.text for b in run[-CAPTION_BLOCKS:] if len(b.text) <= CAPTION_MAX_CHARS]
-            table = grid_table(
-                read, grid, lines, hints, index=len(tables), caption=caption, engine=engine
-            )
+            part = grid_part(read, grid, lines, caption, first_on_page=not run)
             run = []
-            if table is None:
-                continue
+            last = flow[-1] if flow else None
+            if isinstance(last, GridPart) and continues(last, part):
+                join(last, part)
+            else:
+                flow.append(part)
+    blocks: list[Block] = []
+    tables: list[Table] = []
+    positions: list[int] = []
+    for entry in flow:
+        if isinstance(entry, Block):
+            blocks.append(entry)
+            continue
+        table = part_table(entry, hints, index=len(tables), engine=engine)
+        if table is not None:
             positions.append(len(blocks))
             tables.append(table)
     if not tables:

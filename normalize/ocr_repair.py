@@ -4,8 +4,8 @@ A misread digit is a wrong number that looks right; the bulletins carry their ow
 (rows sum to 小计 and 总计, the headline repeats the total). Nothing here changes a
 stored number: a fact keeps the value the OCR read, and gets ``needs_review`` when
 
-- its cell's OCR score is below ``REVIEW_CONFIDENCE`` (see ``low_confidence``, the hook
-  ``normalize.tables`` calls), or
+- its cell's OCR score is below ``review_confidence`` (``normalize/data/ocr.yaml``; see
+  ``low_confidence``, the hook ``normalize.tables`` calls), or
 - it takes part in a sum that does not hold. When exactly one of the cells of that sum,
   read with one known confusion (6↔8, 1↔7, 0↔8, 5↔6, 3↔8, a dropped or a doubled digit),
   makes the sum hold, that reading is written beside the value (``note``:
@@ -18,27 +18,20 @@ snapped to that label before the headers are mapped, with a table warning saying
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
 
 from extract.document import Cell, Document, Table
 from extract.hints import fold, load_hints
 from normalize.catalog import Catalog, label_key
 from normalize.facts import Bulletin, Fact
 
-# Cells the engine scored below this are stored with needs_review.
-REVIEW_CONFIDENCE = 0.9
+REVIEW_FILE = Path(__file__).parent / "data" / "ocr.yaml"
 OCR_ENGINE_PREFIX = "ocr:"
-# Digits an OCR engine takes for one another (both ways).
-CONFUSIONS = {
-    "0": "86",
-    "1": "7",
-    "3": "8",
-    "5": "6",
-    "6": "85",
-    "7": "1",
-    "8": "063",
-    "9": "",
-}
 # As the checks compare (normalize.checks imports the tables module, which imports this one).
 TOLERANCE = 1e-6
 MISMATCH = "mismatch"
@@ -49,13 +42,43 @@ HEADLINE_RULES = frozenset({"headline_matches_table"})
 CHECK_NOTE = "OCR: 核对不符"
 
 
+class OcrReviewError(ValueError):
+    """The OCR review file is malformed."""
+
+
+@dataclass(frozen=True)
+class OcrReview:
+    """When an OCR'd number is flagged, and which digits engines confuse."""
+
+    review_confidence: float
+    confusions: dict[str, str]
+
+
+@lru_cache(maxsize=2)
+def load_review(path: Path = REVIEW_FILE) -> OcrReview:
+    """Load and check the OCR review settings."""
+    data: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or set(data) != {"review_confidence", "confusions"}:
+        raise OcrReviewError(f"{path}: expected the keys review_confidence and confusions")
+    level = data["review_confidence"]
+    if not isinstance(level, (int, float)) or not 0 < level <= 1:
+        raise OcrReviewError(f"{path}: review_confidence must be a number in (0, 1]")
+    confusions: dict[str, str] = {}
+    for digit, others in (data["confusions"] or {}).items():
+        ok = isinstance(others, list) and all(str(o).isdigit() and len(str(o)) == 1 for o in others)
+        if not (len(str(digit)) == 1 and str(digit).isdigit() and ok):
+            raise OcrReviewError(f"{path}: confusions: '{digit}' must map to a list of digits")
+        confusions[str(digit)] = "".join(str(o) for o in others)
+    return OcrReview(float(level), confusions)
+
+
 def is_ocr(table: Table) -> bool:
     return table.engine.startswith(OCR_ENGINE_PREFIX)
 
 
 def low_confidence(cell: Cell) -> bool:
     """Whether an OCR'd cell scored too low to be stored as certain."""
-    return cell.confidence is not None and cell.confidence < REVIEW_CONFIDENCE
+    return cell.confidence is not None and cell.confidence < load_review().review_confidence
 
 
 # --- headers -------------------------------------------------------------------------------
@@ -102,14 +125,15 @@ def snap_headers(doc: Document, catalog: Catalog) -> Document:
 # --- sums ----------------------------------------------------------------------------------
 
 
-def readings(raw: str) -> Iterator[str]:
+def readings(raw: str, confusions: dict[str, str] | None = None) -> Iterator[str]:
     """Other readings of a number's digits under one known confusion."""
+    confusions = load_review().confusions if confusions is None else confusions
     digits = fold(raw)
     seen = {digits}
     for k, ch in enumerate(digits):
         if not ch.isdigit():
             continue
-        for other in CONFUSIONS.get(ch, ""):
+        for other in confusions.get(ch, ""):
             yield from _new(digits[:k] + other + digits[k + 1 :], seen)
         yield from _new(digits[:k] + digits[k + 1 :], seen)  # a doubled digit
         yield from _new(digits[:k] + ch + digits[k:], seen)  # a dropped digit

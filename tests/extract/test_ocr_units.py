@@ -11,12 +11,24 @@ import pytest
 
 from extract.document import Cell, Document, Source, Table
 from extract.errors import BulletinError
-from extract.ocr_engine import OcrUnavailable, get_engine, tesseract_lines
+from extract.hints import load_hints
+from extract.ocr_engine import OcrLine, OcrUnavailable, get_engine, tesseract_lines
 from extract.reader import read_document
-from extract.scan_image import find_grids, ink, rotate, rule_masks, skew_angle, square_up
+from extract.scan import PageRead, assemble
+from extract.scan_image import (
+    GridCell,
+    PageImage,
+    RuledGrid,
+    find_grids,
+    ink,
+    rotate,
+    rule_masks,
+    skew_angle,
+    square_up,
+)
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog
-from normalize.ocr_repair import readings, snap, vocabulary
+from normalize.ocr_repair import OcrReviewError, load_review, readings, snap, vocabulary
 
 
 def cell(text: str, row: int, col: int, score: float | None = 0.99, **spans: int) -> Cell:
@@ -221,3 +233,67 @@ def test_a_slanted_frame_is_squared_up() -> None:
     grid = find_grids(horizontal, vertical)[0]
     assert len(grid.xs) == 4 and len(grid.ys) == 4
     assert len(grid.cells) == 7
+
+
+def page_read(number: int, rows: list[list[str]], prose: list[str]) -> PageRead:
+    """A page as OCR would leave it: a 2-column ruled grid 100 px a row below some prose,
+    each cell's text as one line at its centre."""
+    top = 100 + 50 * len(prose)
+    xs, ys = [100, 400, 700], [top + 100 * r for r in range(len(rows) + 1)]
+    cells = [
+        GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1]))
+        for r in range(len(rows))
+        for c in range(2)
+    ]
+    grid = RuledGrid(xs, ys, cells)
+    lines = {
+        (r, c): [OcrLine(text, (xs[c] + 20, ys[r] + 30, xs[c + 1] - 20, ys[r] + 70), 0.95)]
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+    }
+    words = [
+        OcrLine(t, (100, 100 + 50 * k, 100 + 30 * len(t), 130 + 50 * k), 0.99)
+        for k, t in enumerate(prose)
+    ]
+    page = PageImage(number, np.full((1200, 800), 255, np.uint8), 72.0)
+    return PageRead(page, [(grid, lines)], words)
+
+
+def test_a_grid_going_on_at_the_top_of_the_next_page_is_one_table() -> None:
+    first = page_read(
+        1, [["部门", "系统受理数"], ["区社保局", "2586"], ["区医保局", "2321"]], ["附件2"]
+    )
+    # Page 2 repeats the header and starts with a page number only.
+    second = page_read(2, [["部门", "系统受理数"], ["区就业局", "482"]], ["- 8 -"])
+    doc = assemble("t.png", [first, second], load_hints(), "ocr:test")
+    assert [b.text for b in doc.blocks] == ["附件2"]
+    [table] = doc.tables
+    assert table.caption == ["附件2"]
+    assert [[c.text for c in table.row_cells(r)] for r in range(table.n_rows)] == [
+        ["部门", "系统受理数"],
+        ["区社保局", "2586"],
+        ["区医保局", "2321"],
+        ["区就业局", "482"],
+    ]
+    last = table.row_cells(3)[1]
+    assert (last.source.page, last.confidence) == (2, 0.95)
+
+
+def test_a_grid_under_its_own_caption_is_a_table_of_its_own() -> None:
+    first = page_read(1, [["部门", "系统受理数"], ["区社保局", "2586"]], [])
+    second = page_read(2, [["部门", "系统办结数"], ["区就业局", "482"]], ["附件3"])
+    doc = assemble("t.png", [first, second], load_hints(), "ocr:test")
+    assert [t.caption for t in doc.tables] == [[], ["附件3"]]
+
+
+def test_the_review_settings_are_checked_when_loaded(tmp_path: Path) -> None:
+    shipped = load_review()
+    assert shipped.review_confidence == 0.9
+    assert shipped.confusions["8"] == "063" and shipped.confusions["1"] == "7"
+    bad = tmp_path / "ocr.yaml"
+    bad.write_text('review_confidence: 0.9\nconfusions:\n  "8": ["O"]\n', encoding="utf-8")
+    with pytest.raises(OcrReviewError, match="confusions: '8' must map to a list of digits"):
+        load_review(bad)
+    bad.write_text("review_confidence: 2\nconfusions: {}\n", encoding="utf-8")
+    with pytest.raises(OcrReviewError, match=r"review_confidence must be a number in \(0, 1\]"):
+        load_review(bad)
