@@ -7,7 +7,8 @@ stored number: a fact keeps the value the OCR read, and gets ``needs_review`` wh
 - its cell's OCR score is below ``review_confidence`` (``normalize/data/ocr.yaml``; see
   ``low_confidence``, the hook ``normalize.tables`` calls), or
 - it takes part in a sum that does not hold. When exactly one of the cells of that sum,
-  read with one known confusion (6↔8, 1↔7, 0↔8, 5↔6, 3↔8, a dropped or a doubled digit),
+  read with one known confusion (6↔8, 1↔7, 0↔8, 5↔6, 3↔8, a digit read twice or one of a
+  printed pair read once),
   makes the sum hold, that reading is written beside the value (``note``:
   ``OCR 候选: 1234``; ``Cell.alternative`` in the document).
 
@@ -92,12 +93,13 @@ def vocabulary(catalog: Catalog) -> frozenset[str]:
 
 
 def snap(text: str, words: frozenset[str]) -> str | None:
-    """The one known label that differs from ``text`` in exactly one character, if any."""
+    """``text`` with its label replaced by the one known label that differs from it in
+    exactly one character (a unit in brackets kept: 咨洵(件) → 咨询(件)); None if none."""
     key = label_key(text)
     if len(key) < 2 or key in words:
         return None
     near = [w for w in words if len(w) == len(key) and differences(w, key) == 1]
-    return near[0] if len(near) == 1 else None
+    return fold(text).replace(key, near[0], 1) if len(near) == 1 else None
 
 
 def differences(a: str, b: str) -> int:
@@ -135,8 +137,8 @@ def readings(raw: str, confusions: dict[str, str] | None = None) -> Iterator[str
             continue
         for other in confusions.get(ch, ""):
             yield from _new(digits[:k] + other + digits[k + 1 :], seen)
-        yield from _new(digits[:k] + digits[k + 1 :], seen)  # a doubled digit
-        yield from _new(digits[:k] + ch + digits[k:], seen)  # a dropped digit
+        yield from _new(digits[:k] + digits[k + 1 :], seen)  # a digit too many
+        yield from _new(digits[:k] + ch + digits[k:], seen)  # one of a pair read once
 
 
 def _new(text: str, seen: set[str]) -> Iterator[str]:

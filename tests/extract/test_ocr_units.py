@@ -141,6 +141,7 @@ def test_snap_takes_only_a_unique_one_character_neighbour(catalog: Catalog) -> N
     words = vocabulary(catalog)
     assert snap("部門", words) == "部门"
     assert snap("系统受理教", words) == "系统受理数"
+    assert snap("咨洵(件)", words) == "咨询(件)"  # the unit kept
     assert snap("部门", words) is None  # known already
     assert snap("区", words) is None  # too short to tell
     assert snap("天气预报", words) is None
