@@ -32,12 +32,15 @@ from extract.scan_image import (
     rule_masks,
     straighten,
 )
+from extract.scan_unruled import unruled_grids, visual_rows
 
 # Up to this many prose blocks right above a table are its caption (附件1 / title).
 CAPTION_BLOCKS = 2
 POINTS_PER_INCH = 72.0
 # A caption is a short line (附件2, a table title), not a paragraph.
 CAPTION_MAX_CHARS = 60
+# Appended to the engine of a table laid out from its text's positions (no rules).
+UNRULED = ":unruled"
 # Column rules of two grids closer than this (a share of the page width) are the same.
 EDGE_TOLERANCE = 0.01
 SENTENCE_ENDS = ("。", "：", ":", "；", ";", "！", "？")
@@ -86,9 +89,10 @@ def read_scan(
 
 
 def assign(page: PageImage, grids: list[RuledGrid], lines: list[OcrLine]) -> PageRead:
-    """Each OCR line into the grid cell under its centre, or into the prose."""
+    """Each OCR line into the grid cell under its centre; of the rest, rows and columns of
+    text make unruled tables, and what is left is prose."""
     cells: list[dict[tuple[int, int], list[OcrLine]]] = [{} for _ in grids]
-    prose = []
+    rest = []
     for line in lines:
         x, y = line.center
         for k, grid in enumerate(grids):
@@ -97,23 +101,9 @@ def assign(page: PageImage, grids: list[RuledGrid], lines: list[OcrLine]) -> Pag
                 cells[k].setdefault((cell.row, cell.col), []).append(line)
                 break
         else:
-            prose.append(line)
-    return PageRead(page, list(zip(grids, cells, strict=True)), prose)
-
-
-def visual_rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
-    """Lines that share a row of print (their boxes overlap vertically), top to bottom."""
-    rows: list[list[OcrLine]] = []
-    for line in sorted(lines, key=lambda ln: ln.center[1]):
-        if rows:
-            last = rows[-1]
-            top, bottom = min(ln.box[1] for ln in last), max(ln.box[3] for ln in last)
-            overlap = min(bottom, line.box[3]) - max(top, line.box[1])
-            if overlap > 0.5 * min(bottom - top, line.box[3] - line.box[1]):
-                last.append(line)
-                continue
-        rows.append([line])
-    return [sorted(row, key=lambda ln: ln.box[0]) for row in rows]
+            rest.append(line)
+    unruled, prose = unruled_grids(rest)
+    return PageRead(page, [*zip(grids, cells, strict=True), *unruled], prose)
 
 
 def row_text(row: list[OcrLine]) -> str:
@@ -151,6 +141,7 @@ class GridPart:
     source: Source
     caption: list[str]
     first_on_page: bool
+    ruled: bool = True
 
 
 def grid_part(
@@ -179,6 +170,7 @@ def grid_part(
         Source(page=page.number, bbox=to_points(grid.box, page.dpi)),
         caption,
         first_on_page,
+        grid.ruled,
     )
 
 
@@ -188,6 +180,7 @@ def continues(before: GridPart, part: GridPart) -> bool:
     return (
         part.first_on_page
         and not part.caption
+        and part.ruled == before.ruled
         and part.source.page == (before.source.page or 0) + 1
         and len(part.edges) == len(before.edges)
         and all(abs(a - b) < EDGE_TOLERANCE for a, b in zip(part.edges, before.edges, strict=True))
@@ -206,6 +199,7 @@ def join(before: GridPart, part: GridPart) -> None:
 
 def part_table(part: GridPart, hints: LayoutHints, *, index: int, engine: str) -> Table | None:
     """The joined rows of a grid → a Table, each cell with its OCR score."""
+    engine = engine if part.ruled else f"{engine}{UNRULED}"
     table = table_from_rows(
         part.rows, hints, index=index, caption=part.caption, engine=engine, source=part.source
     )

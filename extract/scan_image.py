@@ -59,6 +59,8 @@ class RuledGrid:
     xs: list[int]
     ys: list[int]
     cells: list[GridCell] = field(default_factory=list)
+    # False for a table laid out from where its text sits (no rules on the page).
+    ruled: bool = True
 
     @property
     def box(self) -> tuple[float, float, float, float]:

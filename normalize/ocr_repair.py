@@ -41,6 +41,9 @@ CANDIDATE_NOTE = "OCR 候选: "
 # quoted from the next column): flagged only when one misread digit explains it.
 HEADLINE_RULES = frozenset({"headline_matches_table"})
 CHECK_NOTE = "OCR: 核对不符"
+# A table laid out from where its text sits (no rules): its structure is guessed.
+UNRULED = ":unruled"
+GUESSED_NOTE = "OCR: 无框线表格，行列为推断"
 
 
 class OcrReviewError(ValueError):
@@ -174,6 +177,10 @@ def review_sums(bulletin: Bulletin) -> None:
         return
     facts = bulletin.facts
     flagged: dict[int, str | None] = {}
+    guessed = {t.index for t in bulletin.document.tables if t.engine.endswith(UNRULED)}
+    for i, fact in enumerate(facts):
+        if fact.table_index in guessed:
+            facts[i] = replace(fact, needs_review=True, note=join_notes(fact.note, GUESSED_NOTE))
     for check in bulletin.checks:
         if check.status != MISMATCH or not check.facts:
             continue
@@ -189,12 +196,16 @@ def review_sums(bulletin: Bulletin) -> None:
     for i, candidate in flagged.items():
         fact = facts[i]
         extra = CANDIDATE_NOTE + candidate if candidate is not None else CHECK_NOTE
-        if fact.note and extra in fact.note:
-            continue
-        note = "; ".join(n for n in (fact.note, extra) if n)
-        facts[i] = replace(fact, needs_review=True, note=note)
+        facts[i] = replace(fact, needs_review=True, note=join_notes(fact.note, extra))
         if candidate is not None:
             mark_cell(bulletin.document, fact, candidate)
+
+
+def join_notes(note: str | None, extra: str) -> str:
+    """A fact's note with one more remark (once)."""
+    if note and extra in note:
+        return note
+    return f"{note}; {extra}" if note else extra
 
 
 def mark_cell(doc: Document, fact: Fact, reading: str) -> None:

@@ -21,6 +21,7 @@ from tests.helpers import DEC, SEP, golden_rows, ingest_into
 SCAN = Path(__file__).parents[1] / "fixtures" / "scan"
 SHARP = ["2020-12_300dpi.png", "2022-09_300dpi.tif"]
 WORN = ["2020-12_200dpi_skew.jpg", "2022-09_200dpi_skew.pdf", "2022-09_photo.jpg"]
+UNRULED = "2020-12_unruled_200dpi.png"  # no rules: columns from the white space
 # What each fixture shows of its sample: the table kinds and the headline scopes on its pages.
 SHOWN = {
     "2020-12": ({"hall_windows"}, {"政务服务大厅"}),
@@ -51,12 +52,13 @@ def db(
     tmp_path_factory: pytest.TempPathFactory, catalog: Catalog, names: NameBook
 ) -> sqlite_utils.Database:
     folder = tmp_path_factory.mktemp("scan")
-    for name in SHARP + WORN:
+    scans = [*SHARP, *WORN, UNRULED]
+    for name in scans:
         shutil.copy(SCAN / name, folder / name)
     database, report = ingest_into(
-        folder / "a.db", [SEP, DEC, *(folder / n for n in SHARP + WORN)], catalog, names
+        folder / "a.db", [SEP, DEC, *(folder / n for n in scans)], catalog, names
     )
-    assert [o.status for o in report.outcomes] == ["ingested"] * 7
+    assert [o.status for o in report.outcomes] == ["ingested"] * 8
     return database
 
 
@@ -114,7 +116,25 @@ def test_worn_scans_are_right_or_flagged(db: sqlite_utils.Database, name: str) -
     assert all(r["needs_review"] == 1 for r, _ in wrong)
 
 
-@pytest.mark.parametrize("name", SHARP + WORN)
+def test_an_unruled_scan_is_read_from_its_white_space_and_flagged(
+    db: sqlite_utils.Database,
+) -> None:
+    """Columns and rows guessed from where the text sits: every fact is stored for review."""
+    rows = [r for r in facts(db, UNRULED) if r["table_kind"] != "headline"]
+    golden = [g for g in shown_golden(UNRULED) if g[0] != "headline"]
+    assert [(r["table_kind"], r["metric"]) for r in rows] == [(g[0], g[4]) for g in golden]
+    right = sum(key(r)[4:] == key(g)[4:] for r, g in zip(rows, golden, strict=True))
+    assert right >= 0.95 * len(golden)
+    assert {(r["needs_review"], r["note"].split("; ")[-1]) for r in rows} == {
+        (1, "OCR: 无框线表格，行列为推断")
+    }
+    engine = "SELECT t.engine FROM source_tables t JOIN bulletins b ON b.id = t.bulletin_id "
+    assert db.execute(engine + "WHERE b.path = ?", [UNRULED]).fetchall() == [
+        ("ocr:rapidocr:unruled",)
+    ]
+
+
+@pytest.mark.parametrize("name", [*SHARP, *WORN, UNRULED])
 def test_period_and_headline_land_like_the_text(db: sqlite_utils.Database, name: str) -> None:
     text = sample_of(name).name
     period = "SELECT DISTINCT period, period_type FROM facts_readable WHERE bulletin = ?"
@@ -133,6 +153,7 @@ def test_engine_is_recorded_per_table(db: sqlite_utils.Database) -> None:
     assert rows == [
         ("2020-12_200dpi_skew.jpg", "scan", one),
         ("2020-12_300dpi.png", "scan", one),
+        (UNRULED, "scan", "ocr:rapidocr:unruled"),
         ("2022-09_200dpi_skew.pdf", "scan", two),
         ("2022-09_300dpi.tif", "scan", two),
         ("2022-09_photo.jpg", "scan", one),
@@ -144,8 +165,8 @@ def test_flagged_facts_are_listed_by_the_view(db: sqlite_utils.Database) -> None
     flagged = db.execute(
         "SELECT bulletin, count(*) FROM facts_readable WHERE needs_review = 1 GROUP BY bulletin"
     ).fetchall()
-    assert {b for b, _ in flagged} <= set(SHARP + WORN)
-    for name in SHARP + WORN:
+    assert {b for b, _ in flagged} <= {*SHARP, *WORN, UNRULED}
+    for name in [*SHARP, *WORN, UNRULED]:
         rows = facts(db, name)
         assert sum(r["needs_review"] == 1 for r in rows) == dict(flagged).get(name, 0)
 

@@ -26,6 +26,7 @@ from extract.scan_image import (
     skew_angle,
     square_up,
 )
+from extract.scan_unruled import cut_at_gaps, unruled_grids
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog
 from normalize.ocr_repair import OcrReviewError, load_review, readings, snap, vocabulary
@@ -298,3 +299,37 @@ def test_the_review_settings_are_checked_when_loaded(tmp_path: Path) -> None:
     bad.write_text("review_confidence: 2\nconfusions: {}\n", encoding="utf-8")
     with pytest.raises(OcrReviewError, match=r"review_confidence must be a number in \(0, 1\]"):
         load_review(bad)
+
+
+def test_a_piece_read_across_a_column_gap_is_cut_there() -> None:
+    # Two cells without a rule between them, read as one piece: 4 CJK-free digits + 4 CJK.
+    line = OcrLine("6459（数据来源窗口", (0.0, 0.0, 1000.0, 40.0), 0.9)
+    width = sum(0.55 if ch.isascii() else 1.0 for ch in line.text)
+    gap = round(1000 * (4 * 0.55 + 1) / width)  # after "6459（"
+    assert [(p.text, p.box[0], p.box[2]) for p in cut_at_gaps(line, [gap])] == [
+        ("6459（", 0.0, gap),
+        ("数据来源窗口", float(gap), 1000.0),
+    ]
+    assert cut_at_gaps(line, [1200]) == [line]  # no gap inside it
+
+
+def test_rows_and_columns_from_white_space() -> None:
+    def piece(text: str, x: float, y: float) -> OcrLine:
+        return OcrLine(text, (x, y, x + 20 * len(text), y + 30), 0.95)
+
+    lines = [
+        piece("附件2 西区政务服务大厅9月部门窗口办件情况统计", 100, 40),
+        *(piece(t, x, 120) for t, x in [("序号", 100), ("部门", 300), ("办件数", 600)]),
+        *(piece(t, x, 170) for t, x in [("1", 110), ("区医保局", 280), ("3986", 610)]),
+        *(piece(t, x, 220) for t, x in [("2", 110), ("区残联", 290), ("74", 620)]),
+        piece("备注：数据来源于窗口", 100, 400),
+    ]
+    [(grid, cells)], prose = unruled_grids(lines)
+    assert [ln.text for ln in prose] == [lines[0].text, "备注：数据来源于窗口"]
+    assert not grid.ruled and (len(grid.xs), len(grid.ys)) == (4, 4)
+    text = {k: "".join(ln.text for ln in v) for k, v in cells.items()}
+    assert text == {
+        (0, 0): "序号", (0, 1): "部门", (0, 2): "办件数",
+        (1, 0): "1", (1, 1): "区医保局", (1, 2): "3986",
+        (2, 0): "2", (2, 1): "区残联", (2, 2): "74",
+    }  # fmt: skip
