@@ -1,14 +1,15 @@
 """Reader for scanned bulletins: page images (PNG, JPEG, TIFF, image-only PDF) through OCR.
 
-Each page is turned upright, its ruled tables are found from their rules (see
-``scan_image``), the rules are painted out and the page is read once by the OCR engine.
-Every text line the engine returns falls in the grid cell under its centre, or, outside
-the grids, in the prose, which is re-joined into paragraphs where the layout wrapped it.
-The cells go through the same table builder as the other structured formats
+Each page is turned upright (and squared up when photographed at a slant), its ruled
+tables are found from their rules (see ``scan_image``), and the page is read once by the
+OCR engine. Every text line the engine returns falls in the grid cell under its centre;
+of the lines outside the grids, rows and columns of text make unruled tables (see
+``scan_unruled``), and the rest is prose, re-joined into paragraphs where the layout
+wrapped it. The cells go through the same table builder as the other structured formats
 (``table_from_rows``), so a scan yields the ordinary ``Document``; each OCR'd cell keeps
 the engine's score as ``Cell.confidence`` (its worst line's), and each table records its
-engine (``ocr:rapidocr``).
-"""
+engine (``ocr:rapidocr``, ``ocr:rapidocr:unruled``). A grid at the top of a page that goes
+on with the last grid of the page before is joined to it."""
 
 from __future__ import annotations
 
@@ -290,5 +291,7 @@ def assemble(name: str, reads: list[PageRead], hints: LayoutHints, engine: str) 
             positions.append(len(blocks))
             tables.append(table)
     if not tables:
-        raise NoTable(name, "no ruled table found in the scan (OCR found only prose)")
+        raise NoTable(
+            name, "no table found in the scan (no ruled grid with values, no columns of text)"
+        )
     return Document(name, "scan", "", blocks, tables, positions)

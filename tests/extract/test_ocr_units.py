@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from extract.document import Cell, Document, Source, Table
-from extract.errors import BulletinError
+from extract.errors import BulletinError, NoTable
 from extract.hints import load_hints
 from extract.ocr_engine import OcrLine, OcrUnavailable, get_engine, tesseract_lines
 from extract.reader import read_document
@@ -333,3 +333,16 @@ def test_rows_and_columns_from_white_space() -> None:
         (1, 0): "1", (1, 1): "区医保局", (1, 2): "3986",
         (2, 0): "2", (2, 1): "区残联", (2, 2): "74",
     }  # fmt: skip
+
+
+def test_a_scan_without_a_table_is_one_clear_line(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (800, 400), 255)
+    ImageDraw.Draw(image).text((40, 40), "2022 9 1", fill=0)
+    image.save(tmp_path / "note.png")
+    with pytest.raises(NoTable) as info:
+        read_document(tmp_path / "note.png", "note.png")
+    assert str(info.value) == (
+        "note.png: no table found in the scan (no ruled grid with values, no columns of text)"
+    )
