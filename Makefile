@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ocr]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,6 +29,7 @@ lint: $(STAMP)
 fixtures: $(STAMP)
 	$(BIN)/python -m tests.fixtures.build
 	$(BIN)/python -m tests.fixtures.build_pdf
+	$(BIN)/python -m tests.fixtures.build_scan
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

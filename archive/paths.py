@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Files a folder walk considers bulletins; a file named on the command line is always read.
-BULLETIN_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".pdf", ".doc", ".docx", ""})
+BULLETIN_SUFFIXES = frozenset(
+    {".txt", ".text", ".htm", ".html", ".pdf", ".doc", ".docx", ""}
+    | {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans, read by OCR
+)
 # Largest file read (bytes); a monthly bulletin is well under 10 MB, even as a PDF.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # Largest total unpacked size of a zip container (DOCX), as a multiple of MAX_FILE_BYTES.

@@ -12,6 +12,7 @@ import sqlite_utils
 from archive.ingest import ingest
 from archive.schema import ensure_schema
 from bench import names as bench_names
+from bench import ocr as bench_ocr
 from bench import pdf as bench_pdf
 from bench.corpus import SAMPLES, make_corpus
 from normalize.catalog import load_catalog
@@ -53,6 +54,7 @@ def main() -> None:
     )
     bench_names.main()
     bench_pdf.main()
+    bench_ocr.main()
 
 
 def raw_executemany(path: Path, columns: list[str], rows: list[tuple[object, ...]]) -> float:

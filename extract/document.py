@@ -35,6 +35,9 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     source: Source = field(default_factory=Source)
+    # OCR only: the engine's score for the text (0–1), and a corrected reading, if any.
+    confidence: float | None = None
+    alternative: str | None = None
 
 
 @dataclass(frozen=True)

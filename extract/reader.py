@@ -14,6 +14,8 @@ SNIFF_BYTES = 1024
 # A ZIP container (.docx), also an empty one; an OLE compound file (.doc).
 ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 OLE = b"\xd0\xcf\x11\xe0"
+# Image files a scanned bulletin arrives as: PNG, JPEG, TIFF (both byte orders).
+IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 def read_document(path: Path, display: str | None = None) -> Document:
@@ -24,9 +26,18 @@ def read_document(path: Path, display: str | None = None) -> Document:
     if not head:
         raise EmptyFile(name, "the file is empty")
     if head.startswith(b"%PDF"):
-        from extract.pdf import read_pdf  # imported on use: pdfplumber is slow to import
+        from extract.pdf import NeedsOcr, read_pdf  # imported on use: pdfplumber is slow
 
-        return read_pdf(path, name)
+        try:
+            return read_pdf(path, name)
+        except NeedsOcr:  # pages that are images: read the whole file through OCR
+            from extract.scan import read_scan
+
+            return read_scan(path, name, is_pdf=True)
+    if head.startswith(IMAGES):
+        from extract.scan import read_scan  # imported on use: OpenCV and the OCR engine
+
+        return read_scan(path, name)
     if head.startswith(ZIP):
         from extract.docx import read_docx  # imported on use, like the PDF reader
 

@@ -11,6 +11,7 @@ from extract.errors import NoTable
 from normalize.catalog import Catalog
 from normalize.checks import run_checks
 from normalize.facts import Bulletin, Period, TableInfo
+from normalize.ocr_repair import review_sums, snap_headers
 from normalize.period import read_period
 from normalize.prose import ProseContext, prose_facts
 from normalize.prose_words import first_scope
@@ -37,6 +38,7 @@ def normalize_document(
     publication date the user states, over one the text prints. A file with neither a
     table nor a figure in its prose is refused (NoTable).
     """
+    doc = snap_headers(doc, catalog)  # OCR'd headers one character off a known label
     meta = read_site_meta(doc, catalog.prose)
     if given_published is not None:
         meta = replace(meta, published=given_published)
@@ -77,6 +79,7 @@ def normalize_document(
         publisher=meta.publisher,
     )
     bulletin.checks = run_checks(bulletin, catalog)
+    review_sums(bulletin)  # OCR'd facts in a failed check: needs_review, candidate reading
     gate_bulletin(bulletin)
     return bulletin
 

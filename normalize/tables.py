@@ -10,6 +10,7 @@ from extract.hints import fold, load_hints
 from normalize.catalog import Catalog, Metric, label_key
 from normalize.columns import column_unit
 from normalize.facts import Fact, TableInfo
+from normalize.ocr_repair import low_confidence
 from normalize.values import clean, parse_value
 
 OTHER = "other"
@@ -128,7 +129,7 @@ def table_facts(
                     line=cell.source.line_start,
                     page=cell.source.page,
                     bbox=cell.source.bbox,
-                    needs_review=c in columns.review,
+                    needs_review=c in columns.review or low_confidence(cell),
                 )
             )
     review = None

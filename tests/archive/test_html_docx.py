@@ -131,7 +131,8 @@ def test_bad_html_and_word_files_are_reported_and_the_rest_lands(
         "error: cut.html: the page is cut off inside a table (the table opened on line 98 never "
         "ends); download the page again",
         "error: empty.docx: the file is empty",
-        "error: notzip.docx: binary content, not a text bulletin",
+        "error: notzip.docx: not a readable image: it starts like a PNG file but cannot be "
+        "decoded (truncated or damaged); copy or export it again",
         "error: old.doc: a legacy Word document (.doc) needs LibreOffice to be read, and soffice "
         "is not installed: apt-get install libreoffice-writer-nogui (or save it as .docx)",
     ]

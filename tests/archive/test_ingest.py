@@ -165,7 +165,8 @@ def test_bad_files_are_reported_and_the_rest_lands(tmp_path: Path) -> None:
     assert errors == [
         "error: broken.txt: not valid UTF-8 (byte 9), nor GB18030 or Big5; re-save it as UTF-8",
         "error: empty.txt: the file is empty",
-        "error: image.txt: binary content, not a text bulletin",
+        "error: image.txt: not a readable image: it starts like a PNG file but cannot be decoded "
+        "(truncated or damaged); copy or export it again",
         "error: prose.txt: no table and no figure found "
         "(if the bulletin is an attached .doc or .pdf, ingest that file)",
         "error: scan.pdf: not a readable PDF: it starts with %PDF but holds no PDF objects",

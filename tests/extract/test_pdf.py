@@ -369,8 +369,11 @@ def test_text_that_did_not_decode_is_refused() -> None:
 
 
 def test_a_scan_needs_ocr() -> None:
-    error = read_error(PDF / "scan.pdf")
-    assert isinstance(error, NeedsOcr)
+    """The PDF reader refuses a page image; read_document then hands the file to OCR
+    (tests/extract/test_ocr_scans.py)."""
+    with pytest.raises(NeedsOcr) as info:
+        read_pdf(PDF / "scan.pdf", "scan.pdf")
+    error = info.value
     assert error.reason == (
         "page 1 has no text layer (a scanned image); run OCR on it first "
         "(e.g. ocrmypdf -l chi_sim) and ingest the result"
