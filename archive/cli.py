@@ -7,7 +7,6 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -15,101 +14,31 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from archive.cli_browse import open_archive, output_console, report_findings, serve_archive
+from archive.cli_names import init_command, names_group
+from archive.cli_options import (
+    configured,
+    db_option,
+    metrics_option,
+    names_option,
+    open_names,
+    profile_option,
+)
 from archive.config import (
     ConfigError,
-    Settled,
-    archive_names_file,
     check_publisher,
     describe,
-    profile_for,
     remember_publisher,
-    settle,
 )
 from archive.database import ArchiveError, explain, open_for_writing, writer_lock
 from archive.ingest import Outcome, ingest
 from archive.inspect import as_json, render
-from archive.names import raw_names, refresh_names, unresolved_names
 from archive.paths import MAX_FILE_BYTES, KeyCollision, walk
 from archive.schema import ensure_schema
 from archive.summary import gone_lines, stop_on_sigterm, summary_line
 from extract.errors import BulletinError
-from extract.hints import fold
 from extract.reader import read_document
 from normalize.bulletin import normalize_document
 from normalize.given import Given, GivenError, parse_period, read_manifest
-from normalize.matching import Matcher
-from normalize.names import NameBook, NamesError, check_names, load_names, read_yaml
-from normalize.profile import ProfileError, write_template
-from normalize.suggest import Suggestion, add_suggestions, cluster, fold_accepted
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def configured(
-    places: tuple[Path, ...],
-    profile: Path | None,
-    names: Path | None,
-    metrics: Path | None,
-    *,
-    need_names: bool = True,
-) -> Settled:
-    """The profile, names file and catalog a command uses (see archive/config.py)."""
-    try:
-        return settle(profile_for(profile, places), names, metrics, need_names=need_names)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def profile_option(fn: F) -> F:
-    return click.option(
-        "--profile",
-        "profile_path",
-        type=click.Path(dir_okay=False, exists=True, path_type=Path),
-        default=None,
-        help="Publisher profile (bulletins.yaml). [default: the nearest one in or above the "
-        "bulletins' folder, else ./bulletins.yaml or ./corpus/bulletins.yaml]",
-    )(fn)
-
-
-def db_option(fn: F) -> F:
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=Path("archive.db"),
-        show_default=True,
-        help="SQLite archive to read or write.",
-    )(fn)
-
-
-def names_option(fn: F) -> F:
-    return click.option(
-        "--names",
-        "names_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Names YAML (canonical entities and aliases). [default: the profile's]",
-    )(fn)
-
-
-def metrics_option(fn: F) -> F:
-    return click.option(
-        "--metrics",
-        "metrics_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Metric labels YAML replacing the family's vocabulary (header label → metric "
-        "key). [default: the family's, extended by the profile's]",
-    )(fn)
-
-
-def open_names(path: Path) -> NameBook:
-    try:
-        return load_names(path)
-    except NamesError as exc:
-        raise click.ClickException(
-            f"{exc}\nFix the names file, then run the command again."
-        ) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -263,36 +192,6 @@ def stated_for(
     return lambda file: rows.get(file, default)
 
 
-@main.command("init")
-@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--publisher",
-    default="（发布单位名称）",
-    help="Who publishes the bulletins (the name stored as `publisher`).",
-)
-def init_command(folder: Path, publisher: str) -> None:
-    """Start a new district: write a commented profile (bulletins.yaml) and an empty
-    names registry (names.yaml) in FOLDER (default: here). Nothing is overwritten.
-
-    \b
-    Example:
-        bulletins init bulletins/ --publisher 某市东区行政审批局
-        bulletins ingest bulletins/
-        bulletins names suggest --names bulletins/names.yaml
-    """
-    try:
-        written = write_template(folder, publisher)
-    except ProfileError as exc:
-        raise click.ClickException(str(exc)) from None
-    for path in written:
-        click.echo(f"wrote {path}", err=True)
-    click.echo(
-        f"Put the bulletins in {folder} (or below it), edit {written[0].name} if needed, then:"
-        f" bulletins ingest {folder}",
-        err=True,
-    )
-
-
 @main.command("inspect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @metrics_option
@@ -365,90 +264,6 @@ def check_command(
     mismatches = report_findings(db_path, statuses, show_all, bulletin, output)
     if strict and mismatches:
         sys.exit(1)
-
-
-@main.group("names")
-def names_group() -> None:
-    """Resolve department names: suggest mappings for unresolved names, check the file.
-
-    Edit corpus/names.yaml by hand; `bulletins ingest` re-resolves names on every run
-    without reading any bulletin again.
-    """
-
-
-@names_group.command("suggest")
-@db_option
-@names_option
-def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
-    """Add every unresolved name to the names file, with where it was seen and candidates.
-
-    Each becomes an entry under `suggestions:`; accept one by writing the entity's name
-    after `accept:`. Comments, order and formatting of the file are kept.
-
-    \b
-    Example:
-        bulletins names suggest --db archive.db --names corpus/names.yaml
-    """
-    db = open_archive(db_path)
-    path = names_path or archive_names_file(db)
-    if path is None:
-        path = configured((db_path.resolve().parent,), None, None, None).names
-    ensure_schema(db)
-    book = open_names(path)
-    report = refresh_names(db, book)
-    pending = unresolved_names(db)
-    suggestions = cluster(
-        [Suggestion(u.raw, u.bulletins, u.facts, u.first_seen_in, u.candidates) for u in pending],
-        Matcher(book).same_unit,
-    )
-    added, updated = add_suggestions(
-        path, suggestions, set(map(fold, raw_names(db))) - {fold(u.raw) for u in pending}
-    )
-    click.echo(
-        f"{report.resolved} names resolved, {report.unresolved} unresolved; "
-        f"{added} suggestions added, {updated} updated in {path}",
-        err=True,
-    )
-
-
-@names_group.command("fold")
-@names_option
-def names_fold_command(names_path: Path | None) -> None:
-    """Move accepted suggestions into the entities, so the suggestion list does not only grow.
-
-    Each accepted spelling becomes an alias of the entity it names; `accept: new` becomes
-    a new entity entry. The file is checked first and edited in place, comments kept.
-
-    \b
-    Example:
-        bulletins names fold --names corpus/names.yaml
-    """
-    path = configured((), None, names_path, None).names
-    open_names(path)  # refuse a file with problems before changing it
-    aliases, created = fold_accepted(path)
-    click.echo(f"{aliases} aliases added, {created} entities created in {path}", err=True)
-
-
-@names_group.command("check")
-@names_option
-def names_check_command(names_path: Path | None) -> None:
-    """Validate the names file: syntax, aliases under two entities, unknown keys, dates,
-    never-merge pairs that are merged. Prints each problem with its line; exit 1 on any.
-
-    \b
-    Example:
-        bulletins names check --names corpus/names.yaml
-    """
-    path = configured((), None, names_path, None).names
-    try:
-        _, problems = check_names(read_yaml(path))
-    except NamesError as exc:
-        problems = exc.problems
-    for problem in problems:
-        click.echo(f"{path}: {problem}", err=True)
-    if problems:
-        sys.exit(1)
-    click.echo(f"{path}: ok", err=True)
 
 
 @main.command("serve")
@@ -544,3 +359,7 @@ def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
         raise click.ClickException(str(exc)) from None
     for item in written:
         click.echo(f"{item.path}: {item.rows} rows", err=True)
+
+
+main.add_command(init_command)
+main.add_command(names_group)

@@ -1,0 +1,133 @@
+"""`bulletins init` and `bulletins names …`: start a district, and keep its names file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from archive.cli_browse import open_archive
+from archive.cli_options import configured, db_option, names_option, open_names
+from archive.config import archive_names_file
+from archive.names import raw_names, refresh_names, unresolved_names
+from archive.schema import ensure_schema
+from extract.hints import fold
+from normalize.matching import Matcher
+from normalize.names import NamesError, check_names, read_yaml
+from normalize.profile import ProfileError, write_template
+from normalize.suggest import Suggestion, add_suggestions, cluster, fold_accepted
+
+
+@click.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--publisher",
+    default="（发布单位名称）",
+    help="Who publishes the bulletins (the name stored as `publisher`).",
+)
+def init_command(folder: Path, publisher: str) -> None:
+    """Start a new district: write a commented profile (bulletins.yaml) and an empty
+    names registry (names.yaml) in FOLDER (default: here). Nothing is overwritten.
+
+    \b
+    Example:
+        bulletins init bulletins/ --publisher 某市东区行政审批局
+        bulletins ingest bulletins/
+        bulletins names suggest --names bulletins/names.yaml
+    """
+    try:
+        written = write_template(folder, publisher)
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(
+        f"Put the bulletins in {folder} (or below it), edit {written[0].name} if needed, then:"
+        f" bulletins ingest {folder}",
+        err=True,
+    )
+
+
+@click.group("names")
+def names_group() -> None:
+    """Resolve department names: suggest mappings for unresolved names, check the file.
+
+    Edit corpus/names.yaml by hand; `bulletins ingest` re-resolves names on every run
+    without reading any bulletin again.
+    """
+
+
+@names_group.command("suggest")
+@db_option
+@names_option
+def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
+    """Add every unresolved name to the names file, with where it was seen and candidates.
+
+    Each becomes an entry under `suggestions:`; accept one by writing the entity's name
+    after `accept:`. Comments, order and formatting of the file are kept.
+
+    \b
+    Example:
+        bulletins names suggest --db archive.db --names corpus/names.yaml
+    """
+    db = open_archive(db_path)
+    path = names_path or archive_names_file(db)
+    if path is None:
+        path = configured((db_path.resolve().parent,), None, None, None).names
+    ensure_schema(db)
+    book = open_names(path)
+    report = refresh_names(db, book)
+    pending = unresolved_names(db)
+    suggestions = cluster(
+        [Suggestion(u.raw, u.bulletins, u.facts, u.first_seen_in, u.candidates) for u in pending],
+        Matcher(book).same_unit,
+    )
+    added, updated = add_suggestions(
+        path, suggestions, set(map(fold, raw_names(db))) - {fold(u.raw) for u in pending}
+    )
+    click.echo(
+        f"{report.resolved} names resolved, {report.unresolved} unresolved; "
+        f"{added} suggestions added, {updated} updated in {path}",
+        err=True,
+    )
+
+
+@names_group.command("fold")
+@names_option
+def names_fold_command(names_path: Path | None) -> None:
+    """Move accepted suggestions into the entities, so the suggestion list does not only grow.
+
+    Each accepted spelling becomes an alias of the entity it names; `accept: new` becomes
+    a new entity entry. The file is checked first and edited in place, comments kept.
+
+    \b
+    Example:
+        bulletins names fold --names corpus/names.yaml
+    """
+    path = configured((), None, names_path, None).names
+    open_names(path)  # refuse a file with problems before changing it
+    aliases, created = fold_accepted(path)
+    click.echo(f"{aliases} aliases added, {created} entities created in {path}", err=True)
+
+
+@names_group.command("check")
+@names_option
+def names_check_command(names_path: Path | None) -> None:
+    """Validate the names file: syntax, aliases under two entities, unknown keys, dates,
+    never-merge pairs that are merged. Prints each problem with its line; exit 1 on any.
+
+    \b
+    Example:
+        bulletins names check --names corpus/names.yaml
+    """
+    path = configured((), None, names_path, None).names
+    try:
+        _, problems = check_names(read_yaml(path))
+    except NamesError as exc:
+        problems = exc.problems
+    for problem in problems:
+        click.echo(f"{path}: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{path}: ok", err=True)
