@@ -24,6 +24,7 @@ from extract.layout import (
     segment_rows,
 )
 from extract.records import records_to_tables, same_labels, split_records
+from extract.tab_rows import TABROW, is_tab_row, tab_table
 from extract.text_lines import (
     BLANK,
     CELL,
@@ -63,7 +64,10 @@ def read_text(path: Path, display: str | None = None, hints: LayoutHints | None 
 def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Document:
     """Split decoded text into prose blocks and tables."""
     lines = text.split("\n")
-    kinds = line_kinds(lines, hints)
+    kinds = [
+        TABROW if is_tab_row(line) else kind
+        for line, kind in zip(lines, line_kinds(lines, hints), strict=True)
+    ]
     blocks: list[Block] = []
     tables: list[Table] = []
     positions: list[int] = []
@@ -72,8 +76,20 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
     for region in find_regions(kinds):
         blocks.extend(prose_blocks(lines, kinds, i, region.start, hints))
         i = region.end
-        cells = region_cells(lines, kinds, region)
         caption = caption_for(blocks, positions, region, hints)
+        if region.layout == TABROW:
+            rows = [
+                (n + 1, lines[n]) for n in range(region.start, region.end) if kinds[n] == TABROW
+            ]
+            table = tab_table(rows, hints, index=len(tables), caption=caption)
+            if table is None:
+                blocks.extend(prose_blocks(lines, kinds, region.start, region.end, hints))
+                continue
+            layouts.add(region.layout)
+            positions.append(len(blocks))
+            tables.append(table)
+            continue
+        cells = region_cells(lines, kinds, region)
         at_end = nothing_after(lines, region.end, hints)
         found, figures = cells_to_tables(
             cells, hints, index=len(tables), caption=caption, at_end=at_end
@@ -114,7 +130,7 @@ def find_regions(kinds: list[str]) -> list[Region]:
     i = 0
     while i < len(kinds):
         kind = kinds[i]
-        if kind not in (PIPE, TAB, CELL):
+        if kind not in (PIPE, TAB, CELL, TABROW):
             i += 1
             continue
         j = i + 1

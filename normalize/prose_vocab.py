@@ -21,6 +21,7 @@ LIST_KEYS = (
     "approximate",
     "narrative_sections",
     "shares",
+    "modifiers",
 )
 ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
 META_ROLES = {"publisher", "published", "title", "other"}
@@ -50,6 +51,9 @@ class ProseVocab:
     approximate: tuple[str, ...] = ()
     narrative_sections: tuple[str, ...] = ()
     shares: tuple[str, ...] = ()
+    # Words that, right before a known label, make another measure of it (提前办结率 is not
+    # 办结率, 有效来电 not 来电): such a figure keeps its own label, flagged for review.
+    modifiers: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
 
@@ -111,6 +115,7 @@ def parse_vocab(
         approximate=words("approximate"),
         narrative_sections=words("narrative_sections"),
         shares=words("shares"),
+        modifiers=words("modifiers"),
     )
 
 

@@ -62,6 +62,8 @@ def known_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
             best = (len(label), key)
     if best is None:
         return None
+    if folded[: -best[0]].endswith(vocab.modifiers):
+        return None  # 提前办结率: another measure than 办结率
     return text[-best[0] :] if fold(text[-best[0] :]) == folded[-best[0] :] else text, best[1]
 
 

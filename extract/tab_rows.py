@@ -1,0 +1,93 @@
+"""Tables written a row a line with tabs between the cells (序号⇥城关镇⇥1208⇥100%), as a
+spreadsheet or a Word table pasted as text writes them.
+
+Unlike pipes written cell by cell, such a line states its row and each cell's column, so
+the rows go through the stated-grid builder (as HTML rows do). A name repeated down a
+leading column (城关镇 on each of its centres' rows) is the merged cell it was printed
+from: it becomes one cell spanning those rows, and the 小计 row right below it, whose
+cell in that column is empty, closes the same group.
+"""
+
+from __future__ import annotations
+
+from extract.document import Source, Table
+from extract.explicit import SpanCell, table_from_rows
+from extract.hints import LayoutHints, fold
+from extract.layout import EMPTY, TEXT, cell_kind
+
+TABROW = "tabrow"
+
+
+def is_tab_row(line: str) -> bool:
+    """Cells between tabs on one line (a cell alone on a tab-indented line is the tab
+    layout, not this)."""
+    return "\t" in line.strip()
+
+
+def tab_table(
+    lines: list[tuple[int, str]], hints: LayoutHints, *, index: int, caption: list[str]
+) -> Table | None:
+    """A table from (line number, text) rows; None when no row holds a value."""
+    rows = [[cell.strip() for cell in text.rstrip().split("\t")] for _, text in lines]
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    spans = group_spans(rows, hints)
+    stated: list[list[SpanCell]] = []
+    for r, ((number, _), row) in enumerate(zip(lines, rows, strict=True)):
+        cells = []
+        for c, text in enumerate(row):
+            span = spans.get((r, c), 1)
+            if span == 0:
+                continue  # covered by the group cell above
+            cells.append(SpanCell(text, rowspan=span, source=Source(number, number)))
+        stated.append(cells)
+    return table_from_rows(stated, hints, index=index, caption=caption, engine="text-tabrow")
+
+
+def group_spans(rows: list[list[str]], hints: LayoutHints) -> dict[tuple[int, int], int]:
+    """Row spans of the group names down the leading text columns: (row, col) → span for
+    the first row of a group, 0 for the rows it covers.
+
+    A group is a name repeated down its column (城关镇 on each of its centres' rows); the
+    subtotal row right below it closes it. That row prints 小计 to the right of the group
+    column (its cell there empty), or in the group column itself with the next column
+    empty: then 小计 moves next door, as the merged cell it was copied from left it.
+    """
+    spans: dict[tuple[int, int], int] = {}
+    stub = leading_text_columns(rows, hints)
+    for c in range(stub):
+        if not all(cell_kind(row[c], hints) in (TEXT, EMPTY) for row in rows[1:]):
+            continue  # a row-number column holds no groups
+        r = 1
+        while r < len(rows):
+            name, end = rows[r][c], r + 1
+            while name and end < len(rows) and rows[end][c] == name:
+                end += 1
+            if name and end < len(rows) and closes_group(rows[end], c, stub, hints):
+                if rows[end][c]:  # 小计 printed in the group column: move it next door
+                    rows[end][c + 1], rows[end][c] = rows[end][c], ""
+                end += 1
+            if end - r > 1:
+                spans[(r, c)] = end - r
+                spans.update({(k, c): 0 for k in range(r + 1, end)})
+            r = end
+    return spans
+
+
+def leading_text_columns(rows: list[list[str]], hints: LayoutHints) -> int:
+    """Columns before the first that holds a value in any row below the first."""
+    width = len(rows[0]) if rows else 0
+    for c in range(width):
+        kinds = {cell_kind(row[c], hints) for row in rows[1:] if row[c]}
+        if kinds - {TEXT} and c > 0:
+            return c
+    return 0
+
+
+def closes_group(row: list[str], col: int, stub: int, hints: LayoutHints) -> bool:
+    """A subtotal row that closes the group of column ``col``: 小计 right of it among the
+    name columns with ``col`` empty, or 小计 in ``col`` with the next name column empty."""
+    words = [fold(cell) in hints.subtotal_rows for cell in row[:stub]]
+    if not row[col]:
+        return any(words[col + 1 :])
+    return words[col] and col + 1 < stub and not row[col + 1]
