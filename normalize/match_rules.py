@@ -15,7 +15,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 RULES_FILE = Path(__file__).with_name("data") / "matching.yaml"
-RULE_KEYS = {"heads", "suffix_families", "office_suffixes", "settlements", "region_prefixes"}
+RULE_KEYS = {
+    "heads",
+    "suffix_families",
+    "office_suffixes",
+    "settlements",
+    "region_prefixes",
+    "place_marks",
+}
 
 
 class RulesError(ValueError):
@@ -31,6 +38,7 @@ class MatchRules:
     office_suffixes: tuple[tuple[str, str], ...]
     settlements: tuple[str, ...]
     prefixes: tuple[str, ...]  # longest first
+    place_marks: tuple[str, ...] = ()  # 区, 县, 镇 …: a character before one names a place
 
     def with_prefixes(self, extra: tuple[str, ...]) -> MatchRules:
         """These rules plus a publisher's region prefixes (longest tried first)."""
@@ -67,6 +75,7 @@ def parse_rules(data: Any, where: str = "matching rules") -> MatchRules:
         office_suffixes=pairs("office_suffixes"),
         settlements=words("settlements"),
         prefixes=tuple(sorted(words("region_prefixes"), key=len, reverse=True)),
+        place_marks=words("place_marks"),
     )
     if problems:
         raise RulesError(f"{where}: " + "; ".join(problems))

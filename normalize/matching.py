@@ -108,6 +108,17 @@ def is_abbreviation(short: Key, long: Key) -> bool:
     )
 
 
+def first_word(short: Key, long: Key) -> bool:
+    """The short name's body is where the long one's begins (教育 of 教育体育): a part of
+    the long name, not a short form of the whole."""
+    return short.compatible(long) and any(
+        full.startswith(body) and len(body) < len(full)
+        for body in short.bodies
+        for full in long.bodies
+        if len(body) >= 2
+    )
+
+
 def _keeps_in_order(body: str, full: str) -> bool:
     """The body's characters appear in order in the full form, from its first word to its
     last: an abbreviation takes a character of each word (住建 ⊂ 住房城乡建设), so its last
@@ -224,9 +235,12 @@ class Matcher:
             for e, k in near
             if (is_abbreviation(key, k) or is_abbreviation(k, key)) and not self.forbidden(raw, e)
         }
-        if len(hits) == 1:
-            return Resolution(raw, hits.pop(), "abbreviation", 0.95)
-        return None
+        if len(hits) != 1:
+            return None  # none, or two candidates: a person decides
+        entity = hits.pop()
+        if any(first_word(key, k) or first_word(k, key) for e, k in near if e == entity):
+            return None  # 区教育局 names a part of 区教育和体育局: only suggested
+        return Resolution(raw, entity, "abbreviation", 0.95)
 
     def fuzzy(self, raws: list[str]) -> list[list[Candidate]]:
         """Ranked candidates per raw name.
@@ -274,23 +288,26 @@ class Matcher:
         if (
             top.score >= AUTO_SCORE
             and top.score - runner_up >= AUTO_MARGIN
-            and stems_alike(self.key(raw).key, top.spelling)
+            and stems_alike(self.key(raw).key, top.spelling, self.rules.place_marks)
         ):
             return Resolution(raw, top.entity, "fuzzy", top.score / 100)
         return Resolution(raw, None, "unresolved", top.score / 100)
 
 
-def stems_alike(a: str, b: str) -> bool:
+def stems_alike(a: str, b: str, place_marks: tuple[str, ...] = ()) -> bool:
     """The parts of two names that tell them apart are alike too, not only the whole.
 
     Unit names share long generic endings (社区便民服务中心), so 路北… and 路南… score 90 on
     the whole. A typo changes, adds or drops one character after the name has begun
     (住房城多建设 for 住房城乡建设); a different unit differs at its start (路北 / 路南,
-    小宝鼎 / 宝鼎).
+    小宝鼎 / 宝鼎), or in a place name (…东区管理部 / …西区管理部: the character before a
+    place mark such as 区 or 县).
     """
     end = 0
     while end < min(len(a), len(b)) and a[-1 - end] == b[-1 - end]:
         end += 1
+    if end and a[len(a) - end].startswith(place_marks):
+        return False  # 东区 / 西区: another place, not a typo
     a, b = a[: len(a) - end], b[: len(b) - end]
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:

@@ -9,7 +9,7 @@ from normalize.facts import Fact, Period
 
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 MENTION = re.compile(
-    r"(?P<a>\d{1,2})\s*(?:-|~|—|至|到)\s*(?P<b>\d{1,2})\s*月"
+    r"(?P<a>\d{1,2})\s*月?\s*(?:-|~|—|至|到)\s*(?P<b>\d{1,2})\s*月"
     r"|(?P<since>今年以来|年初以来|本年度?累计|全年累计|今年累计)"
     r"|(?:截至|截止)(?P<upto>\d{1,2})\s*月(?:底|末|份)?(?=[^。;]*累计)"
     r"|第?(?P<q>[一二三四1-4])季度"
@@ -52,10 +52,25 @@ def mentioned_period(text: str, bulletin: Period) -> Period | None:
     return Period(year - 1 if month > last else year, month, bulletin.basis, None, "month", month)
 
 
+# Words that put a figure in another period than the one the sentence names (去年同期受理…,
+# 上月办结…), and a year of its own (2022年全年…): such a level is not this period's.
+ELSEWHEN = re.compile(r"(?<![较比])(?:去年|上年|前年|上月|上季度)(?:同期)?")
+CLAUSE = re.compile(r"[,，;；]")
+YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年(?!\s*第)")
+CHANGE = ("_change_yoy", "_change_mom")
+
+
 def figure_period(fact: Fact, sentence_before: str, bulletin: Period | None) -> Fact:
-    """The fact with its own period when the sentence names one other than the bulletin's."""
+    """The fact with its own period when the sentence names one other than the bulletin's;
+    flagged for review when it speaks of another year or an earlier period (去年同期, 上月)
+    that the figure cannot be stored under as certain."""
     if bulletin is None:
         return fact
+    if not fact.metric.endswith(CHANGE):
+        years = {int(m["y"]) for m in YEAR.finditer(sentence_before)}
+        clause = CLAUSE.split(sentence_before)[-1]
+        if ELSEWHEN.search(clause) or (years and bulletin.year not in years):
+            fact = replace(fact, needs_review=True)
     own = mentioned_period(sentence_before, bulletin)
     if own is None or own.label is None or (own.start, own.end) == (bulletin.start, bulletin.end):
         return fact

@@ -261,9 +261,20 @@ def test_matching_rules_are_checked_when_loaded() -> None:
     assert "西区" not in rules.prefixes  # a publisher's prefix lives in its names file
     with pytest.raises(RulesError, match="unknown key 'head'; missing key 'heads'"):
         parse_rules({"head": ["局"], "suffix_families": {}, "office_suffixes": {},
-                     "settlements": [], "region_prefixes": []})  # fmt: skip
+                     "settlements": [], "region_prefixes": [], "place_marks": []})  # fmt: skip
 
 
 def test_traditional_characters_resolve(shipped: NameBook) -> None:
     assert resolve(shipped, "區發展改革局") == ("区发展改革局", "name")
     assert resolve(shipped, "西區社會保險事務中心") == ("区社会保险事务中心", "exact")
+
+
+def test_another_place_or_a_first_word_is_never_taken_for_a_unit(tmp_path: Path) -> None:
+    registry = (
+        "entities:\n  - {name: 市住房公积金中心西区管理部, kind: department}\n"
+        "  - {name: 区教育和体育局, kind: department}\n"
+    )
+    book = book_from(registry, tmp_path)
+    assert resolve(book, "市住房公积金中心东区管理部")[0] is None  # 东区 is another place
+    assert resolve(book, "区教育局")[0] is None  # 教育 is a part of 教育和体育, not its short form
+    assert resolve(book, "区教体局") == ("区教育和体育局", "abbreviation")

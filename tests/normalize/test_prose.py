@@ -254,3 +254,31 @@ def test_a_counting_verb_before_its_object_and_review_words(catalog: Catalog) ->
         ("negative_reviews", "差评", 3.0),
         ("受理量增长", "受理量增长", 12.4),  # a change whose basis is a clause away: kept, flagged
     ]
+
+
+def test_figures_of_another_period_are_flagged(catalog: Catalog) -> None:
+    facts, _ = prose_facts(
+        Document(
+            "x.txt",
+            "text",
+            "utf-8",
+            [
+                Block(
+                    "5月份,全区受理办件12,000件,较上月减少126件。去年同期受理10,000件,"
+                    "上月受理11,000件。2022年全年受理办件150,000件。"
+                    "2023年1月至5月,全区受理办件60,000件。"
+                )
+            ],
+            [],
+        ),
+        catalog.prose,
+        ProseContext(Period(2023, 5, "title")),
+    )
+    assert [(f.value, f.period, f.needs_review) for f in facts] == [
+        (12000.0, None, False),
+        (-126.0, None, False),
+        (10000.0, None, True),  # 去年同期: not this month's level
+        (11000.0, None, True),  # 上月
+        (150000.0, None, True),  # another year
+        (60000.0, "2023-01..2023-05", False),  # N月至N月: a range of its own
+    ]
