@@ -8,6 +8,7 @@ table, and a cell spans where the rule between two grid positions is missing.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,17 +85,35 @@ class RuledGrid:
 # --- loading -------------------------------------------------------------------------------
 
 
+# An A3 page at 600 dpi is 70 million pixels; anything much larger is not a page.
+MAX_PIXELS = 100_000_000
+
+
 def load_image_pages(path: Path, name: str) -> list[PageImage]:
     """Every frame of an image file (a TIFF may hold several pages) as a grey page."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():  # the size is checked below, in one line
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
+            pixels = image.width * image.height
+            if pixels > MAX_PIXELS:
+                raise UnreadableImage(
+                    name,
+                    f"image too large to read ({image.width}×{image.height} pixels; at most "
+                    f"{MAX_PIXELS // 1_000_000} million): scan the page at 300 dpi",
+                )
             pages = []
             for k, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 gray = np.asarray(frame.convert("L"), dtype=np.uint8)
                 pages.append(PageImage(k, gray, image_dpi(frame.info.get("dpi"), gray.shape[1])))
             return pages
+    except Image.DecompressionBombError:
+        raise UnreadableImage(
+            name, f"image too large to read (over {MAX_PIXELS // 1_000_000} million pixels)"
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError):
         raise UnreadableImage(
             name,

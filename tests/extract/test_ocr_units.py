@@ -347,3 +347,16 @@ def test_a_scan_without_a_table_is_one_clear_line(tmp_path: Path) -> None:
     assert str(info.value) == (
         "note.png: no table found in the scan (no ruled grid with values, no columns of text)"
     )
+
+
+def test_an_image_too_large_for_a_page_is_one_line(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "huge.png"
+    Image.new("L", (12000, 9000), 255).save(path)
+    with pytest.raises(BulletinError) as caught:
+        read_document(path, "huge.png")
+    assert str(caught.value) == (
+        "huge.png: image too large to read (12000×9000 pixels; at most 100 million): "
+        "scan the page at 300 dpi"
+    )
