@@ -14,7 +14,9 @@ The primary edition of a report, the one aggregates use, is chosen by this rule:
 3. then the key, alphabetically.
 
 Every figure on which an edition differs from its primary is a finding in ``checks``
-(rule ``editions_agree``) naming the cells of both files.
+(rule ``editions_agree``) naming the cells of both files, and the primary's figure is no
+longer certain: it needs review (bit ``CONTESTED`` of ``facts.needs_review``, set and
+cleared here; bit 1 is extraction's).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ MIN_SHARED = 0.8
 MIN_AGREEING = 0.8
 FORMAT_PREFERENCE = ("text", "html", "docx", "doc", "pdf")
 RULE = "editions_agree"
+CONTESTED = 2  # facts.needs_review bit: another edition prints another figure
 
 FactKey = tuple[object, ...]
 
@@ -65,7 +68,7 @@ GROUP BY 1, 2, 3 HAVING COUNT(*) > 1
 FACTS = """
 SELECT f.bulletin_id, f.id, f.table_kind, f.name_key, f.parent_raw, f.row_role, f.metric,
        COALESCE(f.period, ''), f.value, f.value_raw, t.table_no, f."row", f.col,
-       f.cell_id IS NOT NULL AND f.needs_review = 0
+       f.cell_id IS NOT NULL AND (f.needs_review & 1) = 0
 FROM facts f LEFT JOIN source_tables t ON t.id = f.table_id
 WHERE f.bulletin_id IN (SELECT value FROM json_each(?))
 ORDER BY f.id
@@ -79,6 +82,10 @@ def assign_editions(conn: sqlite3.Connection) -> int:
     """
     conn.execute("UPDATE bulletins SET is_primary = 1, edition_of = NULL")
     conn.execute("DELETE FROM checks WHERE rule = ?", [RULE])
+    conn.execute(
+        "UPDATE facts SET needs_review = needs_review & ~? WHERE needs_review & ?",
+        [CONTESTED, CONTESTED],
+    )
     found = 0
     for *_, ids in conn.execute(GROUPS).fetchall():
         editions = _load(conn, [int(i) for i in str(ids).split(",")])
@@ -90,6 +97,11 @@ def assign_editions(conn: sqlite3.Connection) -> int:
                     [primary.id, other.id],
                 )
                 rows = list(_disagreements(primary, other, conn))
+                contested = [(json.loads(str(row[-1]))[0],) for row in rows]
+                conn.executemany(
+                    f"UPDATE facts SET needs_review = needs_review | {CONTESTED} WHERE id = ?",
+                    contested,
+                )
                 conn.executemany(
                     "INSERT INTO checks (bulletin_id, table_id, rule, subject, metric, "
                     "expected, actual, status, message, cells) "

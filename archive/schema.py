@@ -209,7 +209,7 @@ SELECT
   b.publisher AS publisher,
   b.is_primary AS is_primary,
   COALESCE(f.period_type, b.period_type) AS period_type,
-  f.needs_review AS needs_review
+  CASE WHEN f.needs_review != 0 THEN 1 ELSE 0 END AS needs_review
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN source_tables t ON t.id = f.table_id

@@ -59,6 +59,12 @@ def read_period(
     candidates = _year_candidates(words, texts, published, file_name, doc.path)
     warnings = _conflicts(candidates)
     if given is not None and given.month is not None:
+        text_says = read_period(doc, file_name, published=published, title=title, skip=skip)[0]
+        if text_says.label is not None and text_says.label != given.label:
+            warnings.append(
+                f"period: given as {given.label}, but the {text_says.basis.replace('_', ' ')} "
+                f"says {text_says.label}; {given.label} kept"
+            )
         return replace(given, basis="given", published=published), warnings
     if given is not None and given.year is not None:
         if candidates and candidates[0][1] != given.year:

@@ -113,6 +113,12 @@ def test_an_edition_with_a_changed_number_is_a_finding(
         "WHERE b.path = '2020-12.pdf' AND c.rule = 'editions_agree'"
     ).fetchone()
     assert pdf_findings == (0,)
+    # the primary's figure is contested: it needs review, and only that one
+    flagged = db.execute(
+        "SELECT bulletin, entity_raw, metric, value FROM facts_readable "
+        "WHERE needs_review = 1 AND is_primary = 1"
+    ).fetchall()
+    assert flagged == [("2020-12.txt", "区社保局", "accepted", 2586.0)]
 
 
 def test_different_months_and_different_reports_are_not_editions(

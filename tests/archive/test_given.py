@@ -99,3 +99,14 @@ def test_a_bad_manifest_row_is_one_line(tmp_path: Path) -> None:
     manifest.write_text("file,period\n", encoding="utf-8")
     with pytest.raises(GivenError, match="line 1: the header must name 'path'"):
         read_manifest(manifest)
+
+
+def test_a_given_month_the_text_contradicts_is_kept_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("关于2023年5月份政务服务工作情况的通报\n" + PARAGRAPH, encoding="utf-8")
+    db = str(tmp_path / "a.db")
+    code, out = run("ingest", str(path), "--db", db, "--period", "2023-07")
+    assert code == 0, out
+    assert (
+        "warning: a.txt: period: given as 2023-07, but the title says 2023-05; 2023-07 kept" in out
+    )

@@ -35,7 +35,10 @@ def test_the_given_period_wins_and_is_marked_given(catalog: Catalog) -> None:
         ("completed", 31250.0),
         ("completion_rate", 100.0),
     ]
-    assert bulletin.warnings == ["no table found; the bulletin's figures are read from its prose"]
+    assert bulletin.warnings == [
+        "period: given as 2024-08, but the publication date says 2025-08; 2024-08 kept",
+        "no table found; the bulletin's figures are read from its prose",
+    ]
 
 
 def test_the_publisher_is_the_scope_when_no_sentence_names_one(catalog: Catalog) -> None:
