@@ -66,7 +66,7 @@ def shown_kinds(name: str) -> set[str]:
 
 def measure(path: Path, engine: str) -> Score:
     """Read one scan with one engine; count its numbers against the golden facts."""
-    catalog = load_catalog(ROOT / "corpus" / "metrics.yaml")
+    catalog = load_catalog()
     want = [g for g in golden(path.name[:7]) if g[0] in shown_kinds(path.name)]
     score = Score(numbers=len(want))
     start = time.perf_counter()
