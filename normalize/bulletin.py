@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from extract.document import Document
 from extract.errors import NoTable
+from extract.hints import simplified
 from normalize.catalog import Catalog
 from normalize.checks import run_checks
 from normalize.facts import Bulletin, Period, TableInfo
@@ -98,7 +99,7 @@ def default_scope(doc: Document, meta: SiteMeta, catalog: Catalog) -> tuple[str,
 def find_title(doc: Document) -> str | None:
     """The bulletin's title line, when the document prints one near the top."""
     for block in doc.blocks[:5]:
-        text = unicodedata.normalize("NFKC", block.text).strip()
+        text = simplified(unicodedata.normalize("NFKC", block.text)).strip()
         if len(text) <= 60 and TITLE_WORDS.search(text) and not SECTION_START.match(text):
             return block.text.strip()
     return None

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import replace
 
 from extract.document import Document
+from extract.hints import simplified
 from normalize.facts import Period
 from normalize.period_words import PeriodWords, first_span, span_in_title
 
@@ -93,9 +94,9 @@ def reading_texts(doc: Document, skip: frozenset[int]) -> list[str]:
     out: list[str] = []
     for i in range(len(doc.blocks) + 1):
         if i in captions:
-            out.extend(unicodedata.normalize("NFKC", c) for c in captions[i].caption)
+            out.extend(simplified(unicodedata.normalize("NFKC", c)) for c in captions[i].caption)
         if i < len(doc.blocks) and i not in skip:
-            out.append(unicodedata.normalize("NFKC", doc.blocks[i].text))
+            out.append(simplified(unicodedata.normalize("NFKC", doc.blocks[i].text)))
     return out
 
 

@@ -32,6 +32,7 @@ from normalize.prose_words import (
     mask_brackets,
     named_unit,
     respective_subject,
+    simplified_keep,
     strip_words,
     verb_object_label,
 )
@@ -113,7 +114,7 @@ def prose_facts(
     facts: list[Fact] = []
     for block, heading in figure_blocks(doc, vocab, context.skip):
         text = fold_keep(block.text)
-        masked = mask_brackets(text)
+        masked = mask_brackets(simplified_keep(text))
         if heading:
             scope = first_scope(masked, vocab)
             if scope is not None:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extract.hints import fold
+from extract.hints import fold, simplified
 from normalize.prose_vocab import ProseVocab
 
 BRACKETED = re.compile(r"\([^()]*\)")
@@ -23,6 +23,16 @@ def fold_keep(text: str) -> str:
     for ch in text:
         folded = unicodedata.normalize("NFKC", ch)
         out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def simplified_keep(text: str) -> str:
+    """Simplified characters, character by character, keeping the length: a mirror's
+    辦結率 is matched as 办结率 while names are still sliced from the printed text."""
+    out = []
+    for ch in text:
+        plain = simplified(ch)
+        out.append(plain if len(plain) == 1 else ch)
     return "".join(out)
 
 

@@ -282,3 +282,18 @@ def test_figures_of_another_period_are_flagged(catalog: Catalog) -> None:
         (150000.0, None, True),  # another year
         (60000.0, "2023-01..2023-05", False),  # N月至N月: a range of its own
     ]
+
+
+def test_a_traditional_mirror_reads_like_its_original(catalog: Catalog) -> None:
+    original = read(catalog, "8月份,12345热线受理群众诉求5126件,按时办结率97.85%,满意率94.20%。")
+    mirror = read(catalog, "8月份,12345熱線受理群眾訴求5126件,按時辦結率97.85%,滿意率94.20%。")
+    assert (
+        [(m, v, u) for _, _, m, _, v, u, _ in mirror]
+        == [(m, v, u) for _, _, m, _, v, u, _ in original]
+        == [
+            ("requests", 5126.0, "count"),
+            ("ontime_completion_rate", 97.85, "percent"),
+            ("satisfaction_rate", 94.2, "percent"),
+        ]
+    )
+    assert {row[0] for row in mirror} == {"12345熱線"}  # the scope as printed
