@@ -28,20 +28,64 @@ def tab_table(
     lines: list[tuple[int, str]], hints: LayoutHints, *, index: int, caption: list[str]
 ) -> Table | None:
     """A table from (line number, text) rows; None when no row holds a value."""
-    rows = [[cell.strip() for cell in text.rstrip().split("\t")] for _, text in lines]
+    rows = [
+        (number, [cell.strip() for cell in text.rstrip().split("\t")]) for number, text in lines
+    ]
+    return stated_table(rows, hints, index=index, caption=caption, engine="text-tabrow")
+
+
+def whole_pipe_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]] | None:
+    """The rows of a pipe region when each line is a whole row (``| a | | 3 |``, every
+    line with the same number of cells, no header label twice), else None: then a blank
+    cell is a cell in its column, not padding to be guessed about."""
+    rows = []
+    for number, text in lines:
+        stripped = text.strip()
+        if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
+            return None
+        rows.append((number, [cell.strip() for cell in stripped[1:-1].split("|")]))
+    widths = {len(cells) for _, cells in rows}
+    if len(rows) < 2 or len(widths) != 1 or widths.pop() < 2:
+        return None
+    if any(not any(ch.isdigit() for ch in "".join(cells)) for _, cells in rows[1:]):
+        return None  # a second header below the first: tables back to back, read as cells
+    header = [fold(cell) for cell in rows[0][1] if cell]
+    return rows if len(header) == len(set(header)) else None
+
+
+def stated_table(
+    numbered: list[tuple[int, list[str]]],
+    hints: LayoutHints,
+    *,
+    index: int,
+    caption: list[str],
+    engine: str,
+) -> Table | None:
+    """A table from rows that state their cells' columns; None when no row holds a value."""
+    lines = [(number, "") for number, _ in numbered]
+    rows = [cells for _, cells in numbered]
     width = max(len(row) for row in rows)
     rows = [row + [""] * (width - len(row)) for row in rows]
     spans = group_spans(rows, hints)
+    stub = leading_text_columns(rows, hints)
     stated: list[list[SpanCell]] = []
     for r, ((number, _), row) in enumerate(zip(lines, rows, strict=True)):
         cells = []
+        width_left = 0  # name columns a total's label still covers
         for c, text in enumerate(row):
+            if width_left:
+                width_left -= 1
+                continue
             span = spans.get((r, c), 1)
             if span == 0:
                 continue  # covered by the group cell above
-            cells.append(SpanCell(text, rowspan=span, source=Source(number, number)))
+            colspan = total_span(row, c, stub, hints)
+            width_left = colspan - 1
+            cells.append(
+                SpanCell(text, rowspan=span, colspan=colspan, source=Source(number, number))
+            )
         stated.append(cells)
-    return table_from_rows(stated, hints, index=index, caption=caption, engine="text-tabrow")
+    return table_from_rows(stated, hints, index=index, caption=caption, engine=engine)
 
 
 def group_spans(rows: list[list[str]], hints: LayoutHints) -> dict[tuple[int, int], int]:
@@ -82,6 +126,16 @@ def leading_text_columns(rows: list[list[str]], hints: LayoutHints) -> int:
         if kinds - {TEXT} and c > 0:
             return c
     return 0
+
+
+def total_span(row: list[str], col: int, stub: int, hints: LayoutHints) -> int:
+    """The name columns a 总计/合计 label spans: itself and the empty ones after it."""
+    if fold(row[col]) not in hints.total_rows:
+        return 1
+    end = col + 1
+    while end < stub and not row[end]:
+        end += 1
+    return end - col
 
 
 def closes_group(row: list[str], col: int, stub: int, hints: LayoutHints) -> bool:

@@ -24,7 +24,7 @@ from extract.layout import (
     segment_rows,
 )
 from extract.records import records_to_tables, same_labels, split_records
-from extract.tab_rows import TABROW, is_tab_row, tab_table
+from extract.tab_rows import TABROW, is_tab_row, stated_table, tab_table, whole_pipe_rows
 from extract.text_lines import (
     BLANK,
     CELL,
@@ -89,6 +89,18 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
             positions.append(len(blocks))
             tables.append(table)
             continue
+        whole = whole_pipe_rows(
+            [(n + 1, lines[n]) for n in range(region.start, region.end) if kinds[n] == PIPE]
+        )
+        if region.layout == PIPE and whole is not None:
+            table = stated_table(
+                whole, hints, index=len(tables), caption=caption, engine="text-pipe-rows"
+            )
+            if table is not None:
+                layouts.add(region.layout)
+                positions.append(len(blocks))
+                tables.append(table)
+                continue
         cells = region_cells(lines, kinds, region)
         at_end = nothing_after(lines, region.end, hints)
         found, figures = cells_to_tables(
