@@ -15,7 +15,7 @@ from normalize.facts import Bulletin, Period, TableInfo
 from normalize.ocr_repair import review_sums, snap_headers
 from normalize.period import read_period
 from normalize.prose import ProseContext, prose_facts
-from normalize.prose_words import first_scope
+from normalize.prose_words import first_scope, simplified_keep
 from normalize.quality import gate_bulletin
 from normalize.site_meta import SiteMeta, find_issuer, read_site_meta
 from normalize.tables import table_facts
@@ -88,9 +88,10 @@ def normalize_document(
 def default_scope(doc: Document, meta: SiteMeta, catalog: Catalog) -> tuple[str, str] | None:
     """The scope of figures no sentence scopes: one the title names, else the publisher."""
     for text in [meta.title or "", *(b.text for b in doc.blocks[:5])]:
-        found = first_scope(unicodedata.normalize("NFKC", text), catalog.prose)
+        printed = unicodedata.normalize("NFKC", text)
+        found = first_scope(simplified_keep(printed), catalog.prose)
         if found is not None:
-            return unicodedata.normalize("NFKC", text)[found[0] : found[1]], found[2]
+            return printed[found[0] : found[1]], found[2]
     if meta.publisher:
         return meta.publisher, meta.publisher
     return None
