@@ -31,6 +31,7 @@ from normalize.prose_words import (
     listed_units,
     mask_brackets,
     named_unit,
+    pending_subject,
     respective_subject,
     simplified_keep,
     strip_words,
@@ -68,6 +69,8 @@ class _State:
     # The one unit the sentence is about since it was named (市住建局受理2130件，办结率97.2%):
     # later clauses without a subject of their own belong to it.
     unit: str | None = None
+    # A clause naming a unit and a measure whose figure follows after a comma.
+    pending: tuple[str, str, str] | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -126,7 +129,7 @@ def prose_facts(
                 if start == 0 or masked[start - 1] not in ";":
                     state.last = state.last_any = None  # a semicolon goes on with the sentence
                 state.respectively = None
-                state.unit = None
+                state.unit = state.pending = None
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
             start = end
     return facts, state.warnings
@@ -157,6 +160,8 @@ def _sentence(
             state.scope = (text[clause_start + s0 : clause_start + s1], canonical)
             state.unit = None
         prev_end = clause_start + (scope[1] if scope else 0)
+        if not figures:
+            state.pending = pending_subject(masked[clause_start:clause_end], vocab)
         for m in figures:
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
             prev_end = m.end()
@@ -265,6 +270,10 @@ def _meaning(
     if change is not None:
         return [_change(fact, before, change, m, vocab, state)]
     label = strip_words(before, vocab)
+    if (not label or label in vocab.connectors) and state.pending is not None:
+        unit, metric, printed = state.pending
+        state.pending = None
+        return [_of_unit(replace(fact, metric=metric, header=printed), unit)]
     if not label:
         state.warnings.append(f"line {fact.line}: figure {fact.value_raw} has no label; not stored")
         return []

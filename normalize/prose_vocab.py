@@ -22,6 +22,7 @@ LIST_KEYS = (
     "narrative_sections",
     "shares",
     "modifiers",
+    "comparatives",
 )
 ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
 META_ROLES = {"publisher", "published", "title", "other"}
@@ -54,6 +55,9 @@ class ProseVocab:
     # Words that, right before a known label, make another measure of it (提前办结率 is not
     # 办结率, 有效来电 not 来电): such a figure keeps its own label, flagged for review.
     modifiers: tuple[str, ...] = ()
+    # Words that end a clause naming a unit and a measure whose figure follows after a
+    # comma (市供电公司解决率较低，为79.3%).
+    comparatives: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
 
@@ -116,6 +120,7 @@ def parse_vocab(
         narrative_sections=words("narrative_sections"),
         shares=words("shares"),
         modifiers=words("modifiers"),
+        comparatives=words("comparatives"),
     )
 
 

@@ -145,6 +145,20 @@ RESPECTIVELY = "分别"
 DIGIT = re.compile(r"\d")
 
 
+def pending_subject(clause: str, vocab: ProseVocab) -> tuple[str, str, str] | None:
+    """(unit, metric, printed label) of a clause without a figure that names one unit and
+    a measure and ends with a comparative (市供电公司解决率较低): its figure comes after
+    the comma (为79.3%)."""
+    text = clause.strip(" ,")
+    word = next((w for w in vocab.comparatives if text.endswith(w)), None)
+    if word is None:
+        return None
+    listed = listed_units(strip_words(text[: -len(word)], vocab), vocab)
+    if listed is None or len(listed[0]) != 1:
+        return None
+    return listed[0][0], listed[1], listed[2]
+
+
 def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | None:
     """(units, metric, printed label) when a label is a list of units and a known label.
 

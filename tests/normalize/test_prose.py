@@ -297,3 +297,19 @@ def test_a_traditional_mirror_reads_like_its_original(catalog: Catalog) -> None:
         ]
     )
     assert {row[0] for row in mirror} == {"12345熱線"}  # the scope as printed
+
+
+def test_a_unit_and_its_measure_before_a_comma_own_the_figure_after_it(
+    catalog: Catalog,
+) -> None:
+    got = read(
+        catalog,
+        "5月份,市长热线受理来电24316个,解决率93.2%。市供电公司解决率较低,为79.3%。"
+        "市公安局窗口受理量最大,为38216件。",
+    )
+    assert got == [
+        ("市长热线", "total", "calls", "受理来电", 24316.0, "count", None),
+        ("市长热线", "total", "resolution_rate", "解决率", 93.2, "percent", None),
+        ("市供电公司", "item", "resolution_rate", "解决率", 79.3, "percent", None),
+        ("市公安局窗口", "item", "accepted", "受理量", 38216.0, "count", None),
+    ]
