@@ -101,13 +101,18 @@ def test_the_summary_says_same_content_as(tmp_path: Path, years: Path) -> None:
     )
 
 
-def test_two_copies_in_one_run_store_one_bulletin(
-    tmp_path: Path, catalog: Catalog, names: NameBook
-) -> None:
-    folder = tmp_path / "in"
+def a_bulletin_and_its_mirror(folder: Path) -> Path:
+    """A folder holding the 2020-12 sample twice: a.txt and mirror/a.txt."""
     (folder / "mirror").mkdir(parents=True)
     shutil.copy(DEC, folder / "a.txt")
     shutil.copy(DEC, folder / "mirror" / "a.txt")
+    return folder
+
+
+def test_two_copies_in_one_run_store_one_bulletin(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    folder = a_bulletin_and_its_mirror(tmp_path / "in")
     db, report = ingest_into(tmp_path / "a.db", [folder], catalog, names)
     assert [(o.path, o.status, o.message) for o in report.outcomes] == [
         ("a.txt", "ingested", ""),
@@ -165,10 +170,7 @@ def test_files_gone_are_listed_and_pruned(tmp_path: Path, years: Path) -> None:
 def test_pruning_a_bulletin_keeps_it_under_its_copy(
     tmp_path: Path, catalog: Catalog, names: NameBook
 ) -> None:
-    folder = tmp_path / "in"
-    (folder / "mirror").mkdir(parents=True)
-    shutil.copy(DEC, folder / "a.txt")
-    shutil.copy(DEC, folder / "mirror" / "a.txt")
+    folder = a_bulletin_and_its_mirror(tmp_path / "in")
     db, _ = ingest_into(tmp_path / "a.db", [folder], catalog, names)
     (folder / "a.txt").unlink()
     report = ingest(db, [folder], catalog, names, prune_gone=True)

@@ -60,6 +60,19 @@ class GridParser(HTMLParser):
             self.cell["text"] += data
 
 
+# The small charts of the social-insurance window's page, one a metric it printed.
+SOCIAL_INSURANCE_SPARKS = [
+    f"区社会保险事务中心: hall_windows · {metric}"
+    for metric in (
+        "accepted 系统受理数",
+        "completed 系统办结数",
+        "evaluations 系统评价数",
+        "satisfaction_rate 系统评价满意率",
+        "handled 大厅窗口办件数",
+    )
+]
+
+
 def parse_grid(html: str, table_class: str = "bulletins-grid") -> GridParser:
     parser = GridParser(table_class)
     parser.feed(html)
@@ -188,16 +201,7 @@ def test_department_page(base: str) -> None:
     assert by_period["2022-09"]["hall_windows · handled 大厅窗口办件数"] == "2239"
     assert by_period["2022-09"]["hall_windows · accepted 系统受理数"] == ""
     sparks = re.findall(r'<svg class="bulletins-chart chart-spark"[^>]*><title>([^<]*)<', html)
-    assert sparks == [
-        f"区社会保险事务中心: hall_windows · {metric}"
-        for metric in (
-            "accepted 系统受理数",
-            "completed 系统办结数",
-            "evaluations 系统评价数",
-            "satisfaction_rate 系统评价满意率",
-            "handled 大厅窗口办件数",
-        )
-    ]
+    assert sparks == SOCIAL_INSURANCE_SPARKS
     assert fetch(f"{base}/-/entity/archive/{quote('没有这个部门')}")[0] == 404
 
 
