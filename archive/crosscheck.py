@@ -57,16 +57,20 @@ class Printed:
 
 FACTS = """
 SELECT COALESCE(b.publisher, ''), substr(b.period, 1, 4), CAST(substr(b.period, 6, 2) AS INT),
-       f.table_kind, COALESCE('entity:' || r.entity_id, 'raw:' || f.name_key), f.row_role,
-       f.metric, f.id, b.id, f.table_id, b.path, f.value, t.table_no, f."row", f.name_key
+       lk.text, COALESCE('entity:' || r.entity_id, 'raw:' || f.name_key), lr.text,
+       lm.text, f.id, b.id, f.table_id, b.path, f.value, t.table_no, f."row", f.name_key
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
+JOIN labels lm ON lm.id = f.metric
+LEFT JOIN labels lk ON lk.id = f.table_kind
+LEFT JOIN labels lr ON lr.id = f.row_role
+LEFT JOIN labels lp ON lp.id = f.period
 LEFT JOIN source_tables t ON t.id = f.table_id
 LEFT JOIN resolutions r ON r.bulletin_id = f.bulletin_id AND r.raw = f.name_key
 WHERE b.is_primary = 1 AND b.period_type = 'month'
-  AND (f.period IS NULL OR f.period = b.period OR f.period LIKE '%..' || b.period)
+  AND (lp.text IS NULL OR lp.text = b.period OR lp.text LIKE '%..' || b.period)
   AND f.value IS NOT NULL AND f.name_key IS NOT NULL
-  AND f.metric IN (SELECT value FROM json_each(?))
+  AND lm.text IN (SELECT value FROM json_each(?))
 """
 
 

@@ -1,41 +1,76 @@
 """An extracted document kept beside its bulletin, so facts can be re-derived without the file.
 
 When only the configuration changed (the metrics vocabulary, later a publisher profile),
-ingest normalises the stored document again instead of reading the file; it is packed as
-compressed JSON, one row per bulletin.
+ingest normalises the stored document again instead of reading the file. What the
+archive already holds is not stored twice: the prose is in `blocks` and every table's
+cells in `source_tables.grid`; the packed body (compressed JSON, one row per bulletin)
+keeps the rest, and ``load_document`` puts the three together again.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
 from typing import Any
 
 from extract.document import Block, Cell, Document, Source, Table
 
+CELL_FIELDS = 9  # row, col, rowspan, colspan, text, line, line_end, page, bbox
+
 
 def pack_document(doc: Document) -> bytes:
-    """A document as compressed JSON."""
+    """A document as compressed JSON, without the block texts and the cells."""
     data = {
         "path": doc.path,
         "format": doc.format,
         "encoding": doc.encoding,
-        "blocks": [[b.text, *_pack_source(b.source)] for b in doc.blocks],
+        "blocks": [_pack_source(b.source) for b in doc.blocks],
         "tables": [_table(t) for t in doc.tables],
         "table_positions": doc.table_positions,
     }
     return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
-def unpack_document(body: bytes) -> Document:
-    """The document packed by ``pack_document``."""
+def cell_array(c: Cell) -> list[Any]:
+    """A cell as stored in `source_tables.grid`, without trailing nulls."""
+    s = c.source
+    values = [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start, s.line_end, s.page,
+              list(s.bbox) if s.bbox else None]  # fmt: skip
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def load_document(conn: sqlite3.Connection, bulletin_id: int) -> Document | None:
+    """The document stored for a bulletin, or None when none is stored."""
+    row = conn.execute("SELECT body FROM documents WHERE bulletin_id = ?", [bulletin_id]).fetchone()
+    if row is None:
+        return None
+    texts = [
+        str(t or "")
+        for (t,) in conn.execute(
+            "SELECT text FROM blocks WHERE bulletin_id = ? ORDER BY seq", [bulletin_id]
+        )
+    ]
+    grids = [
+        json.loads(g)
+        for (g,) in conn.execute(
+            "SELECT grid FROM source_tables WHERE bulletin_id = ? ORDER BY table_no", [bulletin_id]
+        )
+    ]
+    return unpack_document(row[0], texts, grids)
+
+
+def unpack_document(body: bytes, texts: list[str], grids: list[list[list[Any]]]) -> Document:
+    """The document packed by ``pack_document``, with its block texts and tables' cells."""
     data = json.loads(zlib.decompress(body).decode("utf-8"))
     return Document(
         path=data["path"],
         format=data["format"],
         encoding=data["encoding"],
-        blocks=[Block(b[0], _source(b[1:])) for b in data["blocks"]],
-        tables=[_unpack_table(t) for t in data["tables"]],
+        blocks=[Block(text, _source(s)) for text, s in zip(texts, data["blocks"], strict=True)],
+        tables=[_unpack_table(t, g) for t, g in zip(data["tables"], grids, strict=True)],
         table_positions=list(data["table_positions"]),
     )
 
@@ -43,9 +78,6 @@ def unpack_document(body: bytes) -> Document:
 def _table(t: Table) -> dict[str, Any]:
     return {
         "index": t.index,
-        "cells": [
-            [c.text, c.row, c.col, c.rowspan, c.colspan, *_pack_source(c.source)] for c in t.cells
-        ],
         "n_rows": t.n_rows,
         "n_cols": t.n_cols,
         "header_rows": t.header_rows,
@@ -57,8 +89,8 @@ def _table(t: Table) -> dict[str, Any]:
     }
 
 
-def _unpack_table(t: dict[str, Any]) -> Table:
-    cells = [Cell(c[0], c[1], c[2], c[3], c[4], _source(c[5:])) for c in t["cells"]]
+def _unpack_table(t: dict[str, Any], grid: list[list[Any]]) -> Table:
+    cells = [_cell(c + [None] * (CELL_FIELDS - len(c))) for c in grid]
     return Table(
         index=t["index"],
         cells=cells,
@@ -71,6 +103,10 @@ def _unpack_table(t: dict[str, Any]) -> Table:
         warnings=list(t["warnings"]),
         engine=t["engine"],
     )
+
+
+def _cell(c: list[Any]) -> Cell:
+    return Cell(c[4], c[0], c[1], c[2], c[3], _source(c[5:]))
 
 
 def _pack_source(s: Source) -> list[Any]:

@@ -66,10 +66,15 @@ FROM bulletins WHERE period IS NOT NULL
 GROUP BY 1, 2, 3 HAVING COUNT(*) > 1
 """
 FACTS = """
-SELECT f.bulletin_id, f.id, f.table_kind, f.name_key, f.parent_raw, f.row_role, f.metric,
-       COALESCE(f.period, ''), f.value, f.value_raw, t.table_no, f."row", f.col,
+SELECT f.bulletin_id, f.id, lk.text, f.name_key, f.parent_raw, lr.text, lm.text,
+       COALESCE(lp.text, ''), f.value,
+       COALESCE(f.value_raw, CAST(CAST(f.value AS INTEGER) AS TEXT)), t.table_no, f."row", f.col,
        f.cell_id IS NOT NULL AND (f.needs_review & 1) = 0
 FROM facts f LEFT JOIN source_tables t ON t.id = f.table_id
+LEFT JOIN labels lk ON lk.id = f.table_kind
+LEFT JOIN labels lr ON lr.id = f.row_role
+LEFT JOIN labels lm ON lm.id = f.metric
+LEFT JOIN labels lp ON lp.id = f.period
 WHERE f.bulletin_id IN (SELECT value FROM json_each(?))
 ORDER BY f.id
 """

@@ -1,44 +1,51 @@
 """Bulk ingest: walk paths, plan what changed, extract and normalise, load, report.
 
-Every file lands or fails on its own, one transaction per bulletin (its names resolved in
-the same transaction). A file whose content is already stored under another key is
-recorded as a copy, not stored twice. A bulletin is re-derived when what produced its
-facts changed: re-read when the extractor changed (or with ``force``), normalised again
-from its stored document when only the configuration changed. After the files, editions
-and the checks across bulletins are recomputed.
+Every file lands or fails on its own: bulletins are written in batches, one transaction
+per batch and a savepoint per bulletin (its names resolved in the same transaction).
+Worker processes send back compact rows, not the bulletin; a bulk load of new files
+builds the secondary indexes and the full-text index once, at its end. A file whose
+content is already stored under another key is recorded as a copy, not stored twice.
+A bulletin is re-derived when what produced its facts changed: re-read when the extractor
+changed (or with ``force``), normalised again from its stored document when only the
+configuration changed. After the files, editions and the checks across bulletins are
+recomputed.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import importlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import sqlite_utils
 
+from archive import names as names_module
+from archive.batch import Batch
 from archive.crossbulletin import (
     refresh_cross_checks,
     refresh_cross_checks_if_configured_otherwise,
 )
-from archive.documents import unpack_document
+from archive.documents import load_document
 from archive.load import (
     Origin,
     Stored,
     delete_bulletin,
     now,
     record_failure,
-    replace_bulletin,
     stored,
 )
 from archive.names import Resolver, name_counts, names_stale, refresh_names
 from archive.paths import BULLETIN_SUFFIXES, MAX_FILE_BYTES, Found, Refused, walk
 from archive.prune import Gone, gone_files, prune
-from archive.schema import ensure_schema
-from archive.search import ensure_search
+from archive.rows import BulletinRows, bulletin_rows
+from archive.schema import build_bulk_indexes, drop_bulk_indexes, ensure_schema
+from archive.search import drop_search_triggers, ensure_search
 from archive.versions import config_hash, extractor_version
 from archive.workers import run_jobs
 from extract.document import Document
@@ -127,10 +134,11 @@ def normalize_given(doc: Document, catalog: Catalog, job: Job) -> Bulletin:
     return bulletin
 
 
-def process_safely(job: Job, catalog: Catalog) -> Bulletin | BulletinError:
-    """``process``, with any error turned into a BulletinError naming the file."""
+def process_safely(job: Job, catalog: Catalog) -> BulletinRows | BulletinError:
+    """``process`` as rows to store, with any error turned into a BulletinError naming
+    the file."""
     try:
-        return process(job, catalog)
+        return bulletin_rows(process(job, catalog))
     except BulletinError as exc:
         return exc
     except MemoryError:
@@ -178,14 +186,22 @@ def ingest(
     resolver = Resolver(db.conn, names)
     origin = _Origins(extractor_version(), config_hash(catalog), publisher)
     plan = plan_run(db, found, origin, force, given or (lambda _: None))
-    for outcome in plan.done:
-        if outcome.status == "failed":
-            record_failure(db, outcome.path, None, "read", outcome.message)
-        done(outcome)
+    bulk = is_bulk(db, plan.jobs)
+    if bulk:
+        drop_bulk_indexes(db)
+        drop_search_triggers(db)
     file_jobs = [j for j in plan.jobs if j.rederive is None]
     results = zip(file_jobs, run_jobs(file_jobs, catalog, jobs, process_safely), strict=True)
-    for job, result in _with_rederived(db, plan.jobs, results, catalog):
-        done(_store(db, job, result, origin, resolver))
+    with Batch(db.conn, resolver) as batch:
+        for outcome in plan.done:
+            if outcome.status == "failed":
+                batch.fail(outcome.path, None, "read", outcome.message, partial(done, outcome))
+            else:
+                done(outcome)
+        for job, result in _with_rederived(db, plan.jobs, results, catalog):
+            _store(batch, job, result, origin, done)
+    if bulk:
+        build_bulk_indexes(db)
     for item, sha, original in plan.copies:
         done(record_copy(db, item, sha, original))
     report.gone = gone_files(db)
@@ -194,15 +210,56 @@ def ingest(
     changed = report.pruned > 0 or any(
         o.status in ("ingested", "rederived", "copy") for o in report.outcomes
     )
-    if changed:
+    if renamed and changed:  # names of this run's bulletins join the refreshed ones
         refresh_names(db, names)
+    elif changed:
+        update_candidates(db, names)
     report.resolved, report.unresolved = _counts(db)
     if changed or renamed:
         refresh_cross_checks(db.conn)
     else:
         refresh_cross_checks_if_configured_otherwise(db.conn)
     ensure_search(db)
+    refresh_summaries(db)
     return report
+
+
+BULK_MIN = 100  # new bulletins from which a run builds its indexes at its end
+
+
+def is_bulk(db: sqlite_utils.Database, jobs: list[Job]) -> bool:
+    """Whether a run only adds bulletins, many of them: then the indexes are dropped
+    while it writes (no stored bulletin is replaced, so no delete needs them)."""
+    if len(jobs) < BULK_MIN or any(j.rederive is not None for j in jobs):
+        return False
+    keys = {j.path for j in jobs}
+    return not any(path in keys for (path,) in db.execute("SELECT path FROM bulletins"))
+
+
+def update_candidates(db: sqlite_utils.Database, names: NameBook) -> None:
+    """Candidates for the names still unresolved, after new bulletins were stored.
+
+    MERGE (names part): ``archive.names.update_candidates(db, names)`` recomputes only
+    the candidates of unresolved names; until it exists, everything is refreshed.
+    """
+    update = getattr(names_module, "update_candidates", None)
+    if update is not None:
+        update(db, names)
+    else:
+        refresh_names(db, names)
+
+
+def refresh_summaries(db: sqlite_utils.Database) -> None:
+    """Recompute the summary tables Datasette reads.
+
+    MERGE (datasette part): calls ``archive.summaries.refresh_summaries(conn)``; does
+    nothing while that module is absent.
+    """
+    try:
+        summaries = importlib.import_module("archive.summaries")
+    except ModuleNotFoundError:
+        return
+    summaries.refresh_summaries(db.conn)
 
 
 def _counts(db: sqlite_utils.Database) -> tuple[int, int]:
@@ -285,9 +342,9 @@ def _unchanged(item: Found, sha: str, previous: Stored, origin: _Origins,
 def _with_rederived(
     db: sqlite_utils.Database,
     jobs: list[Job],
-    results: Iterator[tuple[Job, Bulletin | BulletinError]],
+    results: Iterator[tuple[Job, BulletinRows | BulletinError]],
     catalog: Catalog,
-) -> Iterator[tuple[Job, Bulletin | BulletinError]]:
+) -> Iterator[tuple[Job, BulletinRows | BulletinError]]:
     """Results of file jobs as they come, then the re-derived ones (no file read)."""
     yield from results
     for job in jobs:
@@ -295,28 +352,31 @@ def _with_rederived(
             yield job, rederive(db, job, catalog)
 
 
-def rederive(db: sqlite_utils.Database, job: Job, catalog: Catalog) -> Bulletin | BulletinError:
+def rederive(db: sqlite_utils.Database, job: Job, catalog: Catalog) -> BulletinRows | BulletinError:
     """Normalise a bulletin's stored document again (the configuration changed)."""
-    row = db.execute("SELECT body FROM documents WHERE bulletin_id = ?", [job.rederive]).fetchone()
-    if row is None:  # stored by an older version: read the file
+    doc = load_document(db.conn, job.rederive or 0)
+    if doc is None:  # stored by an older version: read the file
         return process_safely(job, catalog)
-    doc = unpack_document(row[0])
     try:
-        return normalize_given(doc, catalog, job)
+        return bulletin_rows(normalize_given(doc, catalog, job))
     except BulletinError as exc:
         return exc
 
 
-def _store(db: sqlite_utils.Database, job: Job, result: Bulletin | BulletinError,
-           origin: _Origins, resolver: Resolver) -> Outcome:  # fmt: skip
+def _store(batch: Batch, job: Job, result: BulletinRows | BulletinError,
+           origin: _Origins, done: Callable[[Outcome], None]) -> None:  # fmt: skip
     if isinstance(result, BulletinError):
-        record_failure(db, job.path, job.sha256, result.stage, result.reason)
-        return Outcome(job.path, "failed", message=result.reason)
+        failed = Outcome(job.path, "failed", message=result.reason)
+        batch.fail(job.path, job.sha256, result.stage, result.reason, partial(done, failed))
+        return
     if origin.publisher is not None:
-        result.publisher = origin.publisher
-    replace_bulletin(db, job.path, origin.of(job), result, resolver)
+        result = replace(result, publisher=origin.publisher)
     status = "ingested" if job.rederive is None else "rederived"
-    return Outcome(job.path, status, len(result.facts), warnings=result.warnings)
+    stored = Outcome(job.path, status, result.n_facts, warnings=result.warnings)
+    error = batch.store(job.path, origin.of(job), result, partial(done, stored))
+    if error is not None:
+        failed = Outcome(job.path, "failed", message=error)
+        batch.fail(job.path, job.sha256, "store", error, partial(done, failed))
 
 
 def record_copy(db: sqlite_utils.Database, item: Found, sha: str, original: str) -> Outcome:

@@ -1,29 +1,41 @@
-"""Writing to the archive: one bulletin per transaction, failures, name resolutions."""
+"""Writing to the archive: a bulletin's rows, failures, name resolutions."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlite_utils
 
-from archive.documents import pack_document
+from archive.labels import Labels
 from archive.names import RESOLUTION_INSERT, Resolver
-from extract.document import Table
-from normalize.checks import Check
-from normalize.facts import Bulletin, Fact
+from archive.rows import (
+    FACT_LABELS,
+    META_COLUMNS,
+    TABLE_COLUMNS,
+    BulletinRows,
+    Row,
+    bulletin_rows,
+)
+from archive.schema import CELL_ID_BASE
+from normalize.facts import Bulletin
 
 FACT_COLUMNS = (
     "bulletin_id, table_id, cell_id, table_kind, entity_raw, name_key, parent_raw, row_label, "
     'row_role, metric, header, value, value_raw, unit, note, "row", col, line, page, bbox, '
     "needs_review, period, period_type"
 )
-CHECK_COLUMNS = (
-    "bulletin_id, table_id, rule, subject, metric, expected, actual, status, message, cells"
+FACT_INSERT = f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 23)})"
+CHECK_INSERT = (
+    "INSERT INTO checks (bulletin_id, table_id, rule, subject, metric, expected, actual, "
+    "status, message, cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-CELL_COLUMNS = 'table_id, "row", col, rowspan, colspan, text, line, page, bbox'
+TABLE_INSERT = (
+    f"INSERT INTO source_tables (bulletin_id, {TABLE_COLUMNS}) VALUES ({', '.join('?' * 17)})"
+)
 
 
 def now() -> str:
@@ -80,50 +92,98 @@ def replace_bulletin(
     """
     if isinstance(origin, str):
         origin = Origin(origin)
-    conn = db.conn
-    with conn:
-        delete_bulletin(conn, path)
-        conn.execute("DELETE FROM failures WHERE path = ?", [path])
-        conn.execute("DELETE FROM copies WHERE path = ?", [path])
-        bulletin_id = insert_bulletin(conn, path, origin, bulletin)
-        table_ids: dict[int, int] = {}
-        cell_ids: dict[tuple[int, int, int], int] = {}
-        for table in bulletin.document.tables:
-            table_ids[table.index], cells = insert_table(conn, bulletin_id, table, bulletin)
-            cell_ids.update({(table.index, r, c): i for (r, c), i in cells.items()})
-        first_fact = _next_id(conn, "facts")
-        conn.executemany(
-            f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 23)})",
-            (fact_row(bulletin_id, table_ids, cell_ids, f) for f in bulletin.facts),
-        )
-        conn.executemany(
-            f"INSERT INTO checks ({CHECK_COLUMNS}) VALUES ({', '.join('?' * 10)})",
-            (check_row(bulletin_id, table_ids, first_fact, c) for c in bulletin.checks),
-        )
-        conn.executemany(
-            "INSERT INTO blocks (bulletin_id, seq, text, line, page) VALUES (?, ?, ?, ?, ?)",
-            (
-                (bulletin_id, i, b.text, b.source.line_start, b.source.page)
-                for i, b in enumerate(bulletin.document.blocks)
-            ),
-        )
-        conn.executemany(
-            "INSERT INTO warnings (bulletin_id, message) VALUES (?, ?)",
-            ((bulletin_id, w) for w in bulletin.warnings),
-        )
-        conn.execute(
-            "INSERT INTO documents (bulletin_id, body) VALUES (?, ?)",
-            [bulletin_id, pack_document(bulletin.document)],
-        )
-        if resolver is not None:
-            conn.executemany(RESOLUTION_INSERT, resolver.rows(bulletin_id, raw_names_of(bulletin)))
+    labels = Labels(db.conn)
+    try:
+        with db.conn:
+            return store_rows(db.conn, path, origin, bulletin_rows(bulletin), labels, resolver)
+    finally:
+        labels.reload(db.conn)
+
+
+def store_rows(
+    conn: sqlite3.Connection,
+    path: str,
+    origin: Origin,
+    rows: BulletinRows,
+    labels: Labels,
+    resolver: Resolver | None,
+) -> int:
+    """Store one bulletin's rows in the caller's transaction, replacing the path's old rows.
+
+    Strings become label ids, table indexes table ids, fact indexes (in checks) fact ids.
+    """
+    delete_bulletin(conn, path)
+    conn.execute("DELETE FROM failures WHERE path = ?", [path])
+    conn.execute("DELETE FROM copies WHERE path = ?", [path])
+    bulletin_id = insert_bulletin(conn, path, origin, rows)
+    table_ids = {
+        int(t[0]) - 1: int(conn.execute(TABLE_INSERT, (bulletin_id, *t)).lastrowid or 0)
+        for t in rows.tables
+    }
+    labels.add(conn, {f[i] for f in rows.facts for i in FACT_LABELS} - {None})
+    first_fact = _next_id(conn, "facts")
+    conn.executemany(FACT_INSERT, compact_facts(bulletin_id, table_ids, labels.ids, rows.facts))
+    conn.executemany(
+        CHECK_INSERT,
+        (
+            (bulletin_id, table_ids.get(c[0]) if c[0] is not None else None, *c[1:8],
+             json.dumps([first_fact + i for i in c[8]]))
+            for c in rows.checks
+        ),
+    )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO blocks (bulletin_id, seq, text, line, page) VALUES (?, ?, ?, ?, ?)",
+        ((bulletin_id, *b) for b in rows.blocks),
+    )
+    conn.executemany(
+        "INSERT INTO warnings (bulletin_id, message) VALUES (?, ?)",
+        ((bulletin_id, w) for w in rows.warnings),
+    )
+    conn.execute(
+        "INSERT INTO documents (bulletin_id, body) VALUES (?, ?)", [bulletin_id, rows.document]
+    )
+    if resolver is not None:
+        store_names(conn, resolver, bulletin_id, rows.publisher, rows.names)
     return bulletin_id
 
 
-def raw_names_of(bulletin: Bulletin) -> set[str]:
-    """The raw names a bulletin prints (row names and their parents)."""
-    names = {f.name_key for f in bulletin.facts if f.name_key is not None}
-    return names | {f.parent_raw for f in bulletin.facts if f.parent_raw is not None}
+def compact_facts(
+    bulletin_id: int, table_ids: dict[int, int], ids: dict[str, int], facts: list[Row]
+) -> Iterator[Row]:
+    """Fact rows as the facts table holds them: ids for tables, cells and strings."""
+    label = ids.get
+    for f in facts:
+        table_id = table_ids.get(f[0]) if f[0] is not None else None
+        cell = f[1]
+        cell_id = (
+            table_id * CELL_ID_BASE + cell
+            if table_id is not None and cell is not None and cell < CELL_ID_BASE
+            else None
+        )
+        yield (
+            bulletin_id, table_id, cell_id, label(f[2]), label(f[3]), f[4], f[5],
+            label(f[6]), label(f[7]), label(f[8]), label(f[9]), f[10], f[11], label(f[12]),
+            label(f[13]), f[14], f[15], f[16], f[17], f[18], f[19], label(f[20]), label(f[21]),
+        )  # fmt: skip
+
+
+def store_names(
+    conn: sqlite3.Connection,
+    resolver: Resolver,
+    bulletin_id: int,
+    publisher: str | None,
+    raws: list[str],
+) -> None:
+    """Resolve and store a bulletin's raw names (in the caller's transaction).
+
+    MERGE (names part): ``Resolver.store(conn, bulletin_id, publisher, raws)`` writes
+    the resolutions incrementally; until it exists, the rows are inserted here.
+    """
+    store = getattr(resolver, "store", None)
+    if store is not None:
+        store(conn, bulletin_id, publisher, raws)
+        return
+    conn.executemany(RESOLUTION_INSERT, resolver.rows(bulletin_id, raws))
 
 
 # Children first: with foreign keys on, a row goes before what it refers to.
@@ -142,160 +202,26 @@ def delete_bulletin_id(conn: sqlite3.Connection, bid: int) -> None:
     """Remove a bulletin and every row that refers to it."""
     for table in BULLETIN_CHILDREN:
         conn.execute(f"DELETE FROM {table} WHERE bulletin_id = ?", [bid])
-    conn.execute(
-        "DELETE FROM cells WHERE table_id IN (SELECT id FROM source_tables WHERE bulletin_id = ?)",
-        [bid],
-    )
     conn.execute("DELETE FROM source_tables WHERE bulletin_id = ?", [bid])
     conn.execute("UPDATE bulletins SET edition_of = NULL WHERE edition_of = ?", [bid])
     conn.execute("DELETE FROM copies WHERE bulletin_id = ?", [bid])
     conn.execute("DELETE FROM bulletins WHERE id = ?", [bid])
 
 
-def insert_bulletin(conn: sqlite3.Connection, path: str, origin: Origin, b: Bulletin) -> int:
+def insert_bulletin(conn: sqlite3.Connection, path: str, origin: Origin, rows: BulletinRows) -> int:
     cur = conn.execute(
-        "INSERT INTO bulletins (path, sha256, format, encoding, period, period_type, "
-        "period_start, period_end, period_basis, published, publisher, is_primary, "
-        "title, n_tables, n_facts, ingested_at, source, extractor_version, config_hash, "
-        "source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            path,
-            origin.sha256,
-            b.document.format,
-            b.document.encoding,
-            b.period.label,
-            b.period.type if b.period.label else None,
-            b.period.start,
-            b.period.end,
-            b.period.basis,
-            b.period.published,
-            b.publisher,
-            1,
-            b.title,
-            len(b.document.tables),
-            len(b.facts),
-            now(),
-            origin.source,
-            origin.extractor_version,
-            origin.config_hash,
-            b.source_url,
-        ],
-    )
+        f"INSERT INTO bulletins (path, sha256, {META_COLUMNS}, publisher, is_primary, "
+        "ingested_at, source, extractor_version, config_hash) "
+        f"VALUES ({', '.join('?' * 20)})",
+        [path, origin.sha256, *rows.meta, rows.publisher, 1, now(), origin.source,
+         origin.extractor_version, origin.config_hash],
+    )  # fmt: skip
     return int(cur.lastrowid or 0)
 
 
 def _next_id(conn: sqlite3.Connection, table: str) -> int:
     """The id the next row of a table will get: rowids grow by one inside a transaction."""
     return int(conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0])
-
-
-def insert_table(
-    conn: sqlite3.Connection, bulletin_id: int, table: Table, b: Bulletin
-) -> tuple[int, dict[tuple[int, int], int]]:
-    """Store a table and its cells; return its id and the id of each cell by (row, col)."""
-    info = b.tables[table.index]
-    grid = [[c.text if c else None for c in row] for row in table.grid()]
-    cur = conn.execute(
-        "INSERT INTO source_tables (bulletin_id, table_no, kind, caption, n_rows, n_cols, "
-        "header_rows, stub_cols, engine, line_start, line_end, page, headers, metrics, grid, "
-        "quality, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            bulletin_id,
-            table.index + 1,
-            info.kind,
-            info.caption,
-            table.n_rows,
-            table.n_cols,
-            table.header_rows,
-            table.stub_cols,
-            table.engine or b.document.format,
-            table.source.line_start,
-            table.source.line_end,
-            table.source.page,
-            json.dumps(info.headers, ensure_ascii=False),
-            json.dumps(info.metrics, ensure_ascii=False),
-            json.dumps(grid, ensure_ascii=False),
-            info.quality,
-            info.review,
-        ],
-    )
-    table_id = int(cur.lastrowid or 0)
-    first_cell = _next_id(conn, "cells")
-    conn.executemany(
-        f"INSERT INTO cells ({CELL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            (
-                table_id,
-                c.row,
-                c.col,
-                c.rowspan,
-                c.colspan,
-                c.text,
-                c.source.line_start,
-                c.source.page,
-                _bbox(c.source.bbox),
-            )
-            for c in table.cells
-        ),
-    )
-    return table_id, {(c.row, c.col): first_cell + k for k, c in enumerate(table.cells)}
-
-
-def fact_row(
-    bulletin_id: int,
-    table_ids: dict[int, int],
-    cell_ids: dict[tuple[int, int, int], int],
-    f: Fact,
-) -> tuple[object, ...]:
-    """A fact as a row of the facts table."""
-    in_table = f.table_index is not None and f.row is not None and f.col is not None
-    return (
-        bulletin_id,
-        table_ids.get(f.table_index) if f.table_index is not None else None,
-        cell_ids.get((f.table_index, f.row, f.col)) if in_table else None,  # type: ignore[arg-type]
-        f.table_kind,
-        f.entity_raw,
-        f.name_key,
-        f.parent_raw,
-        f.row_label,
-        f.row_role,
-        f.metric,
-        f.header,
-        f.value,
-        f.value_raw,
-        f.unit,
-        f.note,
-        f.row,
-        f.col,
-        f.line,
-        f.page,
-        _bbox(f.bbox),
-        int(f.needs_review),
-        f.period,
-        f.period_type,
-    )
-
-
-def check_row(
-    bulletin_id: int, table_ids: dict[int, int], first_fact: int, c: Check
-) -> tuple[object, ...]:
-    """A check as a row of the checks table; its cells become fact ids."""
-    return (
-        bulletin_id,
-        table_ids.get(c.table_index) if c.table_index is not None else None,
-        c.rule,
-        c.subject,
-        c.metric,
-        c.expected,
-        c.actual,
-        c.status,
-        c.message,
-        json.dumps([first_fact + i for i in c.facts]),
-    )
-
-
-def _bbox(bbox: tuple[float, float, float, float] | None) -> str | None:
-    return json.dumps([round(v, 2) for v in bbox]) if bbox else None
 
 
 def record_failure(

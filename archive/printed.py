@@ -95,12 +95,22 @@ def read_table(conn: sqlite3.Connection, table_id: int) -> SourceTable | None:
 def read_cells(conn: sqlite3.Connection, table_id: int) -> list[GridCell]:
     """The cells of a table in reading order, each with the first fact read from it."""
     rows = conn.execute(
-        'SELECT c.id, c."row", c.col, c.rowspan, c.colspan, c.text, '
-        "(SELECT min(f.id) FROM facts f WHERE f.cell_id = c.id) "
+        'SELECT c.id, c."row", c.col, c.rowspan, c.colspan, c.text '
         'FROM cells c WHERE c.table_id = ? ORDER BY c."row", c.col',
         [table_id],
     ).fetchall()
-    return [GridCell(r[0], r[1], r[2], r[3] or 1, r[4] or 1, r[5] or "", r[6]) for r in rows]
+    first_fact = dict(
+        conn.execute(
+            "SELECT f.cell_id, min(f.id) FROM facts f "
+            "WHERE f.bulletin_id = (SELECT bulletin_id FROM source_tables WHERE id = ?) "
+            "AND f.table_id = ? AND f.cell_id IS NOT NULL GROUP BY f.cell_id",
+            [table_id, table_id],
+        ).fetchall()
+    )
+    return [
+        GridCell(r[0], r[1], r[2], r[3] or 1, r[4] or 1, r[5] or "", first_fact.get(r[0]))
+        for r in rows
+    ]
 
 
 def grid_html(

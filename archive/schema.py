@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from archive.database import ArchiveError
+
 TABLES: dict[str, dict[str, type]] = {
     "bulletins": {
         "id": int,
@@ -65,43 +67,35 @@ TABLES: dict[str, dict[str, type]] = {
         "review": str,
     },
     "blocks": {"id": int, "bulletin_id": int, "seq": int, "text": str, "line": int, "page": int},
-    "cells": {
-        "id": int,
-        "table_id": int,
-        "row": int,
-        "col": int,
-        "rowspan": int,
-        "colspan": int,
-        "text": str,
-        "line": int,
-        "page": int,
-        "bbox": str,
-    },
+    "labels": {"id": int, "text": str},
+    # Compact: the repeated strings are ids into `labels` (see LABEL_COLUMNS); name_key and
+    # parent_raw stay text, the key `resolutions` is joined on. value_raw is NULL when it is
+    # the integer value as printed (4406 for 4406.0); cell_id is a `cells` view id.
     "facts": {
         "id": int,
         "bulletin_id": int,
         "table_id": int,
         "cell_id": int,
-        "table_kind": str,
-        "entity_raw": str,
+        "table_kind": int,
+        "entity_raw": int,
         "name_key": str,
         "parent_raw": str,
-        "row_label": str,
-        "row_role": str,
-        "metric": str,
-        "header": str,
+        "row_label": int,
+        "row_role": int,
+        "metric": int,
+        "header": int,
         "value": float,
         "value_raw": str,
-        "unit": str,
-        "note": str,
+        "unit": int,
+        "note": int,
         "row": int,
         "col": int,
         "line": int,
         "page": int,
         "bbox": str,
         "needs_review": int,
-        "period": str,
-        "period_type": str,
+        "period": int,
+        "period_type": int,
     },
     "entities": {
         "id": int,
@@ -140,6 +134,12 @@ TABLES: dict[str, dict[str, type]] = {
     "failures": {"id": int, "path": str, "sha256": str, "stage": str, "error": str, "at": str},
 }
 
+# Columns of `facts` that hold an id into `labels`, in the order of the table.
+LABEL_COLUMNS = ("table_kind", "entity_raw", "row_label", "row_role", "metric", "header",
+                 "unit", "note", "period", "period_type")  # fmt: skip
+# A cell's id in the `cells` view: its table's id times CELL_ID_BASE plus its index there.
+CELL_ID_BASE = 1_000_000
+
 PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
     "aliases": "alias",
     "resolutions": ("bulletin_id", "raw"),
@@ -151,11 +151,10 @@ PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
 FOREIGN_KEYS = {
     "source_tables": [("bulletin_id", "bulletins", "id")],
     "blocks": [("bulletin_id", "bulletins", "id")],
-    "cells": [("table_id", "source_tables", "id")],
     "facts": [
         ("bulletin_id", "bulletins", "id"),
         ("table_id", "source_tables", "id"),
-        ("cell_id", "cells", "id"),
+        *((column, "labels", "id") for column in LABEL_COLUMNS),
     ],
     "aliases": [("entity_id", "entities", "id")],
     "resolutions": [("bulletin_id", "bulletins", "id"), ("entity_id", "entities", "id")],
@@ -170,30 +169,33 @@ INDEXES = [
     ("bulletins", ["sha256"], False),
     ("copies", ["path"], True),
     ("entities", ["name"], True),
-    ("facts", ["bulletin_id"], False),
-    ("facts", ["name_key"], False),
-    ("facts", ["metric", "table_kind"], False),
-    ("cells", ["table_id"], False),
+    ("labels", ["text"], True),
     ("blocks", ["bulletin_id"], False),
     ("source_tables", ["bulletin_id"], False),
     ("failures", ["path"], False),
     ("checks", ["bulletin_id"], False),
+]
+# Indexes a bulk load drops and builds again at its end (ensure_schema restores them
+# after a crash): what queries over many facts need, by bulletin and by metric.
+BULK_INDEXES = [
+    ("facts", ["bulletin_id"], False),
+    ("facts", ["metric"], False),
 ]
 
 FACTS_READABLE = """
 CREATE VIEW facts_readable AS
 SELECT
   b.path AS bulletin,
-  COALESCE(f.period, b.period) AS period,
-  f.table_kind AS table_kind,
+  COALESCE(lp.text, b.period) AS period,
+  lk.text AS table_kind,
   e.name AS entity,
-  f.entity_raw AS entity_raw,
-  f.row_role AS row_role,
-  f.metric AS metric,
+  le.text AS entity_raw,
+  lr.text AS row_role,
+  lm.text AS metric,
   f.value AS value,
-  f.value_raw AS value_raw,
-  f.unit AS unit,
-  f.note AS note,
+  COALESCE(f.value_raw, CAST(CAST(f.value AS INTEGER) AS TEXT)) AS value_raw,
+  lu.text AS unit,
+  ln.text AS note,
   pe.name AS parent,
   f.parent_raw AS parent_raw,
   t.table_no AS table_no,
@@ -201,14 +203,14 @@ SELECT
   f.col AS col,
   f.line AS line,
   f.page AS page,
-  f.header AS header,
+  lh.text AS header,
   f.id AS fact_id,
   f.table_id AS table_id,
   f.cell_id AS cell_id,
   e.lineage AS lineage,
   b.publisher AS publisher,
   b.is_primary AS is_primary,
-  COALESCE(f.period_type, b.period_type) AS period_type,
+  COALESCE(lt.text, b.period_type) AS period_type,
   CASE WHEN f.needs_review != 0 THEN 1 ELSE 0 END AS needs_review
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
@@ -217,6 +219,34 @@ LEFT JOIN resolutions r ON r.bulletin_id = f.bulletin_id AND r.raw = f.name_key
 LEFT JOIN entities e ON e.id = r.entity_id
 LEFT JOIN resolutions rp ON rp.bulletin_id = f.bulletin_id AND rp.raw = f.parent_raw
 LEFT JOIN entities pe ON pe.id = rp.entity_id
+LEFT JOIN labels lk ON lk.id = f.table_kind
+LEFT JOIN labels le ON le.id = f.entity_raw
+LEFT JOIN labels lr ON lr.id = f.row_role
+LEFT JOIN labels lm ON lm.id = f.metric
+LEFT JOIN labels lh ON lh.id = f.header
+LEFT JOIN labels lu ON lu.id = f.unit
+LEFT JOIN labels ln ON ln.id = f.note
+LEFT JOIN labels lp ON lp.id = f.period
+LEFT JOIN labels lt ON lt.id = f.period_type
+"""
+
+# Each table's cells live once, as JSON in source_tables.grid: one array per cell,
+# [row, col, rowspan, colspan, text, line, line_end, page, bbox], trailing nulls left out.
+# The CASTs give the columns integer affinity, so Datasette's text filters (?id=7) match.
+CELLS = f"""
+CREATE VIEW cells AS
+SELECT
+  CAST(t.id * {CELL_ID_BASE} + j.key AS INTEGER) AS id,
+  t.id AS table_id,
+  CAST(j.value ->> 0 AS INTEGER) AS "row",
+  CAST(j.value ->> 1 AS INTEGER) AS col,
+  CAST(j.value ->> 2 AS INTEGER) AS rowspan,
+  CAST(j.value ->> 3 AS INTEGER) AS colspan,
+  j.value ->> 4 AS text,
+  CAST(j.value ->> 5 AS INTEGER) AS line,
+  CAST(j.value ->> 7 AS INTEGER) AS page,
+  j.value -> 8 AS bbox
+FROM source_tables t, json_each(t.grid) j
 """
 
 UNRESOLVED_NAMES = """
@@ -267,6 +297,7 @@ WHERE fr.needs_review = 1
 """
 
 VIEWS = {
+    "cells": CELLS,
     "facts_readable": FACTS_READABLE,
     "review": REVIEW,
     "unresolved_names": UNRESOLVED_NAMES,
@@ -275,7 +306,12 @@ VIEWS = {
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables, columns and indexes; (re)create the views."""
+    """Create missing tables, columns and indexes; (re)create the views.
+
+    Also restores the indexes a bulk load drops, should it have stopped before its end.
+    An archive of the shape before compact facts (a `cells` table) is refused.
+    """
+    refuse_old_shape(db)
     for name, columns in TABLES.items():
         table = db.table(name)
         if not table.exists():
@@ -289,8 +325,32 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for column, kind in columns.items():
             if column not in present:  # an archive made by an older version
                 table.add_column(column, kind)
-    for table_name, indexed, unique in INDEXES:
+    for table_name, indexed, unique in INDEXES + BULK_INDEXES:
         db.table(table_name).create_index(indexed, unique=unique, if_not_exists=True)
     for view, sql in VIEWS.items():
         db.execute(f"DROP VIEW IF EXISTS {view}")
         db.execute(sql)
+
+
+def refuse_old_shape(db: sqlite_utils.Database) -> None:
+    """Raise ArchiveError for an archive whose facts hold text and cells are rows."""
+    if "cells" not in db.table_names():
+        return
+    rows = db.execute("PRAGMA database_list").fetchall()
+    where = next((str(r[2]) for r in rows if r[1] == "main" and r[2]), "this archive")
+    raise ArchiveError(
+        f"{where} was made by an older version of bulletins (facts as text, a cells "
+        "table); ingest into a new file instead, e.g. --db archive-new.db"
+    )
+
+
+def drop_bulk_indexes(db: sqlite_utils.Database) -> None:
+    """Drop the indexes a bulk load rebuilds at its end (``ensure_schema`` restores them)."""
+    for table_name, indexed, _ in BULK_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS idx_{table_name}_{'_'.join(indexed)}")
+
+
+def build_bulk_indexes(db: sqlite_utils.Database) -> None:
+    """Build the indexes a bulk load dropped."""
+    for table_name, indexed, unique in BULK_INDEXES:
+        db.table(table_name).create_index(indexed, unique=unique, if_not_exists=True)

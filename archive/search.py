@@ -77,3 +77,10 @@ def ensure_search(db: sqlite_utils.Database) -> bool:
 def _indexed(db: sqlite_utils.Database) -> int:
     row = db.execute(f"SELECT count(*) FROM {FTS_TABLE}_docsize").fetchone()
     return int(row[0])
+
+
+def drop_search_triggers(db: sqlite_utils.Database) -> None:
+    """Stop keeping the index in step row by row (a bulk load): ``ensure_search`` builds
+    it again, whole, when the triggers are missing."""
+    for suffix in ("_ai", "_ad", "_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {SOURCE_TABLE}{suffix}")

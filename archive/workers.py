@@ -14,7 +14,9 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
 J = TypeVar("J")
@@ -23,12 +25,15 @@ R = TypeVar("R")
 
 PR_SET_PDEATHSIG = 1
 PARENT_POLL_SECONDS = 0.5
+AHEAD = 2  # jobs in flight per worker
 
 
 def run_jobs(jobs: list[J], context: C, workers: int, work: Callable[[J, C], R]) -> Iterator[R]:
     """``work(job, context)`` for each job, in order; in worker processes when asked.
 
-    The context (the metric catalog) goes to each worker once, not with every job.
+    The context (the metric catalog) goes to each worker once, not with every job. At
+    most AHEAD jobs per worker are submitted before their results are taken, so memory
+    stays flat however many jobs there are, even when the caller is slower than the pool.
     """
     if workers <= 1 or len(jobs) < 2:
         for job in jobs:
@@ -40,7 +45,13 @@ def run_jobs(jobs: list[J], context: C, workers: int, work: Callable[[J, C], R])
     )
     finished = False
     try:
-        yield from pool.imap(_work_one, jobs, chunksize=1)
+        pending: deque[AsyncResult[R]] = deque()
+        for job in jobs:
+            if len(pending) >= AHEAD * count:
+                yield pending.popleft().get()
+            pending.append(pool.apply_async(_work_one, (job,)))
+        while pending:
+            yield pending.popleft().get()
         finished = True
     finally:  # also when interrupted, or when the caller stops early
         if finished:

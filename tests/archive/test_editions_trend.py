@@ -72,7 +72,7 @@ def test_three_editions_make_one_point_per_month(archive: Path) -> None:
 def test_a_pdf_figure_shows_its_page_with_its_row_marked(archive: Path) -> None:
     db = sqlite_utils.Database(archive)
     (fact_id, page) = db.execute(
-        "SELECT f.id, f.page FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
+        "SELECT f.fact_id, f.page FROM facts_readable f JOIN bulletins b ON b.path = f.bulletin "
         "WHERE b.format = 'pdf' AND f.entity_raw = '区社保局' AND f.metric = 'accepted'"
     ).fetchone()
     db.close()

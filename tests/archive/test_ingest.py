@@ -19,7 +19,7 @@ TABLES = ("bulletins", "source_tables", "cells", "facts", "blocks", "warnings", 
 
 
 def counts(db) -> dict[str, int]:
-    return {t: db.table(t).count for t in TABLES}
+    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
 def readable(db, path: str) -> list[tuple]:

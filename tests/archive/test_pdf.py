@@ -84,8 +84,9 @@ def test_paragraphs_and_grids_are_those_of_the_text_version(
 
     def tables(path: str) -> list[tuple[object, ...]]:
         rows = db.execute(
-            "SELECT t.kind, t.caption, t.header_rows, t.stub_cols, t.grid FROM source_tables t "
-            "JOIN bulletins b ON b.id = t.bulletin_id WHERE b.path = ? ORDER BY t.table_no",
+            "SELECT t.kind, t.caption, t.header_rows, t.stub_cols, t.n_rows, t.n_cols, t.grid "
+            "FROM source_tables t JOIN bulletins b ON b.id = t.bulletin_id WHERE b.path = ? "
+            "ORDER BY t.table_no",
             [path],
         ).fetchall()
         return [
@@ -94,9 +95,9 @@ def test_paragraphs_and_grids_are_those_of_the_text_version(
                 caption,
                 header,
                 stub,
-                [[fold(c) if c else c for c in r] for r in json.loads(grid)],
+                [[fold(c) if c else c for c in r] for r in expanded(grid, n_rows, n_cols)],
             )
-            for kind, caption, header, stub, grid in rows
+            for kind, caption, header, stub, n_rows, n_cols, grid in rows
         ]
 
     ours, theirs = blocks(pdf), blocks(text_version(pdf))
@@ -105,6 +106,16 @@ def test_paragraphs_and_grids_are_those_of_the_text_version(
         ours = ours[2:]
     assert ours == theirs
     assert tables(pdf) == tables(text_version(pdf))
+
+
+def expanded(grid: str, n_rows: int, n_cols: int) -> list[list[str | None]]:
+    """Every position of a stored table with the text of the cell covering it."""
+    out: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
+    for row, col, rowspan, colspan, text, *_ in json.loads(grid):
+        for r in range(row, min(row + rowspan, n_rows)):
+            for c in range(col, min(col + colspan, n_cols)):
+                out[r][c] = text
+    return out
 
 
 def test_engines_are_recorded(db: sqlite_utils.Database) -> None:

@@ -57,7 +57,9 @@ def test_checks_keep_their_cells(tmp_path: Path, catalog: Catalog, names: NameBo
         "SELECT cells FROM checks WHERE status = 'mismatch' AND metric = 'applications'"
     ).fetchone()
     raws = [
-        db.execute("SELECT table_kind, value_raw, line FROM facts WHERE id = ?", [i]).fetchone()
+        db.execute(
+            "SELECT table_kind, value_raw, line FROM facts_readable WHERE fact_id = ?", [i]
+        ).fetchone()
         for i in json.loads(cells)
     ]
     assert raws == [

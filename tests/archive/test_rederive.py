@@ -13,8 +13,9 @@ from click.testing import CliRunner
 import archive.ingest
 from archive.cli import main
 from archive.versions import config_hash, extractor_version
-from normalize.catalog import load_catalog
-from tests.helpers import DEC, METRICS
+from normalize.catalog import Catalog, load_catalog
+from normalize.names import NameBook
+from tests.helpers import DEC, METRICS, ingest_into
 
 RENAMED = "    accepted_by_system: {unit: count, labels: [系统受理数, 受理数, 受理]}"
 
@@ -127,13 +128,20 @@ def test_the_extractor_version_covers_its_code() -> None:
     assert release and len(digest) == 12
 
 
-def test_a_stored_document_unpacks_to_what_was_read() -> None:
-    from archive.documents import pack_document, unpack_document
+def test_a_stored_document_unpacks_to_what_was_read(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    from archive.documents import load_document
     from extract.reader import read_document
 
-    for file in (DEC, Path(__file__).parents[1] / "fixtures" / "pdf" / "2020-12_docx_ruled.pdf"):
-        doc = read_document(file, file.name)
-        assert unpack_document(pack_document(doc)) == doc
+    files = (DEC, Path(__file__).parents[1] / "fixtures" / "pdf" / "2020-12_docx_ruled.pdf")
+    db, _ = ingest_into(tmp_path / "a.db", list(files), catalog, names)
+    for file in files:
+        (bulletin_id, key) = db.execute(
+            "SELECT id, path FROM bulletins WHERE path LIKE '%' || ?", [file.name]
+        ).fetchone()
+        assert load_document(db.conn, bulletin_id) == read_document(file, key)
+    assert load_document(db.conn, 99) is None
 
 
 def test_without_a_stored_document_the_file_is_read(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 import sqlite_utils
 
-from archive.schema import ensure_schema
+from archive.database import ArchiveError
+from archive.schema import drop_bulk_indexes, ensure_schema
 
 EXPECTED = {
     "bulletins": ["id", "path", "sha256", "format", "encoding", "period", "period_type",
@@ -19,7 +23,7 @@ EXPECTED = {
                       "header_rows", "stub_cols", "engine", "line_start", "line_end", "page",
                       "headers", "metrics", "grid", "quality", "review"],
     "blocks": ["id", "bulletin_id", "seq", "text", "line", "page"],
-    "cells": ["id", "table_id", "row", "col", "rowspan", "colspan", "text", "line", "page", "bbox"],
+    "labels": ["id", "text"],
     "facts": ["id", "bulletin_id", "table_id", "cell_id", "table_kind", "entity_raw", "name_key", "parent_raw",
               "row_label", "row_role", "metric", "header", "value", "value_raw", "unit", "note",
               "row", "col", "line", "page", "bbox", "needs_review", "period", "period_type"],
@@ -39,6 +43,8 @@ FACTS_READABLE = [
     "period_type", "needs_review",
 ]  # fmt: skip
 
+CELLS = ["id", "table_id", "row", "col", "rowspan", "colspan", "text", "line", "page", "bbox"]
+
 
 def test_whole_schema() -> None:
     db = sqlite_utils.Database(memory=True)
@@ -46,12 +52,14 @@ def test_whole_schema() -> None:
     ensure_schema(db)  # idempotent
     assert {t: [c.name for c in db[t].columns] for t in db.table_names()} == EXPECTED
     assert set(db.view_names()) == {
+        "cells",
         "facts_readable",
         "unresolved_names",
         "names_resolved",
         "review",
     }
     assert [c.name for c in db["facts_readable"].columns] == FACTS_READABLE
+    assert [c.name for c in db["cells"].columns] == CELLS
 
 
 def test_an_older_archive_gains_the_new_columns() -> None:
@@ -63,3 +71,26 @@ def test_an_older_archive_gains_the_new_columns() -> None:
     assert db.execute("SELECT path, edition_of, config_hash FROM bulletins").fetchall() == [
         ("a.txt", None, None)
     ]
+
+
+def test_an_archive_with_cells_as_rows_is_refused_in_one_line(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    db["cells"].create({"id": int, "table_id": int, "text": str}, pk="id")
+    with pytest.raises(ArchiveError) as caught:
+        ensure_schema(db)
+    assert str(caught.value) == (
+        f"{tmp_path / 'old.db'} was made by an older version of bulletins (facts as text, a "
+        "cells table); ingest into a new file instead, e.g. --db archive-new.db"
+    )
+
+
+def test_indexes_a_bulk_load_dropped_come_back_on_the_next_run() -> None:
+    db = sqlite_utils.Database(memory=True)
+    ensure_schema(db)
+    drop_bulk_indexes(db)  # a bulk load killed before its end
+    assert {i.name for i in db["facts"].indexes} == set()
+    ensure_schema(db)
+    assert {i.name for i in db["facts"].indexes} == {
+        "idx_facts_bulletin_id",
+        "idx_facts_metric",
+    }

@@ -173,9 +173,9 @@ def test_flagged_facts_are_listed_by_the_view(db: sqlite_utils.Database) -> None
 
 def test_cells_lead_to_their_page_and_box(db: sqlite_utils.Database) -> None:
     row = db.execute(
-        "SELECT page, bbox FROM facts WHERE bulletin_id = (SELECT id FROM bulletins "
-        "WHERE path = ?) AND table_kind = 'town_centers' AND row_role = 'total' "
-        "AND metric = 'consultations'",
+        "SELECT page, bbox FROM facts WHERE id = (SELECT fact_id FROM facts_readable "
+        "WHERE bulletin = ? AND table_kind = 'town_centers' AND row_role = 'total' "
+        "AND metric = 'consultations')",
         [SHARP[1]],
     ).fetchone()
     assert row is not None and row[0] == 2  # 附件3 is the TIFF's second page
