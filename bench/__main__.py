@@ -62,7 +62,7 @@ def main(argv: list[str]) -> None:
     parts = chosen(argv)
     count = bulletin_count() if {"ingest", "pages"} & set(parts) else BULLETINS
     print(LEGEND)
-    print(f"parts: {' '.join(parts)}")
+    print(f"parts: {' '.join(parts)}; {machine()}")
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bulletins-bench-") as tmp:
         work = Path(tmp)
@@ -80,7 +80,13 @@ def main(argv: list[str]) -> None:
             else:
                 run_other(part)
             print(f"({part}: {time.perf_counter() - start:.0f} s)")
-    print(f"\nbench: {time.perf_counter() - began:.0f} s in all")
+    print(f"\nbench: {time.perf_counter() - began:.0f} s in all; {machine()}")
+
+
+def machine() -> str:
+    """Cores and load: how shared the machine was while measured."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores, load average {load} (1, 5, 15 min)"
 
 
 def time_pages(db: Path) -> None:

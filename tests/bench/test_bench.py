@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import chosen
-from bench.baseline import file_bytes, raw_insert, table_bytes
+from bench.baseline import Insert, file_bytes, raw_insert, table_bytes
 from bench.corpus import make_corpus
-from bench.ingest import HARMLESS, names_copy
-from bench.run import run_child
+from bench.ingest import HARMLESS, Ingested, names_copy, print_throughput
+from bench.run import Run, run_child
 from normalize.names import load_names
 from tests.helpers import CORPUS, DEC, SEP
 
@@ -153,3 +153,45 @@ def test_parts_come_in_running_order(monkeypatch: pytest.MonkeyPatch) -> None:
     assert chosen([]) == ["ingest", "pages"]
     with pytest.raises(SystemExit, match="unknown part pagse; choose from startup"):
         chosen(["pagse"])
+
+
+def test_throughput_lines_compare_with_the_raw_insert_of_as_many_rows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def done(
+        jobs: int, bulletins: int, facts: int, wall: float, cpu: float, rss: float
+    ) -> Ingested:
+        return Ingested(jobs, bulletins, facts, Run(wall, cpu, rss, 0, ""))
+
+    results = [
+        done(1, 10, 1_000, 2.0, 1.5, 100.0),
+        done(1, 100, 10_000, 20.0, 16.0, 110.0),
+        done(2, 10, 1_000, 1.5, 2.0, 100.0),
+        done(2, 100, 10_000, 0.14, 0.5, 150.0),
+    ]
+    print_throughput(results, Insert(rows=10_000, wall=0.1, cpu=0.08), default=2)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "baseline: bare executemany of the 10,000 facts_readable rows, one transaction: "
+        "0.10 s wall, 0.08 s CPU = 100,000 rows/s"
+    )
+    # 1,000 facts in 2.0 s wall: 500/s; the raw insert of 1,000 rows takes 0.01 s: ÷ 200
+    assert out[2].split() == [
+        "1",
+        "10",
+        "1,000",
+        "2.0",
+        "1.5",
+        "500",
+        "667",
+        "200.0",
+        "187.5",
+        "100",
+    ]
+    assert out[5].split()[5:] == ["71,429", "20,000", "1.4", "6.2", "150"]
+    assert out[6] == "peak RSS --jobs 1: 100 bulletins 1.10× 10 (target ≤ 1.2×)"
+    assert out[7] == "peak RSS --jobs 2: 100 bulletins 1.50× 10 (target ≤ 1.2×)  ← missed"
+    assert out[8] == (
+        "default --jobs 2 at 100: 71,429 facts/s wall (target ≥ 100,000)  ← missed; "
+        "ingest ÷ raw insert 1.40× (target ≤ 1.4×)"
+    )
