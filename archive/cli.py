@@ -116,12 +116,9 @@ def ingest_command(
         bulletins ingest 2021/ 2022/ --db xiqu.db -j 2
         bulletins ingest scans/ --manifest scans/manifest.csv
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.text import Text
-
+    from archive.cli_progress import reporter
     from archive.config import ConfigError, check_publisher, describe, remember_publisher
-    from archive.ingest import Outcome, ingest
+    from archive.ingest import ingest
     from archive.paths import KeyCollision, walk
     from archive.schema import ensure_schema
     from archive.summary import gone_lines, stop_on_sigterm, summary_line
@@ -129,39 +126,16 @@ def ingest_command(
     settled = configured(paths, profile_path, names_path, metrics_path)
     stated = stated_for(period_text, manifest_path)
     catalog, names = settled.catalog, open_names(settled.names)
-    err = Console(stderr=True, soft_wrap=True, highlight=False)
     try:
         found = list(walk(paths, max_mb * 1024 * 1024))
     except KeyCollision as exc:
         raise click.ClickException(str(exc)) from None
-    progress = Progress(
-        TextColumn("ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        disable=quiet or not err.is_terminal,
-        transient=True,
-    )
-
-    def report(outcome: Outcome) -> None:
-        progress.advance(task)
-        progress.update(task, description=outcome.path)
-        if outcome.status == "failed":
-            err.print(Text.assemble(("error:", "red"), f" {outcome.path}: {outcome.message}"))
-        elif quiet:
-            return
-        elif outcome.status == "copy":
-            err.print(Text.assemble(("copy:", "cyan"), f" {outcome.path}: {outcome.message}"))
-        for warning in outcome.warnings:
-            err.print(Text.assemble(("warning:", "yellow"), f" {outcome.path}: {warning}"))
-
+    progress, report = reporter(len(found), quiet)
     try:
         with writer_lock(db_path), stop_on_sigterm(), progress:
             db = open_for_writing(db_path)
             ensure_schema(db)
             check_publisher(db, settled)
-            task = progress.add_task("", total=len(found))
             result = ingest(
                 db, paths, catalog, names, jobs=jobs, force=force, prune_gone=prune,
                 max_bytes=max_mb * 1024 * 1024, on_outcome=report,

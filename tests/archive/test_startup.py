@@ -20,6 +20,8 @@ from click.testing import CliRunner
 import archive.ingest
 from archive.cli import main
 from archive.cli_group import Commands, source_help
+from archive.cli_progress import outcome_lines
+from archive.ingest import Outcome
 from tests.helpers import ROOT
 
 HEAVY = ("pandas", "numpy", "pdfplumber", "datasette", "pyarrow", "rapidocr", "cv2")
@@ -122,3 +124,38 @@ def test_jobs_defaults_to_the_cores_and_takes_a_number(
         assert result.exit_code == 2 and says in result.output
     help_text = runner.invoke(main, ["ingest", "--help"]).output
     assert "auto = one per" in help_text and "[default: auto]" in help_text
+
+
+def test_outcome_lines_are_the_same_plain_or_coloured() -> None:
+    failed = Outcome("2022-09.pdf", "failed", message="not a PDF (starts with <html>)")
+    copy = Outcome("b/2022-09.txt", "copy", message="same content as a/2022-09.txt")
+    warned = Outcome("2020-12.txt", "ingested", 461, warnings=["table 2: a guess", "no date"])
+    assert outcome_lines(failed, quiet=True) == [
+        ("error", "2022-09.pdf: not a PDF (starts with <html>)")
+    ]
+    assert outcome_lines(copy, quiet=True) == [] and outcome_lines(warned, quiet=True) == []
+    assert outcome_lines(copy, quiet=False) == [
+        ("copy", "b/2022-09.txt: same content as a/2022-09.txt")
+    ]
+    assert outcome_lines(warned, quiet=False) == [
+        ("warning", "2020-12.txt: table 2: a guess"),
+        ("warning", "2020-12.txt: no date"),
+    ]
+
+
+def test_ingest_into_a_pipe_prints_plain_lines_without_rich(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "2022-09_empty.txt").write_text("", encoding="utf-8")
+    profile = ROOT / "corpus" / "bulletins.yaml"
+    code = (
+        "import sys\nfrom archive.cli import main\n"
+        "try:\n"
+        f"    main(['ingest', 'in', '--db', 'a.db', '--profile', {str(profile)!r}, '-q'])\n"
+        "except SystemExit as exc:\n"
+        "    print('exit', exc.code, 'rich' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "exit 1 False"
+    assert done.stderr.splitlines()[0].startswith("error: 2022-09_empty.txt: ")
