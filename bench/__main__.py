@@ -1,6 +1,7 @@
 """`make bench`: every figure of issue #13 against a baseline measured in the same run.
 
-    python -m bench                  all parts (about 15 minutes on 2 shared cores)
+    python -m bench                  all parts: 30 minutes on 2 cores at load average 10
+                                     (ingest 17, OCR 8, PDF 4); about a third of it alone
     python -m bench startup pages    only these parts (or BENCH="startup pages")
     BENCH_BULLETINS=300 python -m bench ingest    a smaller corpus (default 2,000)
 
