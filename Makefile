@@ -31,8 +31,10 @@ fixtures: $(STAMP)
 	$(BIN)/python -m tests.fixtures.build_pdf
 	$(BIN)/python -m tests.fixtures.build_scan
 
+# All parts: 30 minutes on 2 cores shared at load average 10 (about a third alone).
+# `make bench PARTS="startup ingest"` runs some (parts: startup ingest pages names pdf ocr), BENCH_BULLETINS=300 a smaller corpus.
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(PARTS)
 
 clean:
 	rm -rf $(VENV) archive.db archive.db-wal archive.db-shm *.egg-info

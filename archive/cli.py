@@ -7,41 +7,38 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.text import Text
 
-from archive.cli_browse import open_archive, output_console, report_findings, serve_archive
-from archive.cli_names import init_command, names_group
+from archive.cli_group import Group
 from archive.cli_options import (
     configured,
     db_option,
+    jobs_option,
     metrics_option,
     names_option,
     open_names,
     profile_option,
 )
-from archive.config import (
-    ConfigError,
-    check_publisher,
-    describe,
-    remember_publisher,
-)
 from archive.database import ArchiveError, explain, open_for_writing, writer_lock
-from archive.ingest import Outcome, ingest
-from archive.inspect import as_json, render
-from archive.paths import MAX_FILE_BYTES, KeyCollision, walk
-from archive.schema import ensure_schema
-from archive.summary import gone_lines, stop_on_sigterm, summary_line
-from extract.errors import BulletinError
-from extract.reader import read_document
-from normalize.bulletin import normalize_document
-from normalize.given import Given, GivenError, parse_period, read_manifest
+from archive.paths import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from normalize.given import Given
+
+# Start-up: `bulletins --help` imports click and the few modules above. Each command
+# imports what it needs (sqlite-utils, extraction, Datasette, pandas) when it runs, and
+# the commands declared in other modules load when used (see archive/cli_group.py).
+ELSEWHERE = {
+    "init": "archive.cli_names:init_command",
+    "names": "archive.cli_names:names_group",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=Group, deferred=ELSEWHERE, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="bulletins")
 def main() -> None:
     """An archive of government service bulletins (政务服务工作通报).
@@ -60,7 +57,7 @@ def main() -> None:
 @profile_option
 @names_option
 @metrics_option
-@click.option("--jobs", "-j", default=1, show_default=True, help="Files to extract in parallel.")
+@jobs_option
 @click.option("--force", is_flag=True, help="Read every file again, even unchanged ones.")
 @click.option("--prune", is_flag=True, help="Remove bulletins whose file is gone from disk.")
 @click.option(
@@ -119,42 +116,26 @@ def ingest_command(
         bulletins ingest 2021/ 2022/ --db xiqu.db -j 2
         bulletins ingest scans/ --manifest scans/manifest.csv
     """
+    from archive.cli_progress import reporter
+    from archive.config import ConfigError, check_publisher, describe, remember_publisher
+    from archive.ingest import ingest
+    from archive.paths import KeyCollision, walk
+    from archive.schema import ensure_schema
+    from archive.summary import gone_lines, stop_on_sigterm, summary_line
+
     settled = configured(paths, profile_path, names_path, metrics_path)
     stated = stated_for(period_text, manifest_path)
     catalog, names = settled.catalog, open_names(settled.names)
-    err = Console(stderr=True, soft_wrap=True, highlight=False)
     try:
         found = list(walk(paths, max_mb * 1024 * 1024))
     except KeyCollision as exc:
         raise click.ClickException(str(exc)) from None
-    progress = Progress(
-        TextColumn("ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        disable=quiet or not err.is_terminal,
-        transient=True,
-    )
-
-    def report(outcome: Outcome) -> None:
-        progress.advance(task)
-        progress.update(task, description=outcome.path)
-        if outcome.status == "failed":
-            err.print(Text.assemble(("error:", "red"), f" {outcome.path}: {outcome.message}"))
-        elif quiet:
-            return
-        elif outcome.status == "copy":
-            err.print(Text.assemble(("copy:", "cyan"), f" {outcome.path}: {outcome.message}"))
-        for warning in outcome.warnings:
-            err.print(Text.assemble(("warning:", "yellow"), f" {outcome.path}: {warning}"))
-
+    progress, report = reporter(len(found), quiet)
     try:
         with writer_lock(db_path), stop_on_sigterm(), progress:
             db = open_for_writing(db_path)
             ensure_schema(db)
             check_publisher(db, settled)
-            task = progress.add_task("", total=len(found))
             result = ingest(
                 db, paths, catalog, names, jobs=jobs, force=force, prune_gone=prune,
                 max_bytes=max_mb * 1024 * 1024, on_outcome=report,
@@ -184,6 +165,8 @@ def stated_for(
     period_text: str | None, manifest_path: Path | None
 ) -> Callable[[Path], Given | None]:
     """What the user states about each file: its manifest row, else --period."""
+    from normalize.given import Given, GivenError, parse_period, read_manifest
+
     try:
         default = Given(parse_period(period_text)) if period_text else None
         rows = read_manifest(manifest_path) if manifest_path else {}
@@ -207,6 +190,12 @@ def inspect_command(file: Path, metrics_path: Path | None, as_json_flag: bool, r
         bulletins inspect corpus/2022-09_xiqu_zwfw.txt --rows 5
         bulletins inspect corpus/2020-12_xiqu_zwfw.txt --json > 2020-12.json
     """
+    from archive.cli_browse import output_console
+    from archive.inspect import as_json, render
+    from extract.errors import BulletinError
+    from extract.reader import read_document
+    from normalize.bulletin import normalize_document
+
     catalog = configured((file,), None, None, metrics_path, need_names=False).catalog
     try:
         bulletin = normalize_document(read_document(file), catalog, file.name)
@@ -258,6 +247,8 @@ def check_command(
     Example:
         bulletins check --db archive.db --bulletin 2022-09 --csv > mismatches.csv
     """
+    from archive.cli_browse import report_findings
+
     if as_json_flag and as_csv_flag:
         raise click.UsageError("choose one of --json and --csv")
     output = "json" if as_json_flag else ("csv" if as_csv_flag else "table")
@@ -319,6 +310,8 @@ def serve_command(
     Example:
         bulletins serve --db archive.db --port 8002 -o --setting max_returned_rows 5000
     """
+    from archive.cli_browse import serve_archive
+
     serve_archive(db_path, metrics_path, port, host, open_browser, settings, metadata_path)
 
 
@@ -350,6 +343,7 @@ def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
     Example:
         bulletins export --db archive.db --format parquet --out export/
     """
+    from archive.cli_browse import open_archive
     from archive.export import ExportError, export  # pandas and pyarrow load slowly
 
     db = open_archive(db_path)
@@ -359,7 +353,3 @@ def export_command(db_path: Path, fmt: str, out_dir: Path) -> None:
         raise click.ClickException(str(exc)) from None
     for item in written:
         click.echo(f"{item.path}: {item.rows} rows", err=True)
-
-
-main.add_command(init_command)
-main.add_command(names_group)

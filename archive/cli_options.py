@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from archive.config import ConfigError, Settled, profile_for, settle
-from normalize.names import NameBook, NamesError, load_names
+if TYPE_CHECKING:  # imported by the commands that use them: `bulletins --help` stays light
+    from archive.config import Settled
+    from normalize.names import NameBook
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,6 +25,8 @@ def configured(
     need_names: bool = True,
 ) -> Settled:
     """The profile, names file and catalog a command uses (see archive/config.py)."""
+    from archive.config import ConfigError, profile_for, settle
+
     try:
         return settle(profile_for(profile, places), names, metrics, need_names=need_names)
     except ConfigError as exc:
@@ -73,9 +77,53 @@ def metrics_option(fn: F) -> F:
 
 
 def open_names(path: Path) -> NameBook:
+    """The names file, or a one-line error saying what to fix."""
+    from normalize.names import NamesError, load_names
+
     try:
         return load_names(path)
     except NamesError as exc:
         raise click.ClickException(
             f"{exc}\nFix the names file, then run the command again."
         ) from None
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class Jobs(click.ParamType):  # type: ignore[type-arg,unused-ignore]  # generic from click 8.2
+    """A number of processes, or ``auto``: one per core this process may use."""
+
+    name = "N|auto"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            count = value
+        elif str(value).strip().lower() == "auto":
+            return cores()
+        else:
+            try:
+                count = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is neither a number of processes nor 'auto'", param, ctx)
+        if count < 1:
+            self.fail(f"{count} processes: give 1 or more, or 'auto'", param, ctx)
+        return count
+
+
+def jobs_option(fn: F) -> F:
+    return click.option(
+        "--jobs",
+        "-j",
+        type=Jobs(),
+        metavar="N|auto",
+        default="auto",
+        show_default=True,
+        help=f"Processes that read files at once: auto = one per core this process may use "
+        f"({cores()} here); 1 reads every file in this process.",
+    )(fn)

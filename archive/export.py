@@ -15,6 +15,10 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
+from archive import give_sqlite_utils_pandas
+
+give_sqlite_utils_pandas()  # see archive/__init__.py
+
 # facts_readable first: one row per printed number; then what its columns refer to.
 EXPORTS = (
     "facts_readable",
