@@ -25,7 +25,6 @@ from archive.cli_options import (
 )
 from archive.config import (
     ConfigError,
-    check_publisher,
     describe,
     remember_publisher,
 )
@@ -153,7 +152,6 @@ def ingest_command(
         with writer_lock(db_path), stop_on_sigterm(), progress:
             db = open_for_writing(db_path)
             ensure_schema(db)
-            check_publisher(db, settled)
             task = progress.add_task("", total=len(found))
             result = ingest(
                 db, paths, catalog, names, jobs=jobs, force=force, prune_gone=prune,

@@ -10,7 +10,14 @@ import click
 from archive.cli_browse import open_archive
 from archive.cli_options import configured, db_option, names_option, open_names
 from archive.config import archive_names_file
-from archive.names import raw_names, refresh_names, unresolved_names
+from archive.names import (
+    name_counts,
+    publishers_of,
+    publishers_using,
+    raw_names,
+    refresh_names,
+    unresolved_names,
+)
 from archive.schema import ensure_schema
 from extract.hints import fold
 from normalize.matching import Matcher
@@ -77,15 +84,18 @@ def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
         path = configured((db_path.resolve().parent,), None, None, None).names
     ensure_schema(db)
     book = open_names(path)
-    report = refresh_names(db, book)
-    pending = unresolved_names(db)
+    # the publishers whose profile uses this names file; else those no profile claims
+    publishers = publishers_using(db, path) or publishers_of(db, None)
+    for publisher in publishers:
+        refresh_names(db, book, publisher)
+    report = name_counts(db, publishers)
+    pending = unresolved_names(db, publishers)
     suggestions = cluster(
         [Suggestion(u.raw, u.bulletins, u.facts, u.first_seen_in, u.candidates) for u in pending],
         Matcher(book).same_unit,
     )
-    added, updated = add_suggestions(
-        path, suggestions, set(map(fold, raw_names(db))) - {fold(u.raw) for u in pending}
-    )
+    printed = set(map(fold, raw_names(db, publishers)))
+    added, updated = add_suggestions(path, suggestions, printed - {fold(u.raw) for u in pending})
     click.echo(
         f"{report.resolved} names resolved, {report.unresolved} unresolved; "
         f"{added} suggestions added, {updated} updated in {path}",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archive.names_schema import entity_join
 from normalize.yamlload import YamlError, load_yaml
 
 RULE = "cumulative_follows"
@@ -55,14 +56,14 @@ class Printed:
     name: str
 
 
-FACTS = """
+FACTS = f"""
 SELECT COALESCE(b.publisher, ''), substr(b.period, 1, 4), CAST(substr(b.period, 6, 2) AS INT),
-       f.table_kind, COALESCE('entity:' || r.entity_id, 'raw:' || f.name_key), f.row_role,
+       f.table_kind, COALESCE('entity:' || e.id, 'raw:' || f.name_key), f.row_role,
        f.metric, f.id, b.id, f.table_id, b.path, f.value, t.table_no, f."row", f.name_key
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN source_tables t ON t.id = f.table_id
-LEFT JOIN resolutions r ON r.bulletin_id = f.bulletin_id AND r.raw = f.name_key
+{entity_join("f", "b", "f.name_key", "e")}
 WHERE b.is_primary = 1 AND b.period_type = 'month'
   AND (f.period IS NULL OR f.period = b.period OR f.period LIKE '%..' || b.period)
   AND f.value IS NOT NULL AND f.name_key IS NOT NULL

@@ -34,7 +34,7 @@ from archive.load import (
     replace_bulletin,
     stored,
 )
-from archive.names import Resolver, name_counts, names_stale, refresh_names
+from archive.names import Resolver, name_counts, names_stale, refresh_names, update_candidates
 from archive.paths import BULLETIN_SUFFIXES, MAX_FILE_BYTES, Found, Refused, walk
 from archive.prune import Gone, gone_files, prune
 from archive.schema import ensure_schema
@@ -172,9 +172,9 @@ def ingest(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    renamed = names_stale(db, names)
+    renamed = names_stale(db, names, publisher)
     if renamed:
-        refresh_names(db, names)
+        refresh_names(db, names, publisher)
     resolver = Resolver(db.conn, names)
     origin = _Origins(extractor_version(), config_hash(catalog), publisher)
     plan = plan_run(db, found, origin, force, given or (lambda _: None))
@@ -195,7 +195,7 @@ def ingest(
         o.status in ("ingested", "rederived", "copy") for o in report.outcomes
     )
     if changed:
-        refresh_names(db, names)
+        update_candidates(db, names, publisher)
     report.resolved, report.unresolved = _counts(db)
     if changed or renamed:
         refresh_cross_checks(db.conn)

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from archive.documents import pack_document
-from archive.names import RESOLUTION_INSERT, Resolver
+from archive.names import Resolver
 from extract.document import Table
 from normalize.checks import Check
 from normalize.facts import Bulletin, Fact
@@ -116,7 +116,7 @@ def replace_bulletin(
             [bulletin_id, pack_document(bulletin.document)],
         )
         if resolver is not None:
-            conn.executemany(RESOLUTION_INSERT, resolver.rows(bulletin_id, raw_names_of(bulletin)))
+            resolver.store(conn, bulletin_id, bulletin.publisher, raw_names_of(bulletin))
     return bulletin_id
 
 
@@ -127,7 +127,14 @@ def raw_names_of(bulletin: Bulletin) -> set[str]:
 
 
 # Children first: with foreign keys on, a row goes before what it refers to.
-BULLETIN_CHILDREN = ("checks", "facts", "resolutions", "warnings", "blocks", "documents")
+BULLETIN_CHILDREN = (
+    "checks",
+    "facts",
+    "resolution_overrides",
+    "warnings",
+    "blocks",
+    "documents",
+)
 
 
 def delete_bulletin(conn: sqlite3.Connection, path: str) -> None:

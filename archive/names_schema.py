@@ -1,0 +1,162 @@
+"""The names tables and views: entities, aliases and resolutions kept per publisher.
+
+A publisher's key is ``COALESCE(bulletins.publisher, '')``. Entities, aliases,
+resolutions and candidates belong to one key each: the same printed 区民政局 of two
+publishers is two entities. A resolution is one row per (publisher, raw name); where a
+bulletin refuses it (two of its names landing on one entity by inference), a row of
+``resolution_overrides`` says so for that bulletin, with the reason.
+
+Kept free of heavy imports: the schema module reads it at start-up.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+NAMES_TABLES: dict[str, dict[str, type]] = {
+    "entities": {
+        "id": int,
+        "publisher": str,
+        "name": str,
+        "kind": str,
+        "parent": str,
+        "valid_from": str,
+        "valid_to": str,
+        "successor": str,
+        "lineage": str,
+    },
+    "aliases": {"publisher": str, "alias": str, "entity_id": int, "how": str},
+    "resolutions": {
+        "publisher": str,
+        "raw": str,
+        "entity_id": int,
+        "method": str,
+        "score": float,
+        "qualifier": str,
+    },
+    "resolution_overrides": {
+        "bulletin_id": int,
+        "raw": str,
+        "entity_id": int,
+        "method": str,
+        "reason": str,
+    },
+    "name_candidates": {
+        "publisher": str,
+        "raw": str,
+        "rank": int,
+        "entity_id": int,
+        "score": float,
+        "how": str,
+    },
+}
+NAMES_KEYS: dict[str, str | tuple[str, ...]] = {
+    "aliases": ("publisher", "alias"),
+    "resolutions": ("publisher", "raw"),
+    "resolution_overrides": ("bulletin_id", "raw"),
+    "name_candidates": ("publisher", "raw", "rank"),
+}
+NAMES_FOREIGN_KEYS = {
+    "aliases": [("entity_id", "entities", "id")],
+    "resolutions": [("entity_id", "entities", "id")],
+    "resolution_overrides": [("bulletin_id", "bulletins", "id"), ("entity_id", "entities", "id")],
+    "name_candidates": [("entity_id", "entities", "id")],
+}
+NAMES_INDEXES = [("entities", ["publisher", "name"], True)]
+# Children first: each refers to entities.
+NAMES_ORDER = ("name_candidates", "resolution_overrides", "resolutions", "aliases", "entities")
+
+PUBLISHER_OF = "COALESCE({b}.publisher, '')"
+
+
+def entity_join(
+    fact: str = "f", bulletin: str = "b", key: str = "f.name_key", alias: str = "e"
+) -> str:
+    """LEFT JOIN clauses reaching the entity of the raw name ``key`` (an SQL expression)
+    of fact ``fact`` in bulletin ``bulletin``: the bulletin's override first, else its
+    publisher's resolution. The entity is ``alias``; the override and the resolution are
+    ``{alias}_o`` and ``{alias}_r`` (their ``method`` says how)."""
+    o, r = f"{alias}_o", f"{alias}_r"
+    return (
+        f"LEFT JOIN resolution_overrides {o} "
+        f"ON {o}.bulletin_id = {fact}.bulletin_id AND {o}.raw = {key} "
+        f"LEFT JOIN resolutions {r} ON {o}.raw IS NULL "
+        f"AND {r}.publisher = {PUBLISHER_OF.format(b=bulletin)} AND {r}.raw = {key} "
+        f"LEFT JOIN entities {alias} "
+        f"ON {alias}.id = CASE WHEN {o}.raw IS NULL THEN {r}.entity_id ELSE {o}.entity_id END"
+    )
+
+
+# Where each open name is printed: every bulletin of its publisher for an unresolved
+# resolution, the overriding bulletin for a refused one.
+OPEN_NAMES = """
+WITH open AS (
+  SELECT r.publisher AS publisher, r.raw AS raw, r.method AS method, f.bulletin_id AS bulletin_id,
+         COUNT(*) AS n
+  FROM resolutions r
+  JOIN facts f ON f.name_key = r.raw OR f.parent_raw = r.raw
+  JOIN bulletins b ON b.id = f.bulletin_id AND COALESCE(b.publisher, '') = r.publisher
+  WHERE r.entity_id IS NULL
+  GROUP BY r.publisher, r.raw, f.bulletin_id
+  UNION ALL
+  SELECT COALESCE(b.publisher, ''), o.raw, o.method, o.bulletin_id,
+         (SELECT COUNT(*) FROM facts f WHERE f.bulletin_id = o.bulletin_id
+          AND (f.name_key = o.raw OR f.parent_raw = o.raw))
+  FROM resolution_overrides o JOIN bulletins b ON b.id = o.bulletin_id
+  WHERE o.entity_id IS NULL
+)
+"""
+
+UNRESOLVED_NAMES = f"""
+CREATE VIEW unresolved_names AS
+{OPEN_NAMES}
+SELECT o.raw AS name, MIN(o.method) AS method, SUM(o.n) AS facts,
+       COUNT(DISTINCT o.bulletin_id) AS bulletins, MIN(b.path) AS first_seen_in,
+       (SELECT group_concat(e.name || ' (' || c.score || ', ' || c.how || ')', '; ')
+        FROM name_candidates c JOIN entities e ON e.id = c.entity_id
+        WHERE c.publisher = o.publisher AND c.raw = o.raw ORDER BY c.rank) AS candidates,
+       o.publisher AS publisher
+FROM open o
+JOIN bulletins b ON b.id = o.bulletin_id
+GROUP BY o.publisher, o.raw
+"""
+
+NAMES_RESOLVED = """
+CREATE VIEW names_resolved AS
+WITH stated AS (
+  SELECT r.publisher AS publisher, r.raw AS raw, r.entity_id AS entity_id, r.method AS method,
+         r.score AS score, r.qualifier AS qualifier, NULL AS bulletin_id
+  FROM resolutions r
+  UNION ALL
+  SELECT COALESCE(b.publisher, ''), o.raw, o.entity_id, o.method, NULL, NULL, o.bulletin_id
+  FROM resolution_overrides o JOIN bulletins b ON b.id = o.bulletin_id
+)
+SELECT s.raw AS raw, e.name AS entity, e.kind AS kind, s.method AS method, MAX(s.score) AS score,
+       MAX(s.qualifier) AS qualifier,
+       CASE WHEN MAX(s.bulletin_id) IS NOT NULL THEN COUNT(DISTINCT s.bulletin_id)
+       ELSE (SELECT COUNT(DISTINCT f.bulletin_id) FROM facts f
+             JOIN bulletins fb ON fb.id = f.bulletin_id
+             WHERE (f.name_key = s.raw OR f.parent_raw = s.raw)
+               AND COALESCE(fb.publisher, '') = s.publisher) END AS bulletins,
+       (SELECT group_concat(a.alias, '; ') FROM aliases a WHERE a.entity_id = e.id) AS aliases,
+       s.publisher AS publisher
+FROM stated s
+LEFT JOIN entities e ON e.id = s.entity_id
+GROUP BY s.publisher, s.raw, e.name, s.method
+"""
+
+NAMES_VIEWS = {"unresolved_names": UNRESOLVED_NAMES, "names_resolved": NAMES_RESOLVED}
+
+
+def migrate_names(db: sqlite_utils.Database) -> None:
+    """Drop names tables an older version kept per bulletin or for one publisher; they
+    are rebuilt from the names file on the next ingest (nothing else refers to them)."""
+    resolutions = db.table("resolutions")
+    if not resolutions.exists() or "publisher" in resolutions.columns_dict:
+        return
+    for name in NAMES_ORDER:
+        db.execute(f"DROP TABLE IF EXISTS [{name}]")
+    if db.table("archive_state").exists():
+        db.execute("DELETE FROM archive_state WHERE key = 'names'")
+    if db.table("publishers").exists() and "fingerprint" in db.table("publishers").columns_dict:
+        db.execute("UPDATE publishers SET fingerprint = NULL")
