@@ -11,6 +11,7 @@ from archive.cli_browse import open_archive
 from archive.cli_options import configured, db_option, names_option, open_names
 from archive.config import archive_names_file
 from archive.names import (
+    accept_conflicts,
     name_counts,
     publishers_of,
     publishers_using,
@@ -123,9 +124,14 @@ def names_fold_command(names_path: Path | None) -> None:
 
 @names_group.command("check")
 @names_option
-def names_check_command(names_path: Path | None) -> None:
+@db_option
+def names_check_command(names_path: Path | None, db_path: Path) -> None:
     """Validate the names file: syntax, aliases under two entities, unknown keys, dates,
     never-merge pairs that are merged. Prints each problem with its line; exit 1 on any.
+
+    With an archive (--db, when it exists), also notes each `accept:` that stands
+    although a bulletin prints another name of the same entity (an accept wins over the
+    rule that a bulletin lists a department once): both names and the bulletins.
 
     \b
     Example:
@@ -133,11 +139,17 @@ def names_check_command(names_path: Path | None) -> None:
     """
     path = configured((), None, names_path, None).names
     try:
-        _, problems = check_names(read_yaml(path))
+        book, problems = check_names(read_yaml(path))
     except NamesError as exc:
-        problems = exc.problems
+        book, problems = None, exc.problems
     for problem in problems:
         click.echo(f"{path}: {problem}", err=True)
     if problems:
         sys.exit(1)
+    if book is not None and db_path.is_file():
+        db = open_archive(db_path)
+        if db.table("resolutions").exists():
+            publishers = publishers_using(db, path) or publishers_of(db, None)
+            for conflict in accept_conflicts(db, book, publishers):
+                click.echo(f"{path}: {conflict.notice()}", err=True)
     click.echo(f"{path}: ok", err=True)

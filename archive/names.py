@@ -355,3 +355,52 @@ def raw_names(db: sqlite_utils.Database, publishers: list[str] | None = None) ->
     """Every distinct raw name the archive resolves (for some publishers)."""
     rows = db.execute("SELECT publisher, raw FROM resolutions").fetchall()
     return sorted({raw for key, raw in rows if publishers is None or key in publishers})
+
+
+@dataclass(frozen=True)
+class AcceptConflict:
+    """An ``accept:`` that stands although the same bulletins print another name of its
+    entity (an explicit accept wins over the one-name-per-entity rule)."""
+
+    raw: str
+    entity: str
+    other: str
+    bulletins: tuple[str, ...]
+
+    def notice(self) -> str:
+        where = "、".join(self.bulletins[:3]) + (" …" if len(self.bulletins) > 3 else "")
+        return (
+            f"notice: accept: {self.raw} → {self.entity} stands, although {where} also "
+            f"print{'s' if len(self.bulletins) == 1 else ''} {self.other} for {self.entity}"
+        )
+
+
+def accept_conflicts(
+    db: sqlite_utils.Database, book: NameBook, publishers: list[str]
+) -> list[AcceptConflict]:
+    """Accepted names that share their entity with another name printed in one bulletin
+    (of these publishers), resolved with ``book`` as it stands now."""
+    paths = dict(db.execute("SELECT id, path FROM bulletins").fetchall())
+    seen: dict[int, set[str]] = {}
+    for key in publishers:
+        for bulletin_id, raw in db.execute(OF_PUBLISHER + PRINTED, [key]):
+            seen.setdefault(int(bulletin_id), set()).add(raw)
+    resolved = Matcher(book).resolve(sorted({r for raws in seen.values() for r in raws}))
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for bulletin_id, raws in seen.items():
+        by_entity: dict[str, list[str]] = {}
+        for raw in raws:
+            entity = resolved[raw].entity
+            if entity is not None:
+                by_entity.setdefault(entity, []).append(raw)
+        for entity, names in by_entity.items():
+            for raw in names:
+                if resolved[raw].method != "accepted":
+                    continue
+                for other in names:
+                    if other != raw:
+                        found.setdefault((raw, entity, other), []).append(paths[bulletin_id])
+    return [
+        AcceptConflict(raw, entity, other, tuple(sorted(where)))
+        for (raw, entity, other), where in sorted(found.items())
+    ]

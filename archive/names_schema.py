@@ -91,15 +91,15 @@ def entity_join(
 # resolution, the overriding bulletin for a refused one.
 OPEN_NAMES = """
 WITH open AS (
-  SELECT r.publisher AS publisher, r.raw AS raw, r.method AS method, f.bulletin_id AS bulletin_id,
-         COUNT(*) AS n
+  SELECT r.publisher AS publisher, r.raw AS raw, r.method AS method, NULL AS reason,
+         f.bulletin_id AS bulletin_id, COUNT(*) AS n
   FROM resolutions r
   JOIN facts f ON f.name_key = r.raw OR f.parent_raw = r.raw
   JOIN bulletins b ON b.id = f.bulletin_id AND COALESCE(b.publisher, '') = r.publisher
   WHERE r.entity_id IS NULL
   GROUP BY r.publisher, r.raw, f.bulletin_id
   UNION ALL
-  SELECT COALESCE(b.publisher, ''), o.raw, o.method, o.bulletin_id,
+  SELECT COALESCE(b.publisher, ''), o.raw, o.method, o.reason, o.bulletin_id,
          (SELECT COUNT(*) FROM facts f WHERE f.bulletin_id = o.bulletin_id
           AND (f.name_key = o.raw OR f.parent_raw = o.raw))
   FROM resolution_overrides o JOIN bulletins b ON b.id = o.bulletin_id
@@ -115,7 +115,7 @@ SELECT o.raw AS name, MIN(o.method) AS method, SUM(o.n) AS facts,
        (SELECT group_concat(e.name || ' (' || c.score || ', ' || c.how || ')', '; ')
         FROM name_candidates c JOIN entities e ON e.id = c.entity_id
         WHERE c.publisher = o.publisher AND c.raw = o.raw ORDER BY c.rank) AS candidates,
-       o.publisher AS publisher
+       o.publisher AS publisher, MIN(o.reason) AS reason
 FROM open o
 JOIN bulletins b ON b.id = o.bulletin_id
 GROUP BY o.publisher, o.raw
