@@ -175,7 +175,7 @@ def ingest(
     renamed = names_stale(db, names, publisher)
     if renamed:
         refresh_names(db, names, publisher)
-    resolver = Resolver(db.conn, names)
+    resolver = Resolver(db.conn, names, publisher)
     origin = _Origins(extractor_version(), config_hash(catalog), publisher)
     plan = plan_run(db, found, origin, force, given or (lambda _: None))
     for outcome in plan.done:

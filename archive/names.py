@@ -20,7 +20,7 @@ import sqlite_utils
 
 from archive.names_schema import NAMES_ORDER, entity_join
 from normalize.matching import Matcher, name_key, one_name_per_entity
-from normalize.names import NameBook, Resolution
+from normalize.names import NameBook, NamesError, Resolution, load_names
 
 __all__ = [
     "NameReport",
@@ -62,28 +62,49 @@ class NameReport:
     unresolved: int
 
 
+class _Book:
+    """A names file ready to resolve with: its matcher, its fingerprint, and the
+    resolutions made so far (most names recur in every bulletin)."""
+
+    def __init__(self, book: NameBook) -> None:
+        self.book = book
+        self.matcher = Matcher(book)
+        self.fingerprint = names_fingerprint(book)
+        self.known: dict[str, Resolution] = {}
+
+    def resolve(self, names: set[str]) -> dict[str, Resolution]:
+        self.known.update(self.matcher.resolve(sorted(names - self.known.keys())))
+        return self.known
+
+
 @dataclass
 class _Held:
-    """What the archive holds for one publisher: its entity ids and resolved raw names."""
+    """What the archive holds for one publisher: the names file it resolves with, its
+    entity ids and the raw names it has resolved."""
 
+    book: _Book
     ids: dict[str, int]
     raws: set[str] = field(default_factory=set)
 
 
 class Resolver:
-    """Resolves the raw names of new bulletins against one names file, per publisher.
+    """Resolves the raw names of new bulletins, each against its publisher's names file.
 
+    ``book`` is the run's names file, for ``publisher`` (the run's profile; None: the
+    publishers no profile claims). A bulletin of another publisher whose profile
+    recorded its names file (``publishers.names``) resolves against that file.
     ``store`` runs inside the transaction that stores a bulletin, so no stored fact is
     ever left without its resolution. The first bulletin of a publisher whose stored
-    names come from another names file re-resolves that publisher first.
+    names come from another version of its names file re-resolves that publisher first.
     """
 
-    def __init__(self, conn: sqlite3.Connection, book: NameBook) -> None:
-        self.book = book
-        self.matcher = Matcher(book)
-        self.fingerprint = names_fingerprint(book)
-        self.known: dict[str, Resolution] = {}  # most names recur in every bulletin
+    def __init__(
+        self, conn: sqlite3.Connection, book: NameBook, publisher: str | None = None
+    ) -> None:
+        self.own = _Book(book)
+        self.publisher = publisher
         self.held: dict[str, _Held] = {}
+        self.files: dict[str, _Book] = {}
 
     def store(
         self, conn: sqlite3.Connection, bulletin_id: int, publisher: str | None, raws: Iterable[str]
@@ -93,28 +114,42 @@ class Resolver:
         key = publisher or ""
         held = self._held(conn, key)
         names = set(raws)
-        self.known.update(self.matcher.resolve(sorted(names - self.known.keys())))
+        known = held.book.resolve(names)
         new = sorted(names - held.raws)
-        conn.executemany(
-            RESOLUTION_INSERT, (_resolution_row(key, self.known[r], held.ids) for r in new)
-        )
+        conn.executemany(RESOLUTION_INSERT, (_resolution_row(key, known[r], held.ids) for r in new))
         held.raws.update(new)
-        overrides = one_name_per_entity({"b": names}, self.known)
-        conn.executemany(
-            OVERRIDE_INSERT, _override_rows(bulletin_id, overrides, self.known, held.ids)
-        )
+        overrides = one_name_per_entity({"b": names}, known)
+        conn.executemany(OVERRIDE_INSERT, _override_rows(bulletin_id, overrides, known, held.ids))
 
     def _held(self, conn: sqlite3.Connection, key: str) -> _Held:
         held = self.held.get(key)
         if held is None:
-            if _fingerprint(conn, key) != self.fingerprint:
-                rebuild_publisher(conn, self.book, key, self.matcher)
+            book = self._book_of(conn, key)
+            if _fingerprint(conn, key) != book.fingerprint:
+                rebuild_publisher(conn, book.book, key, book.matcher)
             ids = dict(conn.execute("SELECT name, id FROM entities WHERE publisher = ?", [key]))
             raws = {
                 r for (r,) in conn.execute("SELECT raw FROM resolutions WHERE publisher = ?", [key])
             }
-            held = self.held[key] = _Held(ids, raws)
+            held = self.held[key] = _Held(book, ids, raws)
         return held
+
+    def _book_of(self, conn: sqlite3.Connection, key: str) -> _Book:
+        """The run's names file for the run's publisher; for another publisher with a
+        profile, the names file its profile named (the run's when that cannot be read)."""
+        if key == self.publisher:
+            return self.own
+        row = conn.execute(
+            "SELECT names FROM publishers WHERE name = ? AND profile IS NOT NULL", [key]
+        ).fetchone()
+        if row is None or row[0] is None:
+            return self.own
+        if row[0] not in self.files:
+            try:
+                self.files[row[0]] = _Book(load_names(Path(row[0])))
+            except (NamesError, OSError):
+                self.files[row[0]] = self.own
+        return self.files[row[0]]
 
 
 def _resolution_row(key: str, r: Resolution, ids: dict[str, int]) -> tuple[object, ...]:
@@ -159,10 +194,12 @@ def rebuild_publisher(conn: sqlite3.Connection, book: NameBook, key: str, matche
         ((key, s, ids[e], how) for s, (e, how) in book.spellings.items()),
     )
     conn.executemany(RESOLUTION_INSERT, (_resolution_row(key, resolved[r], ids) for r in raws))
-    per_bulletin = one_name_per_entity(seen, resolved)
-    for bulletin_id in seen:
-        mine = {k: r for k, r in per_bulletin.items() if k[0] == bulletin_id}
-        conn.executemany(OVERRIDE_INSERT, _override_rows(int(bulletin_id), mine, resolved, ids))
+    refused = [
+        (int(bulletin_id), raw, ids.get(r.entity) if r.entity else None, r.method, r.reason)
+        for (bulletin_id, raw), r in one_name_per_entity(seen, resolved).items()
+        if r != resolved[raw]
+    ]
+    conn.executemany(OVERRIDE_INSERT, refused)
     conn.execute(
         "INSERT INTO publishers (name, fingerprint, updated_at) VALUES (?, ?, datetime('now')) "
         "ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint",

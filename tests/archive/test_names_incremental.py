@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
 import archive.names
+from archive.cli import main
 from archive.ingest import ingest
 from normalize.catalog import Catalog
 from normalize.names import NameBook, load_names
@@ -107,3 +109,26 @@ def test_names_no_bulletin_prints_any_more_are_dropped(
         ("区林业局",)
     ]
     assert db.execute("SELECT COUNT(*) FROM name_candidates").fetchone() == (0,)
+
+
+def test_a_bulletin_of_a_profiled_publisher_resolves_against_its_names_file(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    """A run without a profile stores a bulletin whose text names a publisher an earlier
+    run stored with its profile: the bulletin resolves against that profile's names
+    file, and that publisher's names are left as they were."""
+    db_path = tmp_path / "a.db"
+    result = CliRunner().invoke(main, ["ingest", str(SEP), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    db = sqlite_utils.Database(db_path)
+    kept = db.execute("SELECT * FROM entities ORDER BY id").fetchall()
+    other = tmp_path / "other.yaml"
+    other.write_text("entities:\n  - {name: 区社保局, kind: department}\n", encoding="utf-8")
+    report = ingest(db, [DEC], catalog, load_names(other))  # its text names 西区's publisher
+    assert report.count("ingested") == 1
+    assert db.execute("SELECT DISTINCT publisher FROM bulletins").fetchall() == [(PUBLISHER,)]
+    assert db.execute("SELECT * FROM entities ORDER BY id").fetchall() == kept
+    social = db.execute(
+        "SELECT DISTINCT entity FROM facts_readable WHERE entity_raw = '区社保局'"
+    ).fetchall()
+    assert social == [("区社会保险事务中心",)]
