@@ -88,16 +88,24 @@ def entity_join(
 
 
 # Where each open name is printed: every bulletin of its publisher for an unresolved
-# resolution, the overriding bulletin for a refused one.
+# resolution, the overriding bulletin for a refused one. One pass over facts (the
+# printed names are found through the name index, their parents in one scan).
 OPEN_NAMES = """
-WITH open AS (
-  SELECT r.publisher AS publisher, r.raw AS raw, r.method AS method, NULL AS reason,
-         f.bulletin_id AS bulletin_id, COUNT(*) AS n
-  FROM resolutions r
-  JOIN facts f ON f.name_key = r.raw OR f.parent_raw = r.raw
-  JOIN bulletins b ON b.id = f.bulletin_id AND COALESCE(b.publisher, '') = r.publisher
-  WHERE r.entity_id IS NULL
-  GROUP BY r.publisher, r.raw, f.bulletin_id
+WITH unresolved AS (SELECT publisher, raw, method FROM resolutions WHERE entity_id IS NULL),
+printed AS (
+  SELECT bulletin_id, name_key AS raw, COUNT(*) AS n FROM facts
+  WHERE name_key IN (SELECT raw FROM unresolved) GROUP BY bulletin_id, name_key
+  UNION ALL
+  SELECT bulletin_id, parent_raw, COUNT(*) FROM facts
+  WHERE parent_raw IN (SELECT raw FROM unresolved) GROUP BY bulletin_id, parent_raw
+),
+open AS (
+  SELECT u.publisher AS publisher, u.raw AS raw, u.method AS method, NULL AS reason,
+         p.bulletin_id AS bulletin_id, SUM(p.n) AS n
+  FROM printed p
+  JOIN bulletins b ON b.id = p.bulletin_id
+  JOIN unresolved u ON u.publisher = COALESCE(b.publisher, '') AND u.raw = p.raw
+  GROUP BY u.publisher, u.raw, p.bulletin_id
   UNION ALL
   SELECT COALESCE(b.publisher, ''), o.raw, o.method, o.reason, o.bulletin_id,
          (SELECT COUNT(*) FROM facts f WHERE f.bulletin_id = o.bulletin_id
@@ -121,9 +129,18 @@ JOIN bulletins b ON b.id = o.bulletin_id
 GROUP BY o.publisher, o.raw
 """
 
+# How many bulletins print each name: one pass over facts, grouped.
 NAMES_RESOLVED = """
 CREATE VIEW names_resolved AS
-WITH stated AS (
+WITH printed AS (
+  SELECT COALESCE(b.publisher, '') AS publisher, x.raw AS raw,
+         COUNT(DISTINCT x.bulletin_id) AS bulletins
+  FROM (SELECT DISTINCT bulletin_id, name_key AS raw FROM facts WHERE name_key IS NOT NULL
+        UNION SELECT DISTINCT bulletin_id, parent_raw FROM facts WHERE parent_raw IS NOT NULL) x
+  JOIN bulletins b ON b.id = x.bulletin_id
+  GROUP BY 1, 2
+),
+stated AS (
   SELECT r.publisher AS publisher, r.raw AS raw, r.entity_id AS entity_id, r.method AS method,
          r.score AS score, r.qualifier AS qualifier, NULL AS bulletin_id
   FROM resolutions r
@@ -134,14 +151,12 @@ WITH stated AS (
 SELECT s.raw AS raw, e.name AS entity, e.kind AS kind, s.method AS method, MAX(s.score) AS score,
        MAX(s.qualifier) AS qualifier,
        CASE WHEN MAX(s.bulletin_id) IS NOT NULL THEN COUNT(DISTINCT s.bulletin_id)
-       ELSE (SELECT COUNT(DISTINCT f.bulletin_id) FROM facts f
-             JOIN bulletins fb ON fb.id = f.bulletin_id
-             WHERE (f.name_key = s.raw OR f.parent_raw = s.raw)
-               AND COALESCE(fb.publisher, '') = s.publisher) END AS bulletins,
+       ELSE MAX(p.bulletins) END AS bulletins,
        (SELECT group_concat(a.alias, '; ') FROM aliases a WHERE a.entity_id = e.id) AS aliases,
        s.publisher AS publisher
 FROM stated s
 LEFT JOIN entities e ON e.id = s.entity_id
+LEFT JOIN printed p ON p.publisher = s.publisher AND p.raw = s.raw
 GROUP BY s.publisher, s.raw, e.name, s.method
 """
 
