@@ -10,15 +10,8 @@ import click
 from archive.cli_browse import open_archive
 from archive.cli_options import configured, db_option, names_option, open_names
 from archive.config import archive_names_file
-from archive.names import (
-    accept_conflicts,
-    name_counts,
-    publishers_of,
-    publishers_using,
-    raw_names,
-    refresh_names,
-    unresolved_names,
-)
+from archive.names import name_counts, publishers_of, refresh_names
+from archive.names_review import accept_conflicts, publishers_using, raw_names, unresolved_names
 from archive.schema import ensure_schema
 from extract.hints import fold
 from normalize.matching import Matcher
