@@ -80,6 +80,12 @@ def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
     book = open_names(path)
     # the publishers whose profile uses this names file; else those no profile claims
     publishers = publishers_using(db, path) or publishers_of(db, None)
+    if not publishers and db.execute("SELECT COUNT(*) FROM bulletins").fetchone()[0]:
+        held = ", ".join(r[0] for r in db.execute("SELECT name, names FROM publishers"))
+        raise click.ClickException(
+            f"no bulletin in {db_path} resolves its names with {path} (its publishers: "
+            f"{held}, each with the names file of its profile); pass that file with --names"
+        )
     for publisher in publishers:
         refresh_names(db, book, publisher)
     report = name_counts(db, publishers)

@@ -188,3 +188,18 @@ def test_without_a_profile_or_names_file_the_command_says_what_to_do(
         "FOLDER` (a commented bulletins.yaml and an empty names registry) in the bulletins' "
         "folder\n"
     )
+
+
+def test_suggest_with_a_names_file_no_publisher_uses_says_so(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    code, out = run("ingest", str(SEP), "--db", db)
+    assert code == 0, out
+    stray = tmp_path / "names.yaml"
+    stray.write_text("entities: []\n", encoding="utf-8")
+    code, out = run("names", "suggest", "--db", db, "--names", str(stray))
+    assert code == 1
+    assert out == (
+        f"Error: no bulletin in {db} resolves its names with {stray} (its publishers: {WEST}, "
+        "each with the names file of its profile); pass that file with --names\n"
+    )
+    assert stray.read_text(encoding="utf-8") == "entities: []\n"
