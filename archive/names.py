@@ -124,7 +124,7 @@ class Resolver:
             book = self._book_of(conn, key)
             if _fingerprint(conn, key) != book.fingerprint:
                 rebuild_publisher(conn, book.book, key, book.matcher)
-            ids = dict(conn.execute("SELECT name, id FROM entities WHERE publisher = ?", [key]))
+            ids = entity_ids(conn, key)
             raws = {
                 r for (r,) in conn.execute("SELECT raw FROM resolutions WHERE publisher = ?", [key])
             }
@@ -190,6 +190,9 @@ def rebuild_publisher(conn: sqlite3.Connection, book: NameBook, key: str, matche
         "INSERT INTO aliases (publisher, alias, entity_id, how) VALUES (?, ?, ?, ?)",
         ((key, s, ids[e], how) for s, (e, how) in book.spellings.items()),
     )
+    conn.execute(  # shared entities no names file lists any more
+        "DELETE FROM entities WHERE publisher IS NULL AND id NOT IN (SELECT entity_id FROM aliases)"
+    )
     conn.executemany(RESOLUTION_INSERT, (_resolution_row(key, resolved[r], ids) for r in raws))
     refused = [
         (int(bulletin_id), raw, ids.get(r.entity) if r.entity else None, r.method, r.reason)
@@ -234,7 +237,7 @@ def update_candidates(
         for key in publishers_of(db, publisher):
             _drop_unprinted(conn, key)
             unresolved = sorted(_open_names(conn, key))
-            ids = dict(conn.execute("SELECT name, id FROM entities WHERE publisher = ?", [key]))
+            ids = entity_ids(conn, key)
             conn.execute("DELETE FROM name_candidates WHERE publisher = ?", [key])
             ranked = matcher.candidates_for(unresolved)
             conn.executemany(
@@ -306,7 +309,7 @@ def names_fingerprint(book: NameBook) -> str:
         for e in book.entities.values()
     )
     parts = [entities, sorted(book.spellings.items()), sorted(book.never_merge),
-             list(book.prefixes)]  # fmt: skip
+             list(book.prefixes), sorted(book.shared)]  # fmt: skip
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
@@ -334,9 +337,23 @@ def name_counts(db: sqlite_utils.Database, publishers: list[str] | None = None) 
     return NameReport(mine.count(False), mine.count(True))
 
 
+def entity_ids(conn: sqlite3.Connection, key: str) -> dict[str, int]:
+    """The entities a publisher's names reach (its own and the shared ones), by name."""
+    rows = conn.execute(
+        "SELECT DISTINCT e.name, e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "WHERE a.publisher = ?",
+        [key],
+    )
+    return dict(rows.fetchall())
+
+
 def _insert_entities(conn: sqlite3.Connection, book: NameBook, key: str) -> dict[str, int]:
+    """Insert the publisher's own entities; reuse (and update) the shared ones."""
     ids: dict[str, int] = {}
     for entity in book.entities.values():
+        if entity.name in book.shared:
+            ids[entity.name] = _shared_entity(conn, book, entity.name)
+            continue
         cur = conn.execute(
             "INSERT INTO entities (publisher, name, kind, parent, valid_from, valid_to, "
             "successor, lineage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -345,3 +362,26 @@ def _insert_entities(conn: sqlite3.Connection, book: NameBook, key: str) -> dict
         )  # fmt: skip
         ids[entity.name] = int(cur.lastrowid or 0)
     return ids
+
+
+def _shared_entity(conn: sqlite3.Connection, book: NameBook, name: str) -> int:
+    """The id of a shared entity (publisher NULL), inserted once for every publisher."""
+    entity = book.entities[name]
+    values = [entity.kind, entity.parent, entity.valid_from, entity.valid_to,
+              entity.successor, book.lineage(name)]  # fmt: skip
+    row = conn.execute(
+        "SELECT id FROM entities WHERE publisher IS NULL AND name = ?", [name]
+    ).fetchone()
+    if row is not None:
+        conn.execute(
+            "UPDATE entities SET kind = ?, parent = ?, valid_from = ?, valid_to = ?, "
+            "successor = ?, lineage = ? WHERE id = ?",
+            [*values, row[0]],
+        )
+        return int(row[0])
+    cur = conn.execute(
+        "INSERT INTO entities (publisher, name, kind, parent, valid_from, valid_to, successor, "
+        "lineage) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
+        [name, *values],
+    )
+    return int(cur.lastrowid or 0)

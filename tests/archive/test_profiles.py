@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from archive.cli import main
 from archive.names import entity_join
+from normalize.names import check_names
 from tests.helpers import CORPUS, SEP
 
 
@@ -203,3 +204,51 @@ def test_suggest_with_a_names_file_no_publisher_uses_says_so(tmp_path: Path) -> 
         "each with the names file of its profile); pass that file with --names\n"
     )
     assert stray.read_text(encoding="utf-8") == "entities: []\n"
+
+
+def test_a_unit_both_names_files_share_is_one_entity(tmp_path: Path) -> None:
+    """市公交公司 sits in both districts' halls: listed under `shared:` in both names
+    files, it is one entity (publisher NULL); each district's own units stay apart."""
+    shipped = (CORPUS / "names.yaml").read_text(encoding="utf-8") + "shared: [市公交公司]\n"
+    db = str(tmp_path / "a.db")
+    for who, text in ((WEST, SEP.read_text(encoding="utf-8")), (EAST, None)):
+        folder = tmp_path / ("west" if who == WEST else "east")
+        folder.mkdir()
+        bulletin = text if text is not None else east(SEP.read_text(encoding="utf-8"))
+        (folder / f"2022-09_{folder.name}.txt").write_text(bulletin, encoding="utf-8")
+        names = shipped if who == WEST else east(shipped)
+        (folder / "names.yaml").write_text(names, encoding="utf-8")
+        (folder / "bulletins.yaml").write_text(
+            f"publisher: {who}\nnames: names.yaml\n", encoding="utf-8"
+        )
+        code, out = run("ingest", str(folder), "--db", db)
+        assert code == 0, out
+    archive = sqlite_utils.Database(db)
+    rows = archive.execute(
+        "SELECT publisher, COUNT(*) FROM entities WHERE name IN ('市公交公司', '区民政局') "
+        "GROUP BY publisher ORDER BY publisher"
+    ).fetchall()
+    assert rows == [(None, 1), (WEST, 1), (EAST, 1)]
+    reached = archive.execute(
+        f"SELECT DISTINCT b.publisher, e.name, e.publisher FROM facts f "
+        f"JOIN bulletins b ON b.id = f.bulletin_id {entity_join()} "
+        "WHERE f.entity_raw IN ('市公交公司(市级下沉窗口)', '区民政局') ORDER BY 1, 2"
+    ).fetchall()
+    assert reached == [
+        (WEST, "区民政局", WEST), (WEST, "市公交公司", None),
+        (EAST, "区民政局", EAST), (EAST, "市公交公司", None),
+    ]  # fmt: skip
+    assert resolved(db, WEST)["市公交公司(市级下沉窗口)"] == "市公交公司"
+    assert resolved(db, EAST)["市公交公司(市级下沉窗口)"] == "市公交公司"
+
+
+def test_shared_names_only_entities_of_the_file() -> None:
+    data = {
+        "entities": [{"name": "市公交公司", "kind": "department"}],
+        "shared": ["市公交公司", "市医保局"],
+    }
+    book, problems = check_names(data)
+    assert problems == ["entry 2: shared '市医保局' is not an entity"]
+    assert book.shared == frozenset({"市公交公司"})
+    _, problems = check_names({"entities": [], "shared": "市公交公司"})
+    assert problems == ["'shared' must be a list of entity names, e.g. [市公交公司]"]
