@@ -117,7 +117,7 @@ def ingest_command(
         bulletins ingest scans/ --manifest scans/manifest.csv
     """
     from archive.cli_progress import reporter
-    from archive.config import ConfigError, check_publisher, describe, remember_publisher
+    from archive.config import ConfigError, describe, remember_publisher
     from archive.ingest import ingest
     from archive.paths import KeyCollision, walk
     from archive.schema import ensure_schema
@@ -135,7 +135,6 @@ def ingest_command(
         with writer_lock(db_path), stop_on_sigterm(), progress:
             db = open_for_writing(db_path)
             ensure_schema(db)
-            check_publisher(db, settled)
             result = ingest(
                 db, paths, catalog, names, jobs=jobs, force=force, prune_gone=prune,
                 max_bytes=max_mb * 1024 * 1024, on_outcome=report,

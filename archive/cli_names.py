@@ -10,7 +10,8 @@ import click
 from archive.cli_browse import open_archive
 from archive.cli_options import configured, db_option, names_option, open_names
 from archive.config import archive_names_file
-from archive.names import raw_names, refresh_names, unresolved_names
+from archive.names import name_counts, publishers_of, refresh_names
+from archive.names_review import accept_conflicts, publishers_using, raw_names, unresolved_names
 from archive.schema import ensure_schema
 from extract.hints import fold
 from normalize.matching import Matcher
@@ -77,15 +78,24 @@ def names_suggest_command(db_path: Path, names_path: Path | None) -> None:
         path = configured((db_path.resolve().parent,), None, None, None).names
     ensure_schema(db)
     book = open_names(path)
-    report = refresh_names(db, book)
-    pending = unresolved_names(db)
+    # the publishers whose profile uses this names file; else those no profile claims
+    publishers = publishers_using(db, path) or publishers_of(db, None)
+    if not publishers and db.execute("SELECT COUNT(*) FROM bulletins").fetchone()[0]:
+        held = ", ".join(r[0] for r in db.execute("SELECT name, names FROM publishers"))
+        raise click.ClickException(
+            f"no bulletin in {db_path} resolves its names with {path} (its publishers: "
+            f"{held}, each with the names file of its profile); pass that file with --names"
+        )
+    for publisher in publishers:
+        refresh_names(db, book, publisher)
+    report = name_counts(db, publishers)
+    pending = unresolved_names(db, publishers)
     suggestions = cluster(
         [Suggestion(u.raw, u.bulletins, u.facts, u.first_seen_in, u.candidates) for u in pending],
         Matcher(book).same_unit,
     )
-    added, updated = add_suggestions(
-        path, suggestions, set(map(fold, raw_names(db))) - {fold(u.raw) for u in pending}
-    )
+    printed = set(map(fold, raw_names(db, publishers)))
+    added, updated = add_suggestions(path, suggestions, printed - {fold(u.raw) for u in pending})
     click.echo(
         f"{report.resolved} names resolved, {report.unresolved} unresolved; "
         f"{added} suggestions added, {updated} updated in {path}",
@@ -113,9 +123,14 @@ def names_fold_command(names_path: Path | None) -> None:
 
 @names_group.command("check")
 @names_option
-def names_check_command(names_path: Path | None) -> None:
+@db_option
+def names_check_command(names_path: Path | None, db_path: Path) -> None:
     """Validate the names file: syntax, aliases under two entities, unknown keys, dates,
     never-merge pairs that are merged. Prints each problem with its line; exit 1 on any.
+
+    With an archive (--db, when it exists), also notes each `accept:` that stands
+    although a bulletin prints another name of the same entity (an accept wins over the
+    rule that a bulletin lists a department once): both names and the bulletins.
 
     \b
     Example:
@@ -123,11 +138,17 @@ def names_check_command(names_path: Path | None) -> None:
     """
     path = configured((), None, names_path, None).names
     try:
-        _, problems = check_names(read_yaml(path))
+        book, problems = check_names(read_yaml(path))
     except NamesError as exc:
-        problems = exc.problems
+        book, problems = None, exc.problems
     for problem in problems:
         click.echo(f"{path}: {problem}", err=True)
     if problems:
         sys.exit(1)
+    if book is not None and db_path.is_file():
+        db = open_archive(db_path)
+        if db.table("resolutions").exists():
+            publishers = publishers_using(db, path) or publishers_of(db, None)
+            for conflict in accept_conflicts(db, book, publishers):
+                click.echo(f"{path}: {conflict.notice()}", err=True)
     click.echo(f"{path}: ok", err=True)

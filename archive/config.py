@@ -86,27 +86,9 @@ def describe(settled: Settled) -> str:
     return f"{who}; names {settled.names}"
 
 
-def check_publisher(db: sqlite_utils.Database, settled: Settled) -> None:
-    """Refuse to mix publishers in one archive: names resolve against one registry.
-
-    An archive remembers the profile (or its absence) its bulletins were stored with;
-    a run under another one would re-resolve every stored name against the wrong
-    registry. Until names are kept per publisher, each publisher has its own archive.
-    """
-    current = settled.profile.publisher if settled.profile is not None else ""
-    row = db.execute("SELECT value FROM archive_state WHERE key = 'publisher'").fetchone()
-    stored = db.execute("SELECT COUNT(*) FROM bulletins").fetchone()[0]
-    if row is not None and stored and row[0] != current:
-        held = row[0] or "bulletins ingested without a profile"
-        wanted = current or "bulletins without a profile"
-        raise ConfigError(
-            f"{db_file(db)} holds {held}; names resolve against one registry per archive, "
-            f"so {wanted} go into another archive (--db OTHER.db)"
-        )
-
-
 def remember_publisher(db: sqlite_utils.Database, settled: Settled) -> None:
-    """Record the publisher (and its profile and names file) the archive is kept for."""
+    """Record the publisher of the run (and its profile and names file); an archive
+    holds any number of publishers, each resolved against its own names file."""
     profile = settled.profile
     with db.conn:
         db.conn.execute(
@@ -115,15 +97,12 @@ def remember_publisher(db: sqlite_utils.Database, settled: Settled) -> None:
         )
         if profile is not None:
             db.conn.execute(
-                "INSERT OR REPLACE INTO publishers (name, profile, names, updated_at) "
-                "VALUES (?, ?, ?, datetime('now'))",
+                "INSERT INTO publishers (name, profile, names, updated_at) "
+                "VALUES (?, ?, ?, datetime('now')) ON CONFLICT (name) DO UPDATE SET "
+                "profile = excluded.profile, names = excluded.names, "
+                "updated_at = excluded.updated_at",
                 [profile.publisher, str(profile.path.resolve()), str(settled.names.resolve())],
             )
-
-
-def db_file(db: sqlite_utils.Database) -> str:
-    row = db.execute("PRAGMA database_list").fetchone()
-    return str(row[2]) if row and row[2] else "the archive"
 
 
 def archive_names_file(db: sqlite_utils.Database) -> Path | None:

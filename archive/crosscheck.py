@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archive.names_schema import entity_join
 from normalize.yamlload import YamlError, load_yaml
 
 RULE = "cumulative_follows"
@@ -55,9 +56,9 @@ class Printed:
     name: str
 
 
-FACTS = """
+FACTS = f"""
 SELECT COALESCE(b.publisher, ''), substr(b.period, 1, 4), CAST(substr(b.period, 6, 2) AS INT),
-       lk.text, COALESCE('entity:' || r.entity_id, 'raw:' || f.name_key), lr.text,
+       lk.text, COALESCE('entity:' || e.id, 'raw:' || f.name_key), lr.text,
        lm.text, f.id, b.id, f.table_id, b.path, f.value, t.table_no, f."row", f.name_key
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
@@ -66,7 +67,7 @@ LEFT JOIN labels lk ON lk.id = f.table_kind
 LEFT JOIN labels lr ON lr.id = f.row_role
 LEFT JOIN labels lp ON lp.id = f.period
 LEFT JOIN source_tables t ON t.id = f.table_id
-LEFT JOIN resolutions r ON r.bulletin_id = f.bulletin_id AND r.raw = f.name_key
+{entity_join("f", "b", "f.name_key", "e")}
 WHERE b.is_primary = 1 AND b.period_type = 'month'
   AND (lp.text IS NULL OR lp.text = b.period OR lp.text LIKE '%..' || b.period)
   AND f.value IS NOT NULL AND f.name_key IS NOT NULL

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import names as names_module
 from archive.batch import Batch
 from archive.crossbulletin import (
     refresh_cross_checks,
@@ -40,7 +39,7 @@ from archive.load import (
     record_failure,
     stored,
 )
-from archive.names import Resolver, name_counts, names_stale, refresh_names
+from archive.names import Resolver, name_counts, names_stale, refresh_names, update_candidates
 from archive.paths import BULLETIN_SUFFIXES, MAX_FILE_BYTES, Found, Refused, walk
 from archive.prune import Gone, gone_files, prune
 from archive.rows import BulletinRows, bulletin_rows
@@ -180,10 +179,10 @@ def ingest(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    renamed = names_stale(db, names)
+    renamed = names_stale(db, names, publisher)
     if renamed:
-        refresh_names(db, names)
-    resolver = Resolver(db.conn, names)
+        refresh_names(db, names, publisher)
+    resolver = Resolver(db.conn, names, publisher)
     origin = _Origins(extractor_version(), config_hash(catalog), publisher)
     plan = plan_run(db, found, origin, force, given or (lambda _: None))
     bulk = is_bulk(db, plan.jobs)
@@ -210,10 +209,8 @@ def ingest(
     changed = report.pruned > 0 or any(
         o.status in ("ingested", "rederived", "copy") for o in report.outcomes
     )
-    if renamed and changed:  # names of this run's bulletins join the refreshed ones
-        refresh_names(db, names)
-    elif changed:
-        update_candidates(db, names)
+    if changed:
+        update_candidates(db, names, publisher)
     report.resolved, report.unresolved = _counts(db)
     if changed or renamed:
         refresh_cross_checks(db.conn)
@@ -234,19 +231,6 @@ def is_bulk(db: sqlite_utils.Database, jobs: list[Job]) -> bool:
         return False
     keys = {j.path for j in jobs}
     return not any(path in keys for (path,) in db.execute("SELECT path FROM bulletins"))
-
-
-def update_candidates(db: sqlite_utils.Database, names: NameBook) -> None:
-    """Candidates for the names still unresolved, after new bulletins were stored.
-
-    MERGE (names part): ``archive.names.update_candidates(db, names)`` recomputes only
-    the candidates of unresolved names; until it exists, everything is refreshed.
-    """
-    update = getattr(names_module, "update_candidates", None)
-    if update is not None:
-        update(db, names)
-    else:
-        refresh_names(db, names)
 
 
 def refresh_summaries(db: sqlite_utils.Database) -> None:

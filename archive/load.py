@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from archive.labels import Labels
-from archive.names import RESOLUTION_INSERT, Resolver
+from archive.names import Resolver
 from archive.rows import (
     FACT_LABELS,
     META_COLUMNS,
@@ -143,7 +143,7 @@ def store_rows(
         "INSERT INTO documents (bulletin_id, body) VALUES (?, ?)", [bulletin_id, rows.document]
     )
     if resolver is not None:
-        store_names(conn, resolver, bulletin_id, rows.publisher, rows.names)
+        resolver.store(conn, bulletin_id, rows.publisher, set(rows.names))
     return bulletin_id
 
 
@@ -167,27 +167,15 @@ def compact_facts(
         )  # fmt: skip
 
 
-def store_names(
-    conn: sqlite3.Connection,
-    resolver: Resolver,
-    bulletin_id: int,
-    publisher: str | None,
-    raws: list[str],
-) -> None:
-    """Resolve and store a bulletin's raw names (in the caller's transaction).
-
-    MERGE (names part): ``Resolver.store(conn, bulletin_id, publisher, raws)`` writes
-    the resolutions incrementally; until it exists, the rows are inserted here.
-    """
-    store = getattr(resolver, "store", None)
-    if store is not None:
-        store(conn, bulletin_id, publisher, raws)
-        return
-    conn.executemany(RESOLUTION_INSERT, resolver.rows(bulletin_id, raws))
-
-
 # Children first: with foreign keys on, a row goes before what it refers to.
-BULLETIN_CHILDREN = ("checks", "facts", "resolutions", "warnings", "blocks", "documents")
+BULLETIN_CHILDREN = (
+    "checks",
+    "facts",
+    "resolution_overrides",
+    "warnings",
+    "blocks",
+    "documents",
+)
 
 
 def delete_bulletin(conn: sqlite3.Connection, path: str) -> None:

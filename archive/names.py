@@ -1,8 +1,11 @@
-"""Names in the archive: entities and aliases from the names file, a resolution for every
-raw name of every bulletin, ranked candidates for the unresolved ones.
+"""Names in the archive, per publisher: entities and aliases from the publisher's names
+file, one resolution per (publisher, raw name), per-bulletin overrides where a bulletin
+refuses one, ranked candidates for the unresolved names.
 
-Resolutions are rebuilt from the stored raw names on every ingest, so editing only the
-names file and running ingest again never re-reads a bulletin.
+A new bulletin's names are resolved as it is stored (``Resolver.store``); everything of
+a publisher is re-resolved only when its names file changed (``names_stale``), so
+editing only the names file and running ingest again never re-reads a bulletin, and a
+run that changes nothing reads no fact.
 """
 
 from __future__ import annotations
@@ -10,104 +13,293 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlite_utils
 
+from archive.names_schema import NAMES_ORDER, entity_join
 from normalize.matching import Matcher, name_key, one_name_per_entity
-from normalize.names import NameBook, Resolution
+from normalize.names import NameBook, NamesError, Resolution, load_names
 
-RAW_NAMES = """
-SELECT DISTINCT bulletin_id, name_key FROM facts WHERE name_key IS NOT NULL
-UNION SELECT DISTINCT bulletin_id, parent_raw FROM facts WHERE parent_raw IS NOT NULL
+__all__ = [
+    "NameReport",
+    "Resolver",
+    "entity_join",
+    "name_counts",
+    "names_stale",
+    "publishers_of",
+    "refresh_names",
+    "update_candidates",
+]
+
+# The raw names each bulletin of one publisher prints (row names and their parents).
+PRINTED = """
+SELECT f.bulletin_id, f.name_key FROM facts f
+WHERE f.name_key IS NOT NULL AND f.bulletin_id IN (SELECT id FROM b)
+UNION SELECT f.bulletin_id, f.parent_raw FROM facts f
+WHERE f.parent_raw IS NOT NULL AND f.bulletin_id IN (SELECT id FROM b)
 """
+OF_PUBLISHER = "WITH b AS (SELECT id FROM bulletins WHERE COALESCE(publisher, '') = ?)"
+RESOLUTION_INSERT = (
+    "INSERT OR REPLACE INTO resolutions (publisher, raw, entity_id, method, score, qualifier) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+OVERRIDE_INSERT = (
+    "INSERT OR REPLACE INTO resolution_overrides (bulletin_id, raw, entity_id, method, reason) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True)
 class NameReport:
-    """Distinct raw names resolved and unresolved after a refresh."""
+    """Distinct (publisher, raw name) pairs resolved and unresolved."""
 
     resolved: int
     unresolved: int
 
 
-class Resolver:
-    """Resolves the raw names of one bulletin against the entities stored in the archive.
+class _Book:
+    """A names file ready to resolve with: its matcher, its fingerprint, and the
+    resolutions made so far (most names recur in every bulletin)."""
 
-    Used inside the transaction that stores a bulletin, so no stored fact is ever left
-    without its resolution (a crash between storing and resolving cannot happen).
+    def __init__(self, book: NameBook) -> None:
+        self.book = book
+        self.matcher = Matcher(book)
+        self.fingerprint = names_fingerprint(book)
+        self.known: dict[str, Resolution] = {}
+
+    def resolve(self, names: set[str]) -> dict[str, Resolution]:
+        self.known.update(self.matcher.resolve(sorted(names - self.known.keys())))
+        return self.known
+
+
+@dataclass
+class _Held:
+    """What the archive holds for one publisher: the names file it resolves with, its
+    entity ids and the raw names it has resolved."""
+
+    book: _Book
+    ids: dict[str, int]
+    raws: set[str] = field(default_factory=set)
+
+
+class Resolver:
+    """Resolves the raw names of new bulletins, each against its publisher's names file.
+
+    ``book`` is the run's names file, for ``publisher`` (the run's profile; None: the
+    publishers no profile claims). A bulletin of another publisher whose profile
+    recorded its names file (``publishers.names``) resolves against that file.
+    ``store`` runs inside the transaction that stores a bulletin, so no stored fact is
+    ever left without its resolution. The first bulletin of a publisher whose stored
+    names come from another version of its names file re-resolves that publisher first.
     """
 
-    def __init__(self, conn: sqlite3.Connection, book: NameBook) -> None:
-        self.matcher = Matcher(book)
-        self.ids = {name: int(i) for i, name in conn.execute("SELECT id, name FROM entities")}
-        self.known: dict[str, Resolution] = {}  # most names recur in every bulletin
+    def __init__(
+        self, conn: sqlite3.Connection, book: NameBook, publisher: str | None = None
+    ) -> None:
+        self.own = _Book(book)
+        self.publisher = publisher
+        self.held: dict[str, _Held] = {}
+        self.files: dict[str, _Book] = {}
 
-    def rows(self, bulletin_id: int, raws: Iterable[str]) -> list[tuple[object, ...]]:
-        """Rows of `resolutions` for one bulletin's distinct raw names."""
+    def store(
+        self, conn: sqlite3.Connection, bulletin_id: int, publisher: str | None, raws: Iterable[str]
+    ) -> None:
+        """Write what one new bulletin needs: resolutions of the names its publisher has
+        not met yet, and the bulletin's overrides."""
+        key = publisher or ""
+        held = self._held(conn, key)
         names = set(raws)
-        self.known.update(self.matcher.resolve(sorted(names - self.known.keys())))
-        per_bulletin = one_name_per_entity({"b": names}, self.known)
-        return [
-            (bulletin_id, raw, self.ids.get(r.entity) if r.entity else None, r.method, r.score,
-             name_key(raw).qualifier)
-            for (_, raw), r in sorted(per_bulletin.items())
-        ]  # fmt: skip
+        known = held.book.resolve(names)
+        new = sorted(names - held.raws)
+        conn.executemany(RESOLUTION_INSERT, (_resolution_row(key, known[r], held.ids) for r in new))
+        held.raws.update(new)
+        overrides = one_name_per_entity({"b": names}, known)
+        conn.executemany(OVERRIDE_INSERT, _override_rows(bulletin_id, overrides, known, held.ids))
+
+    def _held(self, conn: sqlite3.Connection, key: str) -> _Held:
+        held = self.held.get(key)
+        if held is None:
+            book = self._book_of(conn, key)
+            if _fingerprint(conn, key) != book.fingerprint:
+                rebuild_publisher(conn, book.book, key, book.matcher)
+            ids = entity_ids(conn, key)
+            raws = {
+                r for (r,) in conn.execute("SELECT raw FROM resolutions WHERE publisher = ?", [key])
+            }
+            held = self.held[key] = _Held(book, ids, raws)
+        return held
+
+    def _book_of(self, conn: sqlite3.Connection, key: str) -> _Book:
+        """The run's names file for the run's publisher; for another publisher with a
+        profile, the names file its profile named (the run's when that cannot be read)."""
+        if key == self.publisher:
+            return self.own
+        row = conn.execute(
+            "SELECT names FROM publishers WHERE name = ? AND profile IS NOT NULL", [key]
+        ).fetchone()
+        if row is None or row[0] is None:
+            return self.own
+        if row[0] not in self.files:
+            try:
+                self.files[row[0]] = _Book(load_names(Path(row[0])))
+            except (NamesError, OSError):
+                self.files[row[0]] = self.own
+        return self.files[row[0]]
 
 
-RESOLUTION_INSERT = (
-    "INSERT INTO resolutions (bulletin_id, raw, entity_id, method, score, qualifier) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+def _resolution_row(key: str, r: Resolution, ids: dict[str, int]) -> tuple[object, ...]:
+    entity = ids.get(r.entity) if r.entity else None
+    return (key, r.raw, entity, r.method, r.score, name_key(r.raw).qualifier)
+
+
+def _override_rows(
+    bulletin_id: int,
+    per_bulletin: dict[tuple[str, str], Resolution],
+    known: dict[str, Resolution],
+    ids: dict[str, int],
+) -> list[tuple[object, ...]]:
+    """Rows of ``resolution_overrides``: the names this bulletin refuses (or resolves
+    otherwise than its publisher does)."""
+    return [
+        (bulletin_id, raw, ids.get(r.entity) if r.entity else None, r.method, r.reason)
+        for (_, raw), r in sorted(per_bulletin.items())
+        if r != known[raw]
+    ]
+
+
+def rebuild_publisher(conn: sqlite3.Connection, book: NameBook, key: str, matcher: Matcher) -> None:
+    """Replace one publisher's entities, aliases, resolutions and overrides from its names
+    file; runs inside the caller's transaction. Reads the names its bulletins print."""
+    seen: dict[str, set[str]] = {}
+    for bulletin_id, raw in conn.execute(OF_PUBLISHER + PRINTED, [key]):
+        seen.setdefault(str(bulletin_id), set()).add(raw)
+    raws = sorted({raw for names in seen.values() for raw in names})
+    resolved = matcher.resolve(raws)
+    conn.execute(
+        "DELETE FROM resolution_overrides WHERE bulletin_id IN "
+        "(SELECT id FROM bulletins WHERE COALESCE(publisher, '') = ?)",
+        [key],
+    )
+    for table in NAMES_ORDER:
+        if table != "resolution_overrides":
+            conn.execute(f"DELETE FROM {table} WHERE publisher = ?", [key])
+    ids = _insert_entities(conn, book, key)
+    conn.executemany(
+        "INSERT INTO aliases (publisher, alias, entity_id, how) VALUES (?, ?, ?, ?)",
+        ((key, s, ids[e], how) for s, (e, how) in book.spellings.items()),
+    )
+    conn.execute(  # shared entities no names file lists any more
+        "DELETE FROM entities WHERE publisher IS NULL AND id NOT IN (SELECT entity_id FROM aliases)"
+    )
+    conn.executemany(RESOLUTION_INSERT, (_resolution_row(key, resolved[r], ids) for r in raws))
+    refused = [
+        (int(bulletin_id), raw, ids.get(r.entity) if r.entity else None, r.method, r.reason)
+        for (bulletin_id, raw), r in one_name_per_entity(seen, resolved).items()
+        if r != resolved[raw]
+    ]
+    conn.executemany(OVERRIDE_INSERT, refused)
+    conn.execute(
+        "INSERT INTO publishers (name, fingerprint, updated_at) VALUES (?, ?, datetime('now')) "
+        "ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint",
+        [key, names_fingerprint(book)],
+    )
+
+
+def refresh_names(
+    db: sqlite_utils.Database, book: NameBook, publisher: str | None = None
+) -> NameReport:
+    """Re-resolve every publisher ``book`` is for whose names came from another names
+    file, then refresh the candidates of unresolved names. ``publisher``: the profile's
+    publisher; None for the publishers no profile claims (see ``publishers_of``)."""
+    matcher = Matcher(book)
+    fingerprint = names_fingerprint(book)
+    with db.conn:
+        for key in publishers_of(db, publisher):
+            if _fingerprint(db.conn, key) != fingerprint:
+                rebuild_publisher(db.conn, book, key, matcher)
+    return update_candidates(db, book, publisher, matcher)
+
+
+def update_candidates(
+    db: sqlite_utils.Database,
+    book: NameBook,
+    publisher: str | None = None,
+    matcher: Matcher | None = None,
+) -> NameReport:
+    """Drop resolutions no stored bulletin prints any more, and rank the candidates of
+    the unresolved names (only those) within each publisher. Cheap: reads no fact
+    beyond the index of printed names, unless a name is printed only as a parent."""
+    matcher = matcher or Matcher(book)
+    conn = db.conn
+    with conn:
+        for key in publishers_of(db, publisher):
+            _drop_unprinted(conn, key)
+            unresolved = sorted(_open_names(conn, key))
+            ids = entity_ids(conn, key)
+            conn.execute("DELETE FROM name_candidates WHERE publisher = ?", [key])
+            ranked = matcher.candidates_for(unresolved)
+            conn.executemany(
+                "INSERT INTO name_candidates (publisher, raw, rank, entity_id, score, how) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (key, raw, rank, ids[c.entity], c.score, c.how)
+                    for raw, cands in zip(unresolved, ranked, strict=True)
+                    for rank, c in enumerate(cands, 1)
+                    if c.entity in ids
+                ),
+            )
+    return name_counts(db)
+
+
+def _open_names(conn: sqlite3.Connection, key: str) -> set[str]:
+    rows = conn.execute(
+        "SELECT raw FROM resolutions WHERE publisher = ? AND entity_id IS NULL "
+        "UNION SELECT o.raw FROM resolution_overrides o JOIN bulletins b ON b.id = o.bulletin_id "
+        "WHERE COALESCE(b.publisher, '') = ? AND o.entity_id IS NULL",
+        [key, key],
+    )
+    return {raw for (raw,) in rows}
+
+
+PRINTED_BY = (
+    "SELECT 1 FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
+    "WHERE f.{column} = ? AND COALESCE(b.publisher, '') = ? LIMIT 1"
 )
 
 
-def refresh_names(db: sqlite_utils.Database, book: NameBook) -> NameReport:
-    """Rebuild entities, aliases, resolutions and candidates from the names file."""
-    conn = db.conn
-    seen: dict[str, set[str]] = {}
-    for bulletin_id, raw in conn.execute(RAW_NAMES):
-        seen.setdefault(str(bulletin_id), set()).add(raw)
-    matcher = Matcher(book)
-    raws = sorted({raw for names in seen.values() for raw in names})
-    resolved = matcher.resolve(raws)
-    per_bulletin = one_name_per_entity(seen, resolved)
-    unresolved = sorted({raw for (_, raw), r in per_bulletin.items() if r.entity is None})
-    candidates = matcher.candidates_for(unresolved)
-    with conn:
-        for table in ("name_candidates", "resolutions", "aliases", "entities"):
-            conn.execute(f"DELETE FROM {table}")
-        ids = _insert_entities(conn, book)
-        conn.execute(
-            "INSERT OR REPLACE INTO archive_state (key, value) VALUES ('names', ?)",
-            [names_fingerprint(book)],
+def _drop_unprinted(conn: sqlite3.Connection, key: str) -> None:
+    """Remove resolutions of names no bulletin of the publisher prints any more (its
+    bulletins were replaced or pruned)."""
+    raws = [r for (r,) in conn.execute("SELECT raw FROM resolutions WHERE publisher = ?", [key])]
+    by_name = PRINTED_BY.format(column="name_key")
+    rest = [r for r in raws if conn.execute(by_name, [r, key]).fetchone() is None]
+    if not rest:
+        return
+    parents = {
+        p
+        for (p,) in conn.execute(
+            "SELECT DISTINCT f.parent_raw FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
+            "WHERE f.parent_raw IS NOT NULL AND COALESCE(b.publisher, '') = ?",
+            [key],
         )
-        conn.executemany(
-            "INSERT OR REPLACE INTO aliases (alias, entity_id, how) VALUES (?, ?, ?)",
-            ((s, ids[e], how) for s, (e, how) in book.spellings.items()),
-        )
-        conn.executemany(
-            RESOLUTION_INSERT,
-            (
-                (
-                    int(b),
-                    raw,
-                    ids.get(r.entity) if r.entity else None,
-                    r.method,
-                    r.score,
-                    name_key(raw).qualifier,
-                )
-                for (b, raw), r in per_bulletin.items()
-            ),
-        )
-        conn.executemany(
-            "INSERT INTO name_candidates (raw, rank, entity_id, score, how) VALUES (?, ?, ?, ?, ?)",
-            (
-                (raw, rank, ids[c.entity], c.score, c.how)
-                for raw, ranked in zip(unresolved, candidates, strict=True)
-                for rank, c in enumerate(ranked, 1)
-            ),
-        )
-    return NameReport(len(raws) - len(unresolved), len(unresolved))
+    }
+    gone = [(key, r) for r in rest if r not in parents]
+    conn.executemany("DELETE FROM resolutions WHERE publisher = ? AND raw = ?", gone)
+
+
+def publishers_of(db: sqlite_utils.Database, publisher: str | None) -> list[str]:
+    """The publisher keys a names file serves: the profile's publisher, else every
+    publisher of stored bulletins that no profile claims."""
+    if publisher is not None:
+        return [publisher]
+    rows = db.execute(
+        "SELECT DISTINCT COALESCE(publisher, '') FROM bulletins "
+        "WHERE COALESCE(publisher, '') NOT IN "
+        "(SELECT name FROM publishers WHERE profile IS NOT NULL) ORDER BY 1"
+    )
+    return [key for (key,) in rows]
 
 
 def names_fingerprint(book: NameBook) -> str:
@@ -116,62 +308,80 @@ def names_fingerprint(book: NameBook) -> str:
         (e.name, e.kind, e.parent, e.valid_from, e.valid_to, e.successor)
         for e in book.entities.values()
     )
-    parts = [entities, sorted(book.spellings.items()), sorted(book.never_merge)]
+    parts = [entities, sorted(book.spellings.items()), sorted(book.never_merge),
+             list(book.prefixes), sorted(book.shared)]  # fmt: skip
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def names_stale(db: sqlite_utils.Database, book: NameBook) -> bool:
-    """Whether the stored entities come from another names file than ``book``."""
-    row = db.execute("SELECT value FROM archive_state WHERE key = 'names'").fetchone()
-    return row is None or row[0] != names_fingerprint(book)
+def _fingerprint(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT fingerprint FROM publishers WHERE name = ?", [key]).fetchone()
+    return row[0] if row else None
 
 
-def name_counts(db: sqlite_utils.Database) -> NameReport:
-    """Distinct raw names resolved and unresolved, as stored."""
-    total, unresolved = db.execute(
-        "SELECT COUNT(DISTINCT raw), COUNT(DISTINCT CASE WHEN entity_id IS NULL THEN raw END) "
-        "FROM resolutions"
-    ).fetchone()
-    return NameReport(int(total) - int(unresolved), int(unresolved))
+def names_stale(db: sqlite_utils.Database, book: NameBook, publisher: str | None = None) -> bool:
+    """Whether the names stored for the publishers ``book`` serves come from another
+    names file (reads no fact)."""
+    fingerprint = names_fingerprint(book)
+    return any(_fingerprint(db.conn, k) != fingerprint for k in publishers_of(db, publisher))
 
 
-def _insert_entities(conn: sqlite3.Connection, book: NameBook) -> dict[str, int]:
+def name_counts(db: sqlite_utils.Database, publishers: list[str] | None = None) -> NameReport:
+    """Distinct (publisher, raw name) pairs resolved and unresolved, as stored (of some
+    publishers, or all)."""
+    rows = db.execute(
+        "SELECT r.publisher, r.entity_id IS NULL OR EXISTS (SELECT 1 FROM resolution_overrides o "
+        "JOIN bulletins b ON b.id = o.bulletin_id WHERE o.raw = r.raw AND o.entity_id IS NULL "
+        "AND COALESCE(b.publisher, '') = r.publisher) FROM resolutions r"
+    ).fetchall()
+    mine = [bool(open_) for key, open_ in rows if publishers is None or key in publishers]
+    return NameReport(mine.count(False), mine.count(True))
+
+
+def entity_ids(conn: sqlite3.Connection, key: str) -> dict[str, int]:
+    """The entities a publisher's names reach (its own and the shared ones), by name."""
+    rows = conn.execute(
+        "SELECT DISTINCT e.name, e.id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "WHERE a.publisher = ?",
+        [key],
+    )
+    return dict(rows.fetchall())
+
+
+def _insert_entities(conn: sqlite3.Connection, book: NameBook, key: str) -> dict[str, int]:
+    """Insert the publisher's own entities; reuse (and update) the shared ones."""
     ids: dict[str, int] = {}
     for entity in book.entities.values():
+        if entity.name in book.shared:
+            ids[entity.name] = _shared_entity(conn, book, entity.name)
+            continue
         cur = conn.execute(
-            "INSERT INTO entities (name, kind, parent, valid_from, valid_to, successor, lineage) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [entity.name, entity.kind, entity.parent, entity.valid_from, entity.valid_to,
+            "INSERT INTO entities (publisher, name, kind, parent, valid_from, valid_to, "
+            "successor, lineage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [key, entity.name, entity.kind, entity.parent, entity.valid_from, entity.valid_to,
              entity.successor, book.lineage(entity.name)],
         )  # fmt: skip
         ids[entity.name] = int(cur.lastrowid or 0)
     return ids
 
 
-@dataclass(frozen=True)
-class Unresolved:
-    """An unresolved raw name, where it was seen, and its best candidates."""
-
-    raw: str
-    bulletins: int
-    facts: int
-    first_seen_in: str
-    candidates: list[str]
-
-
-def unresolved_names(db: sqlite_utils.Database) -> list[Unresolved]:
-    """Unresolved names with their candidates, most seen first."""
-    rows = db.execute(
-        "SELECT name, bulletins, facts, first_seen_in, candidates FROM unresolved_names "
-        "ORDER BY bulletins DESC, facts DESC, name"
-    ).fetchall()
-    return [Unresolved(r[0], r[1], r[2], r[3], _split(r[4])) for r in rows]
-
-
-def _split(text: str | None) -> list[str]:
-    return [part for part in (text or "").split("; ") if part]
-
-
-def raw_names(db: sqlite_utils.Database) -> Iterable[str]:
-    """Every distinct raw name stored in the archive."""
-    return sorted({row[1] for row in db.execute(RAW_NAMES)})
+def _shared_entity(conn: sqlite3.Connection, book: NameBook, name: str) -> int:
+    """The id of a shared entity (publisher NULL), inserted once for every publisher."""
+    entity = book.entities[name]
+    values = [entity.kind, entity.parent, entity.valid_from, entity.valid_to,
+              entity.successor, book.lineage(name)]  # fmt: skip
+    row = conn.execute(
+        "SELECT id FROM entities WHERE publisher IS NULL AND name = ?", [name]
+    ).fetchone()
+    if row is not None:
+        conn.execute(
+            "UPDATE entities SET kind = ?, parent = ?, valid_from = ?, valid_to = ?, "
+            "successor = ?, lineage = ? WHERE id = ?",
+            [*values, row[0]],
+        )
+        return int(row[0])
+    cur = conn.execute(
+        "INSERT INTO entities (publisher, name, kind, parent, valid_from, valid_to, successor, "
+        "lineage) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
+        [name, *values],
+    )
+    return int(cur.lastrowid or 0)

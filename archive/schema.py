@@ -9,6 +9,15 @@ from __future__ import annotations
 import sqlite_utils
 
 from archive.database import ArchiveError
+from archive.names_schema import (
+    NAMES_FOREIGN_KEYS,
+    NAMES_INDEXES,
+    NAMES_KEYS,
+    NAMES_TABLES,
+    NAMES_VIEWS,
+    entity_join,
+    migrate_names,
+)
 
 TABLES: dict[str, dict[str, type]] = {
     "bulletins": {
@@ -45,7 +54,13 @@ TABLES: dict[str, dict[str, type]] = {
     },
     "documents": {"bulletin_id": int, "body": bytes},
     "archive_state": {"key": str, "value": str},
-    "publishers": {"name": str, "profile": str, "names": str, "updated_at": str},
+    "publishers": {
+        "name": str,
+        "profile": str,
+        "names": str,
+        "updated_at": str,
+        "fingerprint": str,
+    },
     "source_tables": {
         "id": int,
         "bulletin_id": int,
@@ -97,26 +112,6 @@ TABLES: dict[str, dict[str, type]] = {
         "period": int,
         "period_type": int,
     },
-    "entities": {
-        "id": int,
-        "name": str,
-        "kind": str,
-        "parent": str,
-        "valid_from": str,
-        "valid_to": str,
-        "successor": str,
-        "lineage": str,
-    },
-    "aliases": {"alias": str, "entity_id": int, "how": str},
-    "resolutions": {
-        "bulletin_id": int,
-        "raw": str,
-        "entity_id": int,
-        "method": str,
-        "score": float,
-        "qualifier": str,
-    },
-    "name_candidates": {"raw": str, "rank": int, "entity_id": int, "score": float, "how": str},
     "warnings": {"id": int, "bulletin_id": int, "message": str},
     "checks": {
         "id": int,
@@ -132,6 +127,7 @@ TABLES: dict[str, dict[str, type]] = {
         "cells": str,
     },
     "failures": {"id": int, "path": str, "sha256": str, "stage": str, "error": str, "at": str},
+    **NAMES_TABLES,
 }
 
 # Columns of `facts` that hold an id into `labels`, in the order of the table.
@@ -141,12 +137,10 @@ LABEL_COLUMNS = ("table_kind", "entity_raw", "row_label", "row_role", "metric", 
 CELL_ID_BASE = 1_000_000
 
 PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
-    "aliases": "alias",
-    "resolutions": ("bulletin_id", "raw"),
-    "name_candidates": ("raw", "rank"),
     "documents": "bulletin_id",
     "archive_state": "key",
     "publishers": "name",
+    **NAMES_KEYS,
 }
 FOREIGN_KEYS = {
     "source_tables": [("bulletin_id", "bulletins", "id")],
@@ -156,24 +150,22 @@ FOREIGN_KEYS = {
         ("table_id", "source_tables", "id"),
         *((column, "labels", "id") for column in LABEL_COLUMNS),
     ],
-    "aliases": [("entity_id", "entities", "id")],
-    "resolutions": [("bulletin_id", "bulletins", "id"), ("entity_id", "entities", "id")],
-    "name_candidates": [("entity_id", "entities", "id")],
     "warnings": [("bulletin_id", "bulletins", "id")],
     "copies": [("bulletin_id", "bulletins", "id")],
     "documents": [("bulletin_id", "bulletins", "id")],
     "checks": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
+    **NAMES_FOREIGN_KEYS,
 }
 INDEXES = [
     ("bulletins", ["path"], True),
     ("bulletins", ["sha256"], False),
     ("copies", ["path"], True),
-    ("entities", ["name"], True),
     ("labels", ["text"], True),
     ("blocks", ["bulletin_id"], False),
     ("source_tables", ["bulletin_id"], False),
     ("failures", ["path"], False),
     ("checks", ["bulletin_id"], False),
+    *NAMES_INDEXES,
 ]
 # Indexes a bulk load drops and builds again at its end (ensure_schema restores them
 # after a crash): what queries over many facts need, by bulletin and by metric.
@@ -182,7 +174,7 @@ BULK_INDEXES = [
     ("facts", ["metric"], False),
 ]
 
-FACTS_READABLE = """
+FACTS_READABLE = f"""
 CREATE VIEW facts_readable AS
 SELECT
   b.path AS bulletin,
@@ -215,10 +207,8 @@ SELECT
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN source_tables t ON t.id = f.table_id
-LEFT JOIN resolutions r ON r.bulletin_id = f.bulletin_id AND r.raw = f.name_key
-LEFT JOIN entities e ON e.id = r.entity_id
-LEFT JOIN resolutions rp ON rp.bulletin_id = f.bulletin_id AND rp.raw = f.parent_raw
-LEFT JOIN entities pe ON pe.id = rp.entity_id
+{entity_join("f", "b", "f.name_key", "e")}
+{entity_join("f", "b", "f.parent_raw", "pe")}
 LEFT JOIN labels lk ON lk.id = f.table_kind
 LEFT JOIN labels le ON le.id = f.entity_raw
 LEFT JOIN labels lr ON lr.id = f.row_role
@@ -249,30 +239,6 @@ SELECT
 FROM source_tables t, json_each(t.grid) j
 """
 
-UNRESOLVED_NAMES = """
-CREATE VIEW unresolved_names AS
-SELECT r.raw AS name, r.method AS method,
-       (SELECT COUNT(*) FROM facts f WHERE f.name_key = r.raw OR f.parent_raw = r.raw) AS facts,
-       COUNT(DISTINCT r.bulletin_id) AS bulletins, MIN(b.path) AS first_seen_in,
-       (SELECT group_concat(e.name || ' (' || c.score || ', ' || c.how || ')', '; ')
-        FROM name_candidates c JOIN entities e ON e.id = c.entity_id
-        WHERE c.raw = r.raw ORDER BY c.rank) AS candidates
-FROM resolutions r
-JOIN bulletins b ON b.id = r.bulletin_id
-WHERE r.entity_id IS NULL
-GROUP BY r.raw
-"""
-
-NAMES_RESOLVED = """
-CREATE VIEW names_resolved AS
-SELECT r.raw AS raw, e.name AS entity, e.kind AS kind, r.method AS method, r.score AS score,
-       r.qualifier AS qualifier, COUNT(DISTINCT r.bulletin_id) AS bulletins,
-       (SELECT group_concat(a.alias, '; ') FROM aliases a WHERE a.entity_id = e.id) AS aliases
-FROM resolutions r
-LEFT JOIN entities e ON e.id = r.entity_id
-GROUP BY r.raw, e.name, r.method
-"""
-
 REVIEW = """
 CREATE VIEW review AS
 SELECT
@@ -300,8 +266,7 @@ VIEWS = {
     "cells": CELLS,
     "facts_readable": FACTS_READABLE,
     "review": REVIEW,
-    "unresolved_names": UNRESOLVED_NAMES,
-    "names_resolved": NAMES_RESOLVED,
+    **NAMES_VIEWS,
 }
 
 
@@ -312,6 +277,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     An archive of the shape before compact facts (a `cells` table) is refused.
     """
     refuse_old_shape(db)
+    migrate_names(db)
     for name, columns in TABLES.items():
         table = db.table(name)
         if not table.exists():

@@ -17,7 +17,7 @@ from normalize.yamlload import YamlError, load_yaml
 
 KINDS = ("department", "town", "centre", "scope", "other")
 ENTITY_KEYS = {"name", "kind", "aliases", "parent", "valid_from", "valid_to", "successor"}
-TOP_KEYS = {"entities", "never_merge", "suggestions", "prefixes"}
+TOP_KEYS = {"entities", "never_merge", "suggestions", "prefixes", "shared"}
 SUGGESTION_KEYS = {"raw", "accept", "seen", "candidates", "also", "propose", "kind"}
 # `accept: new` makes a suggestion a new entity (named by its `propose:`, else its raw name).
 NEW = "new"
@@ -65,6 +65,9 @@ class NameBook:
     never_merge: list[tuple[str, str]] = field(default_factory=list)  # folded pairs
     # The publisher's region prefixes printed before department names (西区发展改革局).
     prefixes: tuple[str, ...] = ()
+    # Entities that are no one publisher's own (city-level units in several districts'
+    # halls): every publisher whose names file lists one as shared refers to one entity.
+    shared: frozenset[str] = frozenset()
 
     def lineage(self, entity: str) -> str:
         """The entity a trend follows: the last successor of a renamed or merged entity."""
@@ -135,9 +138,20 @@ def check_names(data: Any) -> tuple[NameBook, list[str]]:
         book.prefixes = tuple(fold(p) for p in prefixes)
     else:
         problems.append("'prefixes' must be a list of region names, e.g. [攀枝花市西区, 西区]")
+    _check_shared(data.get("shared") or [], book, problems)
     _check_never_merge(data.get("never_merge") or [], book, problems)
     _accept_suggestions(data.get("suggestions") or [], book, problems)
     return book, problems
+
+
+def _check_shared(names: Any, book: NameBook, problems: list[str]) -> None:
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        problems.append("'shared' must be a list of entity names, e.g. [市公交公司]")
+        return
+    for i, name in enumerate(names):
+        if name not in book.entities:
+            problems.append(f"{_line(names, i)}: shared '{name}' is not an entity")
+    book.shared = frozenset(n for n in names if n in book.entities)
 
 
 def _check_never_merge(pairs: Any, book: NameBook, problems: list[str]) -> None:

@@ -149,7 +149,8 @@ TEMPLATE = """\
 # metrics:     (optional) header labels and table kinds this publisher adds to the
 #              family's vocabulary, in the format of the shipped metrics file.
 # shared_with: (optional) publishers whose entities this one shares (city-level units
-#              that sit in several districts' halls).
+#              that sit in several districts' halls; list those units under `shared:`
+#              in the names file).
 publisher: {publisher}
 short_names: []
 names: names.yaml
@@ -163,6 +164,9 @@ NAMES_TEMPLATE = """\
 #
 # prefixes: how this publisher names its own region before a department
 #   (e.g. [某某市东区, 东区] so that 东区发展改革局 is 区发展改革局).
+# shared: (optional) entities that are no one district's own (city-level units in
+#   several districts' halls, e.g. [市公交公司]): every names file that lists one under
+#   `shared:` refers to one entity, so two districts in one archive meet on it.
 prefixes: []
 entities: []
 """

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from archive.names_schema import entity_join
 from bench.corpus import make_corpus
 from tests.helpers import DEC
 
@@ -89,14 +90,14 @@ def assert_consistent(db: Path) -> None:
         ).fetchall()
         assert torn == []
         unresolved = conn.execute(
-            "SELECT count(*) FROM facts f WHERE f.name_key IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM resolutions r WHERE r.bulletin_id = f.bulletin_id "
-            "AND r.raw = f.name_key)"
+            "SELECT count(*) FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
+            "WHERE f.name_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resolutions r "
+            "WHERE r.publisher = COALESCE(b.publisher, '') AND r.raw = f.name_key)"
         ).fetchone()
         assert unresolved == (0,)
         resolved = conn.execute(
-            "SELECT count(*) FROM facts f JOIN resolutions r ON r.bulletin_id = f.bulletin_id "
-            "AND r.raw = f.name_key WHERE r.entity_id IS NOT NULL"
+            "SELECT count(*) FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
+            f"{entity_join('f', 'b', 'f.name_key', 'e')} WHERE e.id IS NOT NULL"
         ).fetchone()[0]
         facts = conn.execute("SELECT count(*) FROM facts WHERE name_key IS NOT NULL").fetchone()
         assert resolved == facts[0]  # the shipped names file resolves every sample name

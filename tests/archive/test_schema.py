@@ -18,7 +18,7 @@ EXPECTED = {
     "copies": ["id", "path", "sha256", "bulletin_id", "source", "seen_at"],
     "documents": ["bulletin_id", "body"],
     "archive_state": ["key", "value"],
-    "publishers": ["name", "profile", "names", "updated_at"],
+    "publishers": ["name", "profile", "names", "updated_at", "fingerprint"],
     "source_tables": ["id", "bulletin_id", "table_no", "kind", "caption", "n_rows", "n_cols",
                       "header_rows", "stub_cols", "engine", "line_start", "line_end", "page",
                       "headers", "metrics", "grid", "quality", "review"],
@@ -27,10 +27,12 @@ EXPECTED = {
     "facts": ["id", "bulletin_id", "table_id", "cell_id", "table_kind", "entity_raw", "name_key", "parent_raw",
               "row_label", "row_role", "metric", "header", "value", "value_raw", "unit", "note",
               "row", "col", "line", "page", "bbox", "needs_review", "period", "period_type"],
-    "entities": ["id", "name", "kind", "parent", "valid_from", "valid_to", "successor", "lineage"],
-    "aliases": ["alias", "entity_id", "how"],
-    "resolutions": ["bulletin_id", "raw", "entity_id", "method", "score", "qualifier"],
-    "name_candidates": ["raw", "rank", "entity_id", "score", "how"],
+    "entities": ["id", "publisher", "name", "kind", "parent", "valid_from", "valid_to", "successor",
+                 "lineage"],
+    "aliases": ["publisher", "alias", "entity_id", "how"],
+    "resolutions": ["publisher", "raw", "entity_id", "method", "score", "qualifier"],
+    "resolution_overrides": ["bulletin_id", "raw", "entity_id", "method", "reason"],
+    "name_candidates": ["publisher", "raw", "rank", "entity_id", "score", "how"],
     "warnings": ["id", "bulletin_id", "message"],
     "checks": ["id", "bulletin_id", "table_id", "rule", "subject", "metric", "expected", "actual",
                "status", "message", "cells"],
@@ -94,3 +96,19 @@ def test_indexes_a_bulk_load_dropped_come_back_on_the_next_run() -> None:
         "idx_facts_bulletin_id",
         "idx_facts_metric",
     }
+
+
+def test_names_kept_per_bulletin_by_an_older_version_are_dropped_and_rebuilt() -> None:
+    db = sqlite_utils.Database(memory=True)
+    db["entities"].create({"id": int, "name": str}, pk="id")
+    db["entities"].insert({"id": 7, "name": "区民政局"})
+    db["resolutions"].create(
+        {"bulletin_id": int, "raw": str, "entity_id": int}, pk=("bulletin_id", "raw")
+    )
+    db["resolutions"].insert({"bulletin_id": 1, "raw": "民政局", "entity_id": 7})
+    db["archive_state"].create({"key": str, "value": str}, pk="key")
+    db["archive_state"].insert({"key": "names", "value": "an old fingerprint"})
+    ensure_schema(db)
+    assert [c.name for c in db["resolutions"].columns][:2] == ["publisher", "raw"]
+    assert db.execute("SELECT COUNT(*) FROM entities").fetchone() == (0,)
+    assert db.execute("SELECT * FROM archive_state").fetchall() == []
