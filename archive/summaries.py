@@ -237,3 +237,14 @@ def facet_counts(
         [filter_column, filter_value, column, limit],
     ).fetchall()
     return [(str(v), int(n)) for v, n in rows]
+
+
+def metric_pairs(conn: sqlite3.Connection) -> list[tuple[str, str]] | None:
+    """Every (table_kind, metric) of the view, in order; None when the summaries cannot say."""
+    if not summaries_fresh(conn):
+        return None
+    rows = conn.execute(
+        f"SELECT filter_value, value FROM {COUNTS} WHERE filter_column = 'table_kind' "
+        "AND \"column\" = 'metric' ORDER BY 1, 2"
+    ).fetchall()
+    return [(str(k), str(m)) for k, m in rows]
