@@ -13,7 +13,9 @@ the page of one shows only the figures of its publisher's bulletins.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -30,8 +32,8 @@ class PrintedName:
     """A spelling of the entity and the periods it was printed in."""
 
     raw: str
-    first: str
-    last: str
+    first: str | None  # None: printed only in facts without a period
+    last: str | None
     facts: int
 
 
@@ -118,34 +120,53 @@ def read_department(
     if args:
         followed += " AND publisher = ?"
         params += args
-    names = conn.execute(
-        "SELECT entity_raw, min(period), max(period), count(*) FROM facts_readable "
-        f"WHERE {followed} GROUP BY entity_raw ORDER BY min(period), entity_raw",
-        params,
-    ).fetchall()
+    # one pass over the view (it is scanned, not searched): names and entities from the rows
     rows = conn.execute(
-        "SELECT period, table_kind, metric, value, fact_id FROM facts_readable "
-        f"WHERE {followed} "
+        "SELECT period, table_kind, metric, value, fact_id, entity_raw, entity "
+        f"FROM facts_readable WHERE {followed} "
         "ORDER BY period, table_kind, metric, row_role = 'item' DESC, fact_id",
-        params,
-    ).fetchall()
-    joined = conn.execute(
-        f"SELECT entity FROM facts_readable WHERE {followed} AND entity IS NOT NULL "
-        "GROUP BY entity ORDER BY min(period), entity",
         params,
     ).fetchall()
     dept = Department(
         name,
         entity[0] if entity else None,
         entity[1] if entity else None,
-        [PrintedName(*n) for n in names],
+        _printed_names(rows),
         sorted({str(r[0]) for r in rows}),
-        [str(e) for (e,) in joined],
+        [str(e) for e, _ in _first_seen((r[6], r[0]) for r in rows if r[6] is not None)],
         publisher=publisher if args else None,
     )
-    for period, kind, metric, value, fact_id in rows:
+    for period, kind, metric, value, fact_id, _, _ in rows:
         dept.values.setdefault((kind, metric), {}).setdefault(period, (value, fact_id))
     return dept
+
+
+Period = str | None
+
+
+def _first_seen(pairs: Iterable[tuple[Any, Period]]) -> list[tuple[Any, list[Period]]]:
+    """Each key with its periods, ordered as SQL orders ``GROUP BY key ORDER BY
+    min(period), key``: by first period, then key, an empty one first."""
+    found: dict[Any, list[Period]] = {}
+    for key, period in pairs:
+        found.setdefault(key, []).append(period)
+
+    def order(item: tuple[Any, list[Period]]) -> tuple[bool, str, bool, str]:
+        key, periods = item
+        first = min((p for p in periods if p is not None), default=None)
+        return first is not None, first or "", key is not None, str(key or "")
+
+    return sorted(found.items(), key=order)
+
+
+def _printed_names(rows: list[Any]) -> list[PrintedName]:
+    """Each printed name (``entity_raw``, column 5) with its first and last period and facts."""
+    out = []
+    for raw, periods in _first_seen((r[5], r[0]) for r in rows):
+        known = [p for p in periods if p is not None]
+        first, last = (min(known), max(known)) if known else (None, None)
+        out.append(PrintedName(raw, first, last, len(periods)))
+    return out
 
 
 def department_html(dept: Department, vocab: Vocabulary, links: Links, trend: str) -> Markup:
