@@ -4,12 +4,18 @@ Only certain figures of primary editions are shown (``is_primary = 1``,
 ``needs_review = 0``), as on the trend; facts_readable has the rest. Like the trend, the
 page follows the entity's lineage: a renamed or merged entity and its successors are
 one department, and the page names the entities it joins.
+
+In an archive of several publishers, entities belong to one (``entities.publisher``,
+read only where the column exists): a name two publishers use is two departments, and
+the page of one shows only the figures of its publisher's bulletins.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -26,8 +32,8 @@ class PrintedName:
     """A spelling of the entity and the periods it was printed in."""
 
     raw: str
-    first: str
-    last: str
+    first: str | None  # None: printed only in facts without a period
+    last: str | None
     facts: int
 
 
@@ -43,55 +49,124 @@ class Department:
     lineage: list[str] = field(default_factory=list)  # the entities followed, first seen first
     # (table kind, metric) → period → (value, fact id)
     values: dict[tuple[str, str], dict[str, tuple[float | None, int]]] = field(default_factory=dict)
+    publisher: str | None = None  # in an archive of several publishers
 
 
-def resolve_entity(conn: sqlite3.Connection, text: str) -> str | None:
-    """The canonical name for a name or alias as typed (spaces ignored)."""
+def has_entity_publishers(conn: sqlite3.Connection) -> bool:
+    """Whether entities belong to publishers in this archive (its ``publisher`` column)."""
+    return any(r[1] == "publisher" for r in conn.execute("PRAGMA table_info(entities)"))
+
+
+def several_publishers(conn: sqlite3.Connection) -> bool:
+    """Whether the entities of this archive belong to more than one publisher."""
+    if not has_entity_publishers(conn):
+        return False
+    row = conn.execute("SELECT count(DISTINCT publisher) FROM entities").fetchone()
+    return bool(row and row[0] > 1)
+
+
+def entity_publishers(conn: sqlite3.Connection, text: str) -> list[str]:
+    """The publishers with an entity of this name or alias (empty where entities have no
+    publisher), in name order."""
+    if not has_entity_publishers(conn):
+        return []
     wanted = "".join(text.split())
-    row = conn.execute(
-        "SELECT name FROM entities WHERE name = ? UNION ALL "
-        "SELECT e.name FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.alias = ?",
+    rows = conn.execute(
+        "SELECT publisher FROM entities WHERE name = ? AND publisher IS NOT NULL UNION "
+        "SELECT e.publisher FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "WHERE a.alias = ? AND e.publisher IS NOT NULL ORDER BY 1",
         [wanted, wanted],
+    ).fetchall()
+    return [str(p) for (p,) in rows]
+
+
+def resolve_entity(conn: sqlite3.Connection, text: str, publisher: str | None = None) -> str | None:
+    """The canonical name for a name or alias as typed (spaces ignored), of
+    ``publisher``'s entities when one is given and entities have publishers."""
+    wanted = "".join(text.split())
+    mine, args = _of_publisher(conn, "e", publisher)
+    row = conn.execute(
+        f"SELECT e.name FROM entities e WHERE e.name = ?{mine} UNION ALL "
+        "SELECT e.name FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        f"WHERE a.alias = ?{mine}",
+        [wanted, *args, wanted, *args],
     ).fetchone()
     return str(row[0]) if row else None
 
 
-def read_department(conn: sqlite3.Connection, name: str) -> Department:
+def _of_publisher(
+    conn: sqlite3.Connection, alias: str, publisher: str | None
+) -> tuple[str, list[str]]:
+    """A condition keeping one publisher's entities, or none."""
+    if publisher is None or not has_entity_publishers(conn):
+        return "", []
+    return f" AND {alias}.publisher = ?", [publisher]
+
+
+def read_department(
+    conn: sqlite3.Connection, name: str, publisher: str | None = None
+) -> Department:
     """Every certain primary fact of ``name`` and of the entities in its lineage (the
     entities it was renamed or merged into, and those renamed or merged into it), by
-    metric and period."""
+    metric and period; with ``publisher``, only its entity and its bulletins' facts."""
+    mine, args = _of_publisher(conn, "e", publisher)
     entity = conn.execute(
-        "SELECT kind, parent, coalesce(lineage, name) FROM entities WHERE name = ?", [name]
+        f"SELECT kind, parent, coalesce(lineage, name) FROM entities e WHERE name = ?{mine}",
+        [name, *args],
     ).fetchone()
     lineage = entity[2] if entity else name
     followed = f"(entity = ? OR coalesce(lineage, entity) = ?) AND {CERTAIN}"
-    names = conn.execute(
-        "SELECT entity_raw, min(period), max(period), count(*) FROM facts_readable "
-        f"WHERE {followed} GROUP BY entity_raw ORDER BY min(period), entity_raw",
-        [name, lineage],
-    ).fetchall()
+    params = [name, lineage]
+    if args:
+        followed += " AND publisher = ?"
+        params += args
+    # one pass over the view (it is scanned, not searched): names and entities from the rows
     rows = conn.execute(
-        "SELECT period, table_kind, metric, value, fact_id FROM facts_readable "
-        f"WHERE {followed} "
+        "SELECT period, table_kind, metric, value, fact_id, entity_raw, entity "
+        f"FROM facts_readable WHERE {followed} "
         "ORDER BY period, table_kind, metric, row_role = 'item' DESC, fact_id",
-        [name, lineage],
-    ).fetchall()
-    joined = conn.execute(
-        f"SELECT entity FROM facts_readable WHERE {followed} AND entity IS NOT NULL "
-        "GROUP BY entity ORDER BY min(period), entity",
-        [name, lineage],
+        params,
     ).fetchall()
     dept = Department(
         name,
         entity[0] if entity else None,
         entity[1] if entity else None,
-        [PrintedName(*n) for n in names],
+        _printed_names(rows),
         sorted({str(r[0]) for r in rows}),
-        [str(e) for (e,) in joined],
+        [str(e) for e, _ in _first_seen((r[6], r[0]) for r in rows if r[6] is not None)],
+        publisher=publisher if args else None,
     )
-    for period, kind, metric, value, fact_id in rows:
+    for period, kind, metric, value, fact_id, _, _ in rows:
         dept.values.setdefault((kind, metric), {}).setdefault(period, (value, fact_id))
     return dept
+
+
+Period = str | None
+
+
+def _first_seen(pairs: Iterable[tuple[Any, Period]]) -> list[tuple[Any, list[Period]]]:
+    """Each key with its periods, ordered as SQL orders ``GROUP BY key ORDER BY
+    min(period), key``: by first period, then key, an empty one first."""
+    found: dict[Any, list[Period]] = {}
+    for key, period in pairs:
+        found.setdefault(key, []).append(period)
+
+    def order(item: tuple[Any, list[Period]]) -> tuple[bool, str, bool, str]:
+        key, periods = item
+        first = min((p for p in periods if p is not None), default=None)
+        return first is not None, first or "", key is not None, str(key or "")
+
+    return sorted(found.items(), key=order)
+
+
+def _printed_names(rows: list[Any]) -> list[PrintedName]:
+    """Each printed name (``entity_raw``, column 5) with its first and last period and facts."""
+    out = []
+    for raw, periods in _first_seen((r[5], r[0]) for r in rows):
+        known = [p for p in periods if p is not None]
+        first, last = (min(known), max(known)) if known else (None, None)
+        out.append(PrintedName(raw, first, last, len(periods)))
+    return out
 
 
 def department_html(dept: Department, vocab: Vocabulary, links: Links, trend: str) -> Markup:
@@ -119,7 +194,7 @@ def _names_html(dept: Department) -> str:
         f"<td>{n.facts}</td></tr>"
         for n in dept.names
     )
-    about = " · ".join(escape(x) for x in (dept.kind, dept.parent) if x)
+    about = " · ".join(escape(x) for x in (dept.publisher, dept.kind, dept.parent) if x)
     others = [e for e in dept.lineage if e != dept.name]
     lineage = (
         '<p class="bulletins-lineage">Follows the lineage, as the trend does: '

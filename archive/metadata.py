@@ -19,6 +19,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from archive.search import FTS_TABLE, SEARCH_SQL, has_search
+from archive.summaries import (
+    ENTITY_METRICS,
+    TABLES,
+    live_sql,
+    summaries_fresh,
+    summary_sql,
+    uses_summaries,
+)
 from archive.vocabulary import Vocabulary, inline_sql, load_vocabulary
 
 METADATA_FILE = Path(__file__).with_name("metadata.yaml")
@@ -193,7 +201,11 @@ def archive_columns(db: sqlite_utils.Database) -> dict[str, list[str]]:
 def coverage_problems(meta: Metadata, db: sqlite_utils.Database) -> list[str]:
     """What the metadata leaves out of an archive, or names that the archive does not have."""
     found = archive_columns(db)
-    problems = [f"table {t} is not in the archive" for t in meta.tables if t not in found]
+    problems = [
+        f"table {t} is not in the archive"
+        for t in meta.tables
+        if t not in found and t not in TABLES  # made by the first refresh
+    ]
     for table, columns in found.items():
         info = meta.tables.get(table)
         if info is None:
@@ -249,8 +261,18 @@ def _table_metadata(info: TableInfo, columns: list[str]) -> dict[str, Any]:
     return out
 
 
+def summary_forms(meta: Metadata, vocab: Vocabulary | None = None) -> dict[str, str]:
+    """Each canned query's SQL, as served, mapped to its summary form (those that have one)."""
+    vocab = vocab or load_vocabulary()
+    return {
+        inline_sql(live_sql(q.sql), vocab): inline_sql(summary_sql(q.sql), vocab)
+        for q in meta.queries.values()
+        if uses_summaries(q.sql)
+    }
+
+
 def _query_metadata(query: Query, db: sqlite_utils.Database, vocab: Vocabulary) -> dict[str, Any]:
-    out: dict[str, Any] = {"sql": inline_sql(query.sql, vocab), "title": query.title}
+    out: dict[str, Any] = {"sql": inline_sql(live_sql(query.sql), vocab), "title": query.title}
     if query.hide_sql:
         out["hide_sql"] = True
     if query.name == TREND_QUERY:
@@ -274,7 +296,16 @@ def _figures(db: sqlite_utils.Database) -> dict[str, str]:
 
 
 def trend_examples(db: sqlite_utils.Database, limit: int = EXAMPLES) -> list[tuple[str, str]]:
-    """(entity, metric) pairs printed in the most months, departments first."""
+    """(entity, metric) pairs printed in the most months, departments first (from the
+    summaries while they are fresh: the same pairs without scanning the view)."""
+    if summaries_fresh(db.conn):
+        rows = db.execute(
+            f"""SELECT s.entity, s.metric FROM {ENTITY_METRICS} s
+            JOIN entities e ON e.name = s.entity
+            ORDER BY s.periods DESC, e.kind = 'department' DESC, s.facts DESC,
+              s.entity, s.metric"""
+        ).fetchall()
+        return list(dict.fromkeys((str(e), str(m)) for e, m in rows))[:limit]
     rows = db.execute(
         """SELECT f.entity, f.metric FROM facts_readable f
         JOIN entities e ON e.name = f.entity
@@ -292,7 +323,13 @@ def trend_url(entity: str, metric: str) -> str:
 
 
 def family_examples(db: sqlite_utils.Database, vocab: Vocabulary) -> list[tuple[str, str]]:
-    """For each family, the department printed under most of its members and months."""
+    """For each family, the department printed under most of its members and months.
+
+    From the summaries while they are fresh, the months of the members are added up:
+    the same as the months of the family where two members are never printed in one
+    month for one department (they belong to different layouts)."""
+    if summaries_fresh(db.conn):
+        return _family_examples_summarised(db, vocab)
     out = []
     for family in vocab.families.values():
         members = " OR ".join("(f.table_kind = ? AND f.metric = ?)" for _ in family.members)
@@ -300,6 +337,23 @@ def family_examples(db: sqlite_utils.Database, vocab: Vocabulary) -> list[tuple[
             "SELECT f.entity FROM facts_readable f JOIN entities e ON e.name = f.entity "
             f"WHERE {members} GROUP BY f.entity ORDER BY count(DISTINCT f.metric) DESC, "
             "count(DISTINCT f.period) DESC, e.kind = 'department' DESC, f.entity LIMIT 1",
+            [part for member in family.members for part in member],
+        ).fetchone()
+        if row is not None:
+            out.append((str(row[0]), family.name))
+    return out
+
+
+def _family_examples_summarised(
+    db: sqlite_utils.Database, vocab: Vocabulary
+) -> list[tuple[str, str]]:
+    out = []
+    for family in vocab.families.values():
+        members = " OR ".join("(s.table_kind = ? AND s.metric = ?)" for _ in family.members)
+        row = db.execute(
+            f"SELECT s.entity FROM {ENTITY_METRICS} s JOIN entities e ON e.name = s.entity "
+            f"WHERE {members} GROUP BY s.entity ORDER BY count(DISTINCT s.metric) DESC, "
+            "sum(s.periods) DESC, e.kind = 'department' DESC, s.entity LIMIT 1",
             [part for member in family.members for part in member],
         ).fetchone()
         if row is not None:

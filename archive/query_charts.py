@@ -19,9 +19,15 @@ MAX_BARS = 80
 
 
 def trend_panel(
-    columns: Sequence[str], rows: Sequence[Any], params: Mapping[str, str], vocab: Vocabulary
+    columns: Sequence[str],
+    rows: Sequence[Any],
+    params: Mapping[str, str],
+    vocab: Vocabulary,
+    publishers: Mapping[str, str] | None = None,
 ) -> Markup:
-    """A line chart of the trend rows, one line per entity, table kind and row role."""
+    """A line chart of the trend rows, one line per entity, table kind and row role;
+    with ``publishers`` (bulletin → publisher, in an archive of several), one line per
+    publisher's entity."""
     records = [dict(zip(columns, row, strict=False)) for row in rows]
     note = _family_note(records, params, vocab)
     series: dict[tuple[str, ...], Series] = {}
@@ -30,7 +36,7 @@ def trend_panel(
             continue
         followed = r.get("family") or r.get("metric") or ""
         key = (
-            str(r.get("entity") or r.get("entity_raw")),
+            _entity_of(r, publishers),
             str(r["table_kind"]),
             str(followed),
             str(r.get("row_role") or ""),
@@ -44,17 +50,29 @@ def trend_panel(
     return Markup(f'<div class="bulletins-panel">{note}{chart}</div>')
 
 
+def _entity_of(record: Mapping[str, Any], publishers: Mapping[str, str] | None) -> str:
+    """The entity of a row as a chart names it: with its publisher in an archive of several."""
+    entity = str(record.get("entity") or record.get("entity_raw"))
+    publisher = (publishers or {}).get(str(record.get("bulletin")))
+    return f"{entity} ({publisher})" if publisher else entity
+
+
 def month_panel(
-    columns: Sequence[str], rows: Sequence[Any], params: Mapping[str, str], vocab: Vocabulary
+    columns: Sequence[str],
+    rows: Sequence[Any],
+    params: Mapping[str, str],
+    vocab: Vocabulary,
+    publishers: Mapping[str, str] | None = None,
 ) -> Markup:
-    """Bars of every department's value, when one metric of one unit is asked for."""
+    """Bars of every department's value, when one metric of one unit is asked for; with
+    ``publishers`` (bulletin → publisher), each bar's entity names its publisher."""
     records = [dict(zip(columns, row, strict=False)) for row in rows]
     metric = (params.get("metric") or "").strip()
     units = {r.get("unit") for r in records}
     if not metric or len(units) != 1:
         return Markup("")
     items = [
-        (str(r.get("entity") or r.get("entity_raw")), float(r["value"]))
+        (_entity_of(r, publishers), float(r["value"]))
         for r in records
         if r.get("value") is not None
     ]

@@ -29,7 +29,8 @@ from datasette.utils import value_as_boolean
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from archive.metadata import METADATA_FILE, datasette_metadata, load_metadata
+from archive.datasette_plugin.summarised import SummarisedDatabase
+from archive.metadata import METADATA_FILE, datasette_metadata, load_metadata, summary_forms
 from archive.search import has_search
 from archive.vocabulary import load_vocabulary
 
@@ -82,6 +83,7 @@ def build_datasette(
         name = db_path.stem
         vocab = load_vocabulary(metrics_path)
         metadata = datasette_metadata(meta, db, name, vocab)
+        canned = summary_forms(meta, vocab)
     finally:
         db.close()
     if metrics_path is not None:
@@ -98,6 +100,10 @@ def build_datasette(
     served = [n for n in ds.databases if not n.startswith("_")]  # not _internal
     if served != [name]:  # Datasette names a database after its file's stem
         raise ServeError(f"unexpected database names {served} for {db_path}")
+    # the same file, answering the view's counts, facets and some canned queries from
+    # the summary tables while they are fresh (archive.datasette_plugin.summarised)
+    ds.remove_database(name)
+    ds.add_database(SummarisedDatabase(ds, str(db_path), is_mutable=True, canned=canned), name=name)
     return ds
 
 

@@ -46,9 +46,11 @@ from archive.datasette_plugin.pages import (
     no_such_page,
     source_page,
 )
+from archive.department import several_publishers
 from archive.downloads import EXPORT_PREFIX, with_bom
 from archive.printed import Links
 from archive.query_charts import month_panel, trend_panel
+from archive.summaries import metric_pairs
 from archive.vocabulary import Vocabulary
 
 # --- links in every table and query ------------------------------------------------------
@@ -174,12 +176,11 @@ def extra_template_vars(template: str, database: str | None, datasette: Any) -> 
         truncated: bool = False,
     ) -> Markup:
         vocab = vocabulary_of(datasette)
-        if canned == TREND_QUERY:
-            chart = trend_panel(columns or [], rows or [], params or {}, vocab)
-        elif canned == MONTH_QUERY:
-            chart = month_panel(columns or [], rows or [], params or {}, vocab)
-        else:
+        if canned not in (TREND_QUERY, MONTH_QUERY):
             return Markup("")
+        publishers = await _publishers_of_bulletins(datasette.databases[database])
+        draw = trend_panel if canned == TREND_QUERY else month_panel
+        chart = draw(columns or [], rows or [], params or {}, vocab, publishers)
         if truncated and chart:
             chart += Markup(
                 f'<p class="bulletins-truncated">The chart shows the first {len(rows)} rows, '
@@ -190,21 +191,37 @@ def extra_template_vars(template: str, database: str | None, datasette: Any) -> 
     return {"bulletins_panel": bulletins_panel}
 
 
+async def _publishers_of_bulletins(db: Any) -> dict[str, str] | None:
+    """Each bulletin's publisher, in an archive whose entities belong to several."""
+    if not await db.execute_fn(several_publishers):
+        return None
+    rows = await db.execute("SELECT path, publisher FROM bulletins WHERE publisher IS NOT NULL")
+    return {str(path): str(publisher) for path, publisher in rows.rows}
+
+
 async def _pickers(datasette: Any, database: str, vocab: Vocabulary) -> Markup:
     db = datasette.databases[database]
+    several = await db.execute_fn(several_publishers)
+    whose = "e.publisher" if several else "NULL"
     entities = await db.execute(
-        "SELECT e.name, (SELECT group_concat(a.alias, ' / ') FROM aliases a "
-        "WHERE a.entity_id = e.id AND a.alias != e.name) FROM entities e ORDER BY e.name"
+        f"SELECT e.name, {whose}, (SELECT group_concat(a.alias, ' / ') FROM aliases a "
+        "WHERE a.entity_id = e.id AND a.alias != e.name) FROM entities e ORDER BY e.name, 2"
     )
-    metrics = await db.execute("SELECT DISTINCT table_kind, metric FROM facts ORDER BY 1, 2")
-    entity_options = [(str(n), f"{n} {aliases or ''}".strip()) for n, aliases in entities.rows]
+    pairs = await db.execute_fn(metric_pairs)
+    if pairs is None:  # no fresh summaries: the stored facts
+        found = await db.execute("SELECT DISTINCT table_kind, metric FROM facts ORDER BY 1, 2")
+        pairs = [(str(k), str(m)) for k, m in found.rows]
+    entity_options = [
+        (str(n), " ".join(str(x) for x in (n, publisher and f"· {publisher}", aliases) if x))
+        for n, publisher, aliases in entities.rows
+    ]
     metric_options = [
         (f.name, f"{f.label} — family: " + ", ".join(m for _, m in f.members))
         for f in vocab.families.values()
     ]
     metric_options += [
         (str(metric), f"{vocab.label(str(metric), str(kind)) or ''} ({kind})".strip())
-        for kind, metric in metrics.rows
+        for kind, metric in pairs
     ]
     periods = await db.execute("SELECT DISTINCT period FROM bulletins ORDER BY period DESC")
     period_options = [(str(p), str(p)) for (p,) in periods.rows if p]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from datasette.utils import derive_named_parameters, tilde_decode
 from datasette.utils.asgi import Response
@@ -24,7 +24,12 @@ from archive.datasette_plugin.common import (
     links_for,
     vocabulary_of,
 )
-from archive.department import department_html, read_department, resolve_entity
+from archive.department import (
+    department_html,
+    entity_publishers,
+    read_department,
+    resolve_entity,
+)
 from archive.downloads import export_stream
 from archive.printed import (
     around,
@@ -153,13 +158,31 @@ async def source_page(datasette: Any, request: Any, name: str, db: Any) -> Respo
 async def entity_page(datasette: Any, request: Any, name: str, db: Any) -> Response:
     """One department: printed names, small charts, every metric month by month."""
     typed = url_name(request.url_vars["name"])
-    entity = await db.execute_fn(lambda conn: resolve_entity(conn, typed))
+    publisher = request.args.get("publisher") or None
+    if publisher is None:  # a name two publishers use: say whose
+        publishers = await db.execute_fn(lambda conn: entity_publishers(conn, typed))
+        if len(publishers) > 1:
+            return await _page(
+                datasette, request, name, typed, _whose(typed, publishers, request.path)
+            )
+    entity = await db.execute_fn(lambda conn: resolve_entity(conn, typed, publisher))
     if entity is None:
         return await _page(datasette, request, name, f"No entity {typed}", Markup(""), 404)
-    dept = await db.execute_fn(lambda conn: read_department(conn, entity))
+    dept = await db.execute_fn(lambda conn: read_department(conn, entity, publisher))
     trend = datasette.urls.query(name, TREND_QUERY)
     body = department_html(dept, vocabulary_of(datasette), links_for(datasette, name), trend)
     return await _page(datasette, request, name, entity, body)
+
+
+def _whose(typed: str, publishers: list[str], path: str) -> Markup:
+    """Links to the page of each publisher's entity of one name."""
+    items = "".join(
+        f"<li>{link(path + '?' + urlencode({'publisher': p}), p)}</li>" for p in publishers
+    )
+    return Markup(
+        f"<p>{escape(typed)} names an entity of {len(publishers)} publishers; "
+        f"each is its own department:</p><ul>{items}</ul>"
+    )
 
 
 @on_database

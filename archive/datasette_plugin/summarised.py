@@ -1,0 +1,94 @@
+"""The served archive answers the view's counting queries from the summary tables.
+
+Datasette 0.65 counts the rows of every table page (``select count(*) from VIEW where
+…``) and runs each facet as a GROUP BY over the page's whole query; over
+``facts_readable`` each is a scan of every fact. No plugin hook supplies a count or a
+facet's values, and the precomputed counts of ``datasette inspect`` are only read for
+immutable databases, which the archive is not (it is served while an ingest writes).
+So the served database is a ``Database`` whose ``execute`` recognises those queries
+(on the whole view, or under one equality filter on a summarised column: what a click
+on a facet value opens) and canned queries with a summary form, and, while the
+summaries describe the archive as it is, runs the equivalent query on the summary
+tables instead; anything else, or stale summaries, runs as written. Datasette renders
+the answers as its own: links, toggles and "facets timed out" are unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from datasette.database import Database
+
+from archive.summaries import ALL, COUNTS, DIMENSIONS, summaries_fresh
+
+VIEW = "facts_readable"
+_FILTER = r'(?:where "?(?P<filter>\w+)"? = :(?P<param>p0) )?'
+COUNT_SQL = re.compile(rf"select count\(\*\) from {VIEW} {_FILTER}")
+FACET_SQL = re.compile(
+    rf"\s*select (?P<column>\w+) as value, count\(\*\) as count from \(\s*"
+    rf"select .+ from {VIEW} {_FILTER}\s*\)\s*"
+    r"where (?P=column) is not null\s*"
+    r"group by (?P=column) order by count desc, value limit (?P<limit>\d+)\s*",
+    re.S,
+)
+SUMMARY_COUNT = (
+    f"SELECT coalesce((SELECT facts FROM {COUNTS} WHERE filter_column = :filter "
+    "AND filter_value = :value AND \"column\" = '' AND value = ''), 0) AS \"count(*)\""
+)
+SUMMARY_FACET = (
+    f"SELECT value, facts AS count FROM {COUNTS} WHERE filter_column = :filter "
+    'AND filter_value = :value AND "column" = :column ORDER BY facts DESC, value LIMIT :limit'
+)
+# a facet on the filtered column: the chosen value only
+SUMMARY_FACET_OF_FILTER = (
+    f"SELECT filter_value AS value, facts AS count FROM {COUNTS} WHERE filter_column = :filter "
+    "AND filter_value = :value AND \"column\" = '' AND value = '' AND facts > 0 AND :limit > 0"
+)
+
+Rewritten = tuple[str, dict[str, Any]]
+
+
+def summary_form(sql: str, params: Any, canned: dict[str, str]) -> Rewritten | None:
+    """The query on the summary tables that gives the same rows as ``sql``, or None."""
+    if sql in canned:
+        return canned[sql], dict(params or {})
+    found = COUNT_SQL.fullmatch(sql)
+    if found is not None:
+        where = _filter(found, params)
+        return None if where is None else (SUMMARY_COUNT, where)
+    found = FACET_SQL.fullmatch(sql)
+    if found is None or found["column"] not in DIMENSIONS:
+        return None
+    where = _filter(found, params)
+    if where is None:
+        return None
+    where.update(column=found["column"], limit=int(found["limit"]))
+    same = found["column"] == where["filter"]
+    return (SUMMARY_FACET_OF_FILTER if same else SUMMARY_FACET), where
+
+
+def _filter(found: re.Match[str], params: Any) -> dict[str, Any] | None:
+    """The filter of a recognised query as summary parameters; None when the summaries
+    do not keep it (another column, or a value that is not text)."""
+    if found["filter"] is None:
+        return {"filter": ALL, "value": ALL}
+    value = (params or {}).get(found["param"]) if isinstance(params, dict) else None
+    if found["filter"] not in DIMENSIONS or not isinstance(value, str):
+        return None
+    return {"filter": found["filter"], "value": value}
+
+
+class SummarisedDatabase(Database):  # type: ignore[misc]
+    """The archive as Datasette serves it, counting from the summaries while they are
+    fresh. ``canned`` maps a canned query's SQL to its summary form."""
+
+    def __init__(self, *args: Any, canned: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.canned = dict(canned or {})
+
+    async def execute(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        rewritten = summary_form(sql, params, self.canned)
+        if rewritten is not None and await self.execute_fn(summaries_fresh):
+            sql, params = rewritten
+        return await super().execute(sql, params, *args, **kwargs)
