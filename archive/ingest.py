@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import importlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +44,7 @@ from archive.prune import Gone, gone_files, prune
 from archive.rows import BulletinRows, bulletin_rows
 from archive.schema import build_bulk_indexes, drop_bulk_indexes, ensure_schema
 from archive.search import drop_search_triggers, ensure_search
+from archive.summaries import refresh_summaries
 from archive.versions import config_hash, extractor_version
 from archive.workers import run_jobs
 from extract.document import Document
@@ -217,7 +217,7 @@ def ingest(
     else:
         refresh_cross_checks_if_configured_otherwise(db.conn)
     ensure_search(db)
-    refresh_summaries(db)
+    refresh_summaries(db.conn)
     return report
 
 
@@ -231,19 +231,6 @@ def is_bulk(db: sqlite_utils.Database, jobs: list[Job]) -> bool:
         return False
     keys = {j.path for j in jobs}
     return not any(path in keys for (path,) in db.execute("SELECT path FROM bulletins"))
-
-
-def refresh_summaries(db: sqlite_utils.Database) -> None:
-    """Recompute the summary tables Datasette reads.
-
-    MERGE (datasette part): calls ``archive.summaries.refresh_summaries(conn)``; does
-    nothing while that module is absent.
-    """
-    try:
-        summaries = importlib.import_module("archive.summaries")
-    except ModuleNotFoundError:
-        return
-    summaries.refresh_summaries(db.conn)
 
 
 def _counts(db: sqlite_utils.Database) -> tuple[int, int]:

@@ -115,7 +115,8 @@ def store_rows(
     delete_bulletin(conn, path)
     conn.execute("DELETE FROM failures WHERE path = ?", [path])
     conn.execute("DELETE FROM copies WHERE path = ?", [path])
-    bulletin_id = insert_bulletin(conn, path, origin, rows)
+    scope = resolver.scope_of(conn, rows.publisher) if resolver else (rows.publisher or "")
+    bulletin_id = insert_bulletin(conn, path, origin, rows, scope)
     table_ids = {
         int(t[0]) - 1: int(conn.execute(TABLE_INSERT, (bulletin_id, *t)).lastrowid or 0)
         for t in rows.tables
@@ -143,7 +144,7 @@ def store_rows(
         "INSERT INTO documents (bulletin_id, body) VALUES (?, ?)", [bulletin_id, rows.document]
     )
     if resolver is not None:
-        resolver.store(conn, bulletin_id, rows.publisher, set(rows.names))
+        resolver.store(conn, bulletin_id, scope, set(rows.names))
     return bulletin_id
 
 
@@ -196,12 +197,14 @@ def delete_bulletin_id(conn: sqlite3.Connection, bid: int) -> None:
     conn.execute("DELETE FROM bulletins WHERE id = ?", [bid])
 
 
-def insert_bulletin(conn: sqlite3.Connection, path: str, origin: Origin, rows: BulletinRows) -> int:
+def insert_bulletin(
+    conn: sqlite3.Connection, path: str, origin: Origin, rows: BulletinRows, scope: str
+) -> int:
     cur = conn.execute(
-        f"INSERT INTO bulletins (path, sha256, {META_COLUMNS}, publisher, is_primary, "
+        f"INSERT INTO bulletins (path, sha256, {META_COLUMNS}, publisher, names_scope, is_primary, "
         "ingested_at, source, extractor_version, config_hash) "
-        f"VALUES ({', '.join('?' * 20)})",
-        [path, origin.sha256, *rows.meta, rows.publisher, 1, now(), origin.source,
+        f"VALUES ({', '.join('?' * 21)})",
+        [path, origin.sha256, *rows.meta, rows.publisher, scope, 1, now(), origin.source,
          origin.extractor_version, origin.config_hash],
     )  # fmt: skip
     return int(cur.lastrowid or 0)

@@ -40,7 +40,7 @@ WHERE f.name_key IS NOT NULL AND f.bulletin_id IN (SELECT id FROM b)
 UNION SELECT f.bulletin_id, f.parent_raw FROM facts f
 WHERE f.parent_raw IS NOT NULL AND f.bulletin_id IN (SELECT id FROM b)
 """
-OF_PUBLISHER = "WITH b AS (SELECT id FROM bulletins WHERE COALESCE(publisher, '') = ?)"
+OF_PUBLISHER = "WITH b AS (SELECT id FROM bulletins WHERE names_scope = ?)"
 RESOLUTION_INSERT = (
     "INSERT OR REPLACE INTO resolutions (publisher, raw, entity_id, method, score, qualifier) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -102,6 +102,7 @@ class Resolver:
         self.publisher = publisher
         self.held: dict[str, _Held] = {}
         self.files: dict[str, _Book] = {}
+        self.scopes: dict[str, bool] = {}  # printed issuer → has a profile of its own
 
     def store(
         self, conn: sqlite3.Connection, bulletin_id: int, publisher: str | None, raws: Iterable[str]
@@ -117,6 +118,21 @@ class Resolver:
         held.raws.update(new)
         overrides = one_name_per_entity({"b": names}, known)
         conn.executemany(OVERRIDE_INSERT, _override_rows(bulletin_id, overrides, known, held.ids))
+
+    def scope_of(self, conn: sqlite3.Connection, printed: str | None) -> str:
+        """The names scope of a bulletin: the run's publisher (its profile's); without a
+        profile, the issuer the text names when a profile of that publisher was used
+        before; else '' (the run's names file, whatever issuer the text names)."""
+        if self.publisher is not None:
+            return self.publisher
+        if printed and printed not in self.scopes:
+            self.scopes[printed] = (
+                conn.execute(
+                    "SELECT 1 FROM publishers WHERE name = ? AND profile IS NOT NULL", [printed]
+                ).fetchone()
+                is not None
+            )
+        return printed if printed and self.scopes[printed] else ""
 
     def _held(self, conn: sqlite3.Connection, key: str) -> _Held:
         held = self.held.get(key)
@@ -179,7 +195,7 @@ def rebuild_publisher(conn: sqlite3.Connection, book: NameBook, key: str, matche
     resolved = matcher.resolve(raws)
     conn.execute(
         "DELETE FROM resolution_overrides WHERE bulletin_id IN "
-        "(SELECT id FROM bulletins WHERE COALESCE(publisher, '') = ?)",
+        "(SELECT id FROM bulletins WHERE names_scope = ?)",
         [key],
     )
     for table in NAMES_ORDER:
@@ -257,7 +273,7 @@ def _open_names(conn: sqlite3.Connection, key: str) -> set[str]:
     rows = conn.execute(
         "SELECT raw FROM resolutions WHERE publisher = ? AND entity_id IS NULL "
         "UNION SELECT o.raw FROM resolution_overrides o JOIN bulletins b ON b.id = o.bulletin_id "
-        "WHERE COALESCE(b.publisher, '') = ? AND o.entity_id IS NULL",
+        "WHERE b.names_scope = ? AND o.entity_id IS NULL",
         [key, key],
     )
     return {raw for (raw,) in rows}
@@ -265,7 +281,7 @@ def _open_names(conn: sqlite3.Connection, key: str) -> set[str]:
 
 PRINTED_BY = (
     "SELECT 1 FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
-    "WHERE f.{column} = ? AND COALESCE(b.publisher, '') = ? LIMIT 1"
+    "WHERE f.{column} = ? AND b.names_scope = ? LIMIT 1"
 )
 
 
@@ -281,7 +297,7 @@ def _drop_unprinted(conn: sqlite3.Connection, key: str) -> None:
         p
         for (p,) in conn.execute(
             "SELECT DISTINCT f.parent_raw FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
-            "WHERE f.parent_raw IS NOT NULL AND COALESCE(b.publisher, '') = ?",
+            "WHERE f.parent_raw IS NOT NULL AND b.names_scope = ?",
             [key],
         )
     }
@@ -295,8 +311,8 @@ def publishers_of(db: sqlite_utils.Database, publisher: str | None) -> list[str]
     if publisher is not None:
         return [publisher]
     rows = db.execute(
-        "SELECT DISTINCT COALESCE(publisher, '') FROM bulletins "
-        "WHERE COALESCE(publisher, '') NOT IN "
+        "SELECT DISTINCT names_scope FROM bulletins "
+        "WHERE names_scope NOT IN "
         "(SELECT name FROM publishers WHERE profile IS NOT NULL) ORDER BY 1"
     )
     return [key for (key,) in rows]
@@ -331,7 +347,7 @@ def name_counts(db: sqlite_utils.Database, publishers: list[str] | None = None) 
     rows = db.execute(
         "SELECT r.publisher, r.entity_id IS NULL OR EXISTS (SELECT 1 FROM resolution_overrides o "
         "JOIN bulletins b ON b.id = o.bulletin_id WHERE o.raw = r.raw AND o.entity_id IS NULL "
-        "AND COALESCE(b.publisher, '') = r.publisher) FROM resolutions r"
+        "AND b.names_scope = r.publisher) FROM resolutions r"
     ).fetchall()
     mine = [bool(open_) for key, open_ in rows if publishers is None or key in publishers]
     return NameReport(mine.count(False), mine.count(True))

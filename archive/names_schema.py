@@ -1,6 +1,7 @@
 """The names tables and views: entities, aliases and resolutions kept per publisher.
 
-A publisher's key is ``COALESCE(bulletins.publisher, '')``. Entities, aliases,
+A publisher's key is ``bulletins.names_scope``: the publisher of the profile a bulletin
+was ingested under, else '' (the run's names file; see ``Resolver.scope_of``). Entities, aliases,
 resolutions and candidates belong to one key each: the same printed 区民政局 of two
 publishers is two entities. A resolution is one row per (publisher, raw name); where a
 bulletin refuses it (two of its names landing on one entity by inference), a row of
@@ -66,7 +67,7 @@ NAMES_INDEXES = [("entities", ["publisher", "name"], True)]
 # Children first: each refers to entities.
 NAMES_ORDER = ("name_candidates", "resolution_overrides", "resolutions", "aliases", "entities")
 
-PUBLISHER_OF = "COALESCE({b}.publisher, '')"
+PUBLISHER_OF = "COALESCE({b}.names_scope, '')"
 
 
 def entity_join(
@@ -104,10 +105,10 @@ open AS (
          p.bulletin_id AS bulletin_id, SUM(p.n) AS n
   FROM printed p
   JOIN bulletins b ON b.id = p.bulletin_id
-  JOIN unresolved u ON u.publisher = COALESCE(b.publisher, '') AND u.raw = p.raw
+  JOIN unresolved u ON u.publisher = COALESCE(b.names_scope, '') AND u.raw = p.raw
   GROUP BY u.publisher, u.raw, p.bulletin_id
   UNION ALL
-  SELECT COALESCE(b.publisher, ''), o.raw, o.method, o.reason, o.bulletin_id,
+  SELECT COALESCE(b.names_scope, ''), o.raw, o.method, o.reason, o.bulletin_id,
          (SELECT COUNT(*) FROM facts f WHERE f.bulletin_id = o.bulletin_id
           AND (f.name_key = o.raw OR f.parent_raw = o.raw))
   FROM resolution_overrides o JOIN bulletins b ON b.id = o.bulletin_id
@@ -133,7 +134,7 @@ GROUP BY o.publisher, o.raw
 NAMES_RESOLVED = """
 CREATE VIEW names_resolved AS
 WITH printed AS (
-  SELECT COALESCE(b.publisher, '') AS publisher, x.raw AS raw,
+  SELECT COALESCE(b.names_scope, '') AS publisher, x.raw AS raw,
          COUNT(DISTINCT x.bulletin_id) AS bulletins
   FROM (SELECT DISTINCT bulletin_id, name_key AS raw FROM facts WHERE name_key IS NOT NULL
         UNION SELECT DISTINCT bulletin_id, parent_raw FROM facts WHERE parent_raw IS NOT NULL) x
@@ -145,7 +146,7 @@ stated AS (
          r.score AS score, r.qualifier AS qualifier, NULL AS bulletin_id
   FROM resolutions r
   UNION ALL
-  SELECT COALESCE(b.publisher, ''), o.raw, o.entity_id, o.method, NULL, NULL, o.bulletin_id
+  SELECT COALESCE(b.names_scope, ''), o.raw, o.entity_id, o.method, NULL, NULL, o.bulletin_id
   FROM resolution_overrides o JOIN bulletins b ON b.id = o.bulletin_id
 )
 SELECT s.raw AS raw, e.name AS entity, e.kind AS kind, s.method AS method, MAX(s.score) AS score,

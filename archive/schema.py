@@ -33,6 +33,7 @@ TABLES: dict[str, dict[str, type]] = {
         "period_basis": str,
         "published": str,
         "publisher": str,
+        "names_scope": str,
         "is_primary": int,
         "title": str,
         "n_tables": int,

@@ -209,7 +209,10 @@ async def _pickers(datasette: Any, database: str, vocab: Vocabulary) -> Markup:
     )
     pairs = await db.execute_fn(metric_pairs)
     if pairs is None:  # no fresh summaries: the stored facts
-        found = await db.execute("SELECT DISTINCT table_kind, metric FROM facts ORDER BY 1, 2")
+        found = await db.execute(
+            "SELECT DISTINCT lk.text, lm.text FROM facts f JOIN labels lk ON lk.id = f.table_kind "
+            "JOIN labels lm ON lm.id = f.metric ORDER BY 1, 2"
+        )
         pairs = [(str(k), str(m)) for k, m in found.rows]
     entity_options = [
         (str(n), " ".join(str(x) for x in (n, publisher and f"· {publisher}", aliases) if x))

@@ -131,7 +131,8 @@ def test_two_publishers_in_one_archive_share_no_entity(tmp_path: Path) -> None:
     rows = db.execute(
         "SELECT b.publisher, e.publisher, e.name, f.value FROM facts f "
         f"JOIN bulletins b ON b.id = f.bulletin_id {entity_join()} "
-        "WHERE f.entity_raw = '区民政局' AND f.metric = 'claimed_items'"
+        "JOIN labels le ON le.id = f.entity_raw JOIN labels lm ON lm.id = f.metric "
+        "WHERE le.text = '区民政局' AND lm.text = 'claimed_items'"
     ).fetchall()
     assert sorted(rows) == [(WEST, WEST, "区民政局", 60.0), (EAST, EAST, "区民政局", 60.0)]
     two = db.execute(
@@ -232,7 +233,8 @@ def test_a_unit_both_names_files_share_is_one_entity(tmp_path: Path) -> None:
     reached = archive.execute(
         f"SELECT DISTINCT b.publisher, e.name, e.publisher FROM facts f "
         f"JOIN bulletins b ON b.id = f.bulletin_id {entity_join()} "
-        "WHERE f.entity_raw IN ('市公交公司(市级下沉窗口)', '区民政局') ORDER BY 1, 2"
+        "JOIN labels le ON le.id = f.entity_raw "
+        "WHERE le.text IN ('市公交公司(市级下沉窗口)', '区民政局') ORDER BY 1, 2"
     ).fetchall()
     assert reached == [
         (WEST, "区民政局", WEST), (WEST, "市公交公司", None),

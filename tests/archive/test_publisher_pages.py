@@ -1,9 +1,8 @@
 """Pages of an archive whose entities belong to several publishers: a name two publishers
 use is two departments, and pickers and charts say whose each entity is.
 
-The archive is the two samples with entities given a ``publisher`` column as the names
-part stores it: 2020-12 published by 东区 (its names re-pointed to 东区's copies of every
-entity), 2022-09 by 西区.
+The archive is the two samples ingested under two publishers: 2020-12 as 东区's, 2022-09
+as 西区's; each publisher's names make its own entities.
 """
 
 from __future__ import annotations
@@ -14,35 +13,24 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import sqlite_utils
 
 from archive.department import entity_publishers, read_department, several_publishers
+from archive.ingest import ingest
 from normalize.catalog import Catalog
 from normalize.names import NameBook
 from tests.archive.test_editions_trend import get  # a page served in-process
-from tests.helpers import CORPUS, ingest_into
-
-TWO_PUBLISHERS = """
-DROP INDEX idx_entities_name;
-ALTER TABLE entities ADD COLUMN publisher TEXT;
-UPDATE entities SET publisher = '西区';
-CREATE UNIQUE INDEX idx_entities_publisher_name ON entities (publisher, name);
-INSERT INTO entities (name, kind, parent, lineage, publisher)
-  SELECT name, kind, parent, lineage, '东区' FROM entities;
-UPDATE bulletins SET publisher = CASE period WHEN '2020-12' THEN '东区' ELSE '西区' END;
-UPDATE resolutions SET entity_id = (
-  SELECT e2.id FROM entities e1 JOIN entities e2 ON e2.name = e1.name AND e2.publisher = '东区'
-  WHERE e1.id = resolutions.entity_id)
-WHERE entity_id IS NOT NULL
-  AND bulletin_id = (SELECT id FROM bulletins WHERE period = '2020-12');
-"""
+from tests.helpers import CORPUS
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog, names: NameBook) -> Path:
+    """2020-12 ingested as 东区's, 2022-09 as 西区's, each with a copy of the names file."""
     db_path = tmp_path_factory.mktemp("publishers") / "archive.db"
-    ingest_into(db_path, [CORPUS], catalog, names)[0].close()
-    with sqlite3.connect(db_path) as conn:
-        conn.executescript(TWO_PUBLISHERS)
+    db = sqlite_utils.Database(db_path)
+    ingest(db, [CORPUS / "2020-12_xiqu_zwfw.txt"], catalog, names, publisher="东区")
+    ingest(db, [CORPUS / "2022-09_xiqu_zwfw.txt"], catalog, names, publisher="西区")
+    db.close()
     return db_path
 
 

@@ -12,7 +12,7 @@ from archive.schema import drop_bulk_indexes, ensure_schema
 
 EXPECTED = {
     "bulletins": ["id", "path", "sha256", "format", "encoding", "period", "period_type",
-                  "period_start", "period_end", "period_basis", "published", "publisher",
+                  "period_start", "period_end", "period_basis", "published", "publisher", "names_scope",
                   "is_primary", "title", "n_tables", "n_facts", "ingested_at", "source",
                   "extractor_version", "config_hash", "edition_of", "source_url"],
     "copies": ["id", "path", "sha256", "bulletin_id", "source", "seen_at"],
