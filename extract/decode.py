@@ -116,6 +116,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+# Control characters counted against a text (tab, newline, form feed and vertical tab are
+# layout, not damage).
+COUNTED_CONTROLS = tuple(chr(n) for n in range(32) if chr(n) not in "\t\n\f\v")
+
+
 def _control_share(text: str) -> float:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\f\v")
+    controls = sum(text.count(ch) for ch in COUNTED_CONTROLS)
     return controls / max(len(text), 1)

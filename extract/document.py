@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,33 @@ class Cell:
     # OCR only: the engine's score for the text (0–1), and a corrected reading, if any.
     confidence: float | None = None
     alternative: str | None = None
+
+
+_new_object = object.__new__
+
+
+def cell_of(text: str, row: int, col: int, rowspan: int, colspan: int, source: Source) -> Cell:
+    """``Cell(text, row, col, rowspan, colspan, source)`` built on the hot path: the frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``; this fills the
+    instance's dict at once. The result is equal to the dataclass built the usual way."""
+    cell: Cell = _new_object(Cell)
+    cell.__dict__.update(
+        text=text,
+        row=row,
+        col=col,
+        rowspan=rowspan,
+        colspan=colspan,
+        source=source,
+        confidence=None,
+        alternative=None,
+    )
+    return cell
+
+
+@lru_cache(maxsize=1 << 14)
+def line_source(line: int | None) -> Source:
+    """The (immutable, shared) Source of one text line."""
+    return Source(line)
 
 
 @dataclass(frozen=True)

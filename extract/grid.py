@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.document import Cell, Source, Table
+from extract.document import Cell, Source, Table, cell_of, line_source
 from extract.headers import plan_header
 from extract.hints import LayoutHints, fold
 from extract.layout import RawCell, RawRow, typical_width
@@ -22,7 +22,9 @@ class _Span:
     colspan: int = 1
 
     def freeze(self) -> Cell:
-        return Cell(self.text, self.row, self.col, self.rowspan, self.colspan, Source(self.line))
+        return cell_of(
+            self.text, self.row, self.col, self.rowspan, self.colspan, line_source(self.line)
+        )
 
 
 @dataclass

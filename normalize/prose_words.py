@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from extract.hints import fold, simplified
@@ -17,23 +18,35 @@ LEADING_TIME = re.compile(
 )
 
 
+class _CharMap(dict[int, str]):
+    """A ``str.translate`` table filled on first sight of each character: one character to
+    one character (a fold that would change the length keeps the character)."""
+
+    def __init__(self, fold_char: Callable[[str], str]) -> None:
+        super().__init__()
+        self.fold_char = fold_char
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = self.fold_char(ch)
+        self[code] = out = folded if len(folded) == 1 else ch
+        return out
+
+
+# At most one entry per distinct character seen: bounded by the script, not by the corpus.
+_NFKC_CHARS = _CharMap(lambda ch: unicodedata.normalize("NFKC", ch))
+_SIMPLIFIED_CHARS = _CharMap(simplified)
+
+
 def fold_keep(text: str) -> str:
     """NFKC character by character, keeping the length (positions stay valid)."""
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    return text.translate(_NFKC_CHARS)
 
 
 def simplified_keep(text: str) -> str:
     """Simplified characters, character by character, keeping the length: a mirror's
     辦結率 is matched as 办结率 while names are still sliced from the printed text."""
-    out = []
-    for ch in text:
-        plain = simplified(ch)
-        out.append(plain if len(plain) == 1 else ch)
-    return "".join(out)
+    return text.translate(_SIMPLIFIED_CHARS)
 
 
 def mask_brackets(text: str) -> str:
