@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 DATE = re.compile(
@@ -98,5 +99,11 @@ def first_span(texts: list[str]) -> PeriodWords | None:
 
 
 def _names_month(texts: list[str], month: int) -> bool:
-    single = re.compile(rf"(?<![\d\-~—至到]){month}\s*月份?(?!\s*\d{{1,2}}\s*日)")
+    single = _month_regex(month)
     return any(single.search(t) for t in texts)
+
+
+@lru_cache(maxsize=16)
+def _month_regex(month: int) -> re.Pattern[str]:
+    """A month named alone (9月, 9月份), not a day of it (9月3日) nor inside a range."""
+    return re.compile(rf"(?<![\d\-~—至到]){month}\s*月份?(?!\s*\d{{1,2}}\s*日)")

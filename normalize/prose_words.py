@@ -142,16 +142,22 @@ class Change:
 
 def change_before(text: str, vocab: ProseVocab) -> Change | None:
     """The change phrase the text ends with (a basis word, a few characters, a direction)."""
+    pattern = vocab.pattern("change", _change_regex)
+    m = pattern.search(text) if pattern is not None else None
+    if m is None:
+        return None
+    return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)
+
+
+def _change_regex(vocab: ProseVocab) -> str | None:
+    """A basis word, then a few characters and a direction, at the end of a text."""
     if not vocab.change_basis:
         return None
     basis = "|".join(sorted(map(re.escape, vocab.change_basis), key=len, reverse=True))
     up = "|".join(map(re.escape, vocab.up)) or "(?!)"
     down = "|".join(map(re.escape, vocab.down)) or "(?!)"
     direction = rf"[^,;]{{0,4}}?(?:(?P<up>{up})|(?P<down>{down}))了?"
-    m = re.search(rf"(?P<b>{basis})(?:{direction})?\s*$", text)
-    if m is None:
-        return None
-    return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)
+    return rf"(?P<b>{basis})(?:{direction})?\s*$"
 
 
 RESPECTIVELY = "分别"

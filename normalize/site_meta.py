@@ -33,10 +33,14 @@ class SiteMeta:
 
 def label_pattern(vocab: ProseVocab) -> re.Pattern[str] | None:
     """A metadata label followed by a separator (:, |) or spaces, longest label first."""
+    return vocab.pattern("metadata_label", _label_regex)
+
+
+def _label_regex(vocab: ProseVocab) -> str | None:
     if not vocab.metadata:
         return None
     words = "|".join(map(re.escape, sorted(vocab.metadata, key=len, reverse=True)))
-    return re.compile(rf"(?P<label>{words})\s*(?:[:|]\s*|\s+|$)")
+    return rf"(?P<label>{words})\s*(?:[:|]\s*|\s+|$)"
 
 
 def read_site_meta(doc: Document, vocab: ProseVocab) -> SiteMeta:
