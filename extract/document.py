@@ -15,6 +15,17 @@ class Source:
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
 
+    def __init__(
+        self,
+        line_start: int | None = None,
+        line_end: int | None = None,
+        page: int | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> None:
+        # All fields at once: the generated frozen __init__ sets them one by one through
+        # object.__setattr__, at three times the cost, for every block and cell.
+        self.__dict__.update(line_start=line_start, line_end=line_end, page=page, bbox=bbox)
+
     def describe(self) -> str:
         """A short human-readable position, e.g. ``line 42`` or ``page 3``."""
         if self.page is not None:
@@ -105,10 +116,16 @@ class Table:
         key = (id(self.cells), len(self.cells), self.n_rows, self.n_cols)
         if self._grid is not None and self._grid[0] == key:
             return self._grid[1]
-        out: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_rows, n_cols = self.n_rows, self.n_cols
+        out: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
         for cell in self.cells:
-            for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
-                for c in range(cell.col, min(cell.col + cell.colspan, self.n_cols)):
+            row, col = cell.row, cell.col
+            if cell.rowspan == 1 and cell.colspan == 1:  # most cells: one position
+                if row < n_rows and col < n_cols:
+                    out[row][col] = cell
+                continue
+            for r in range(row, min(row + cell.rowspan, n_rows)):
+                for c in range(col, min(col + cell.colspan, n_cols)):
                     out[r][c] = cell
         self._grid = (key, out)
         return out

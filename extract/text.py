@@ -171,7 +171,11 @@ def region_cells(lines: list[str], kinds: list[str], region: Region) -> list[Raw
         if region.layout in (TAB, CELL):
             cells.append(RawCell(squash(line), n + 1))
             continue
-        cells.extend(RawCell(text, n + 1) for text in pipe_texts(line))
+        texts = pipe_texts(line)
+        if len(texts) == 1:  # a cell a line (``0 |``), the commonest pipe layout
+            cells.append(RawCell(texts[0], n + 1))
+        else:
+            cells.extend(RawCell(text, n + 1) for text in texts)
     return cells
 
 

@@ -66,10 +66,10 @@ def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
         line.count("|") if kind == PROSE and not line.strip().startswith("|") else 0
         for line, kind in zip(lines, kinds, strict=True)
     ]
-    for n in range(len(kinds)):
+    last = len(kinds) - 1
+    for n, count in enumerate(pipes):
         # Rows of two cells with no pipe at either end (单位 | 工单数), several in a row.
-        near = [pipes[m] for m in (n - 1, n + 1) if 0 <= m < len(kinds)]
-        if pipes[n] and pipes[n] in near:
+        if count and ((n > 0 and pipes[n - 1] == count) or (n < last and pipes[n + 1] == count)):
             kinds[n] = PIPE
     mark_cell_runs(lines, kinds, hints)
     return kinds

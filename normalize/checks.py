@@ -48,7 +48,7 @@ def run_checks(bulletin: Bulletin, catalog: Catalog) -> list[Check]:
         checks.extend(sum_checks(columns, info.index))
         checks.extend(range_checks(columns, info.index))
     checks.extend(structure_checks(bulletin))
-    checks.extend(headline_checks(facts, bulletin, catalog))
+    checks.extend(headline_checks(facts, bulletin, catalog, by_table))
     return checks
 
 
@@ -219,22 +219,27 @@ def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
 
 
 def headline_checks(
-    facts: list[tuple[int, Fact]], bulletin: Bulletin, catalog: Catalog
+    facts: list[tuple[int, Fact]],
+    bulletin: Bulletin,
+    catalog: Catalog,
+    by_table: dict[int | None, list[tuple[int, Fact]]],
 ) -> Iterator[Check]:
-    """Each headline figure against the matching table: its 总计, else its column sum."""
+    """Each headline figure against the matching table: its 总计, else its column sum.
+
+    ``by_table``: the (index, fact) pairs of each table, in the bulletin's order."""
+    headlines = [(i, h) for i, h in facts if h.table_kind == "headline"]
+    if not headlines:
+        return
     scopes = {
         info.index: catalog.kinds[info.kind].scope
         for info in bulletin.tables
         if info.kind in catalog.kinds
     }
     by_column: dict[tuple[int | None, str], list[tuple[int, Fact]]] = {}
-    by_table: dict[int | None, list[tuple[int, Fact]]] = {}
-    for i, f in facts:
-        by_column.setdefault((f.table_index, f.metric), []).append((i, f))
-        by_table.setdefault(f.table_index, []).append((i, f))
-    for i, h in facts:
-        if h.table_kind != "headline":
-            continue
+    for table in scopes:
+        for i, f in by_table.get(table, []):
+            by_column.setdefault((table, f.metric), []).append((i, f))
+    for i, h in headlines:
         subject = f"{h.entity_raw} {h.header}"
         if h.period is not None:  # 1-9月累计… beside a monthly table: nothing to compare
             why = f"a figure of {h.period}, not of the bulletin's period"

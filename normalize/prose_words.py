@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extract.hints import fold, simplified
 from normalize.prose_vocab import ProseVocab
@@ -33,16 +34,23 @@ class _CharMap(dict[int, str]):
         return out
 
 
+# Blocks of prose the functions below remember: a block is read for its metadata, its
+# issuer and its figures, three times a bulletin.
+BLOCK_MEMO = 1024
 # At most one entry per distinct character seen: bounded by the script, not by the corpus.
 _NFKC_CHARS = _CharMap(lambda ch: unicodedata.normalize("NFKC", ch))
 _SIMPLIFIED_CHARS = _CharMap(simplified)
 
 
+@lru_cache(maxsize=BLOCK_MEMO)
 def fold_keep(text: str) -> str:
     """NFKC character by character, keeping the length (positions stay valid)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text  # then each character is its own NFKC form
     return text.translate(_NFKC_CHARS)
 
 
+@lru_cache(maxsize=BLOCK_MEMO)
 def simplified_keep(text: str) -> str:
     """Simplified characters, character by character, keeping the length: a mirror's
     辦結率 is matched as 办结率 while names are still sliced from the printed text."""

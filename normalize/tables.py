@@ -136,7 +136,7 @@ def table_facts(
                     value.value,
                     cell.text.strip(),  # value_raw
                     unit,
-                    "; ".join(n for n in (value.note, row_note) if n) or None,  # note
+                    _join_notes(value.note, row_note),
                     r,
                     c,
                     source.line_start,
@@ -154,6 +154,13 @@ def table_facts(
         table.index, kind, " ".join(table.caption), headers, columns.metrics, review=review
     )
     return info, facts
+
+
+def _join_notes(cell_note: str | None, row_note: str) -> str | None:
+    """A cell's own note, then its row's notes column, joined by '; ' (None: neither)."""
+    if cell_note and row_note:
+        return f"{cell_note}; {row_note}"
+    return cell_note or row_note or None
 
 
 @dataclass
@@ -205,12 +212,15 @@ def column_meanings(
             out.metrics[c] = known.key
             if label_key(leaf) in repeated and groups[c]:
                 out.metrics[c] = f"{slug(groups[c])}_{known.key}"
-        cells = [
-            (cell.text, parse_value(cell.text))
-            for r in range(table.header_rows, table.n_rows)
-            if (cell := grid[r][c]) is not None and (cell.row, cell.col) == (r, c)
-        ]
-        out.units[c] = known.unit if known else column_unit(headers[c], cells, catalog)
+        if known is not None:
+            out.units[c] = known.unit
+        else:
+            cells = [
+                (cell.text, parse_value(cell.text))
+                for r in range(table.header_rows, table.n_rows)
+                if (cell := grid[r][c]) is not None and (cell.row, cell.col) == (r, c)
+            ]
+            out.units[c] = column_unit(headers[c], cells, catalog)
         certain = known is not None and label_key(leaf) not in repeated
         if not headers[c] or (c in table.guessed_cols and not certain):
             out.review.add(c)
