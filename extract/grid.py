@@ -10,7 +10,7 @@ from extract.hints import LayoutHints, fold
 from extract.layout import RawCell, RawRow, typical_width
 
 
-@dataclass
+@dataclass(slots=True)
 class _Span:
     """A cell under construction: spans grow as rows are laid out."""
 
