@@ -26,7 +26,9 @@ MAX_CELL_CHARS = 40
 # A run of blank-separated cells is a table only with this many cells and values.
 MIN_RUN_CELLS, MIN_RUN_VALUES = 6, 2
 # Distinct lines and cell texts the pure classifiers below remember (memory stays flat).
-MEMO_SIZE = 1 << 15
+MEMO_SIZE = 1 << 13
+# Longest line whose kind is remembered (cells and rows recur; paragraphs do not).
+MEMO_LINE = 200
 
 
 def pipe_parts(line: str) -> list[str]:
@@ -57,7 +59,7 @@ def _meta_key(text: str, keys: frozenset[str]) -> str | None:
 def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
     """Classify every line; then mark runs of cells written between blank lines."""
     keys = hints.metadata_keys
-    kinds = [_line_kind(line, keys) for line in lines]
+    kinds = [_kind_of(line, keys) for line in lines]
     for n in range(1, len(kinds)):
         # A metadata value written as its own pipe line right after a key alone.
         if kinds[n] == PIPE and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
@@ -77,7 +79,14 @@ def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
 
 def line_kind(line: str, hints: LayoutHints) -> str:
     """Classify one line of a text bulletin."""
-    return _line_kind(line, hints.metadata_keys)
+    return _kind_of(line, hints.metadata_keys)
+
+
+def _kind_of(line: str, keys: frozenset[str]) -> str:
+    """A short line's kind from the memo; a long one's worked out (paragraphs do not recur)."""
+    if len(line) <= MEMO_LINE:
+        return _line_kind(line, keys)
+    return _line_kind.__wrapped__(line, keys)
 
 
 @lru_cache(maxsize=MEMO_SIZE)

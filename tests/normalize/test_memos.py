@@ -83,4 +83,4 @@ def test_a_vocabulary_without_change_words_has_no_change_pattern() -> None:
 def test_every_memo_is_bounded() -> None:
     for memo in (parse_value, clean, fold_keep, simplified_keep, pipe_texts, squash):
         maxsize = memo.cache_info().maxsize
-        assert maxsize is not None and maxsize <= 1 << 15
+        assert maxsize is not None and maxsize <= 1 << 13
