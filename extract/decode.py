@@ -116,6 +116,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+# Control characters counted against a text (tab, newline, form feed and vertical tab are
+# layout, not damage), as the bytes UTF-8 writes them (each is one byte below 0x80, which
+# no other character's encoding holds).
+COUNTED_CONTROLS = bytes(n for n in range(32) if chr(n) not in "\t\n\f\v")
+
+
 def _control_share(text: str) -> float:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\f\v")
+    encoded = text.encode("utf-8", "surrogatepass")
+    controls = len(encoded) - len(encoded.translate(None, COUNTED_CONTROLS))
     return controls / max(len(text), 1)

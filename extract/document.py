@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,17 @@ class Source:
     line_end: int | None = None
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+
+    def __init__(
+        self,
+        line_start: int | None = None,
+        line_end: int | None = None,
+        page: int | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> None:
+        # All fields at once: the generated frozen __init__ sets them one by one through
+        # object.__setattr__, at three times the cost, for every block and cell.
+        self.__dict__.update(line_start=line_start, line_end=line_end, page=page, bbox=bbox)
 
     def describe(self) -> str:
         """A short human-readable position, e.g. ``line 42`` or ``page 3``."""
@@ -38,6 +50,33 @@ class Cell:
     # OCR only: the engine's score for the text (0–1), and a corrected reading, if any.
     confidence: float | None = None
     alternative: str | None = None
+
+
+_new_object = object.__new__
+
+
+def cell_of(text: str, row: int, col: int, rowspan: int, colspan: int, source: Source) -> Cell:
+    """``Cell(text, row, col, rowspan, colspan, source)`` built on the hot path: the frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``; this fills the
+    instance's dict at once. The result is equal to the dataclass built the usual way."""
+    cell: Cell = _new_object(Cell)
+    cell.__dict__.update(
+        text=text,
+        row=row,
+        col=col,
+        rowspan=rowspan,
+        colspan=colspan,
+        source=source,
+        confidence=None,
+        alternative=None,
+    )
+    return cell
+
+
+@lru_cache(maxsize=1 << 14)
+def line_source(line: int | None) -> Source:
+    """The (immutable, shared) Source of one text line."""
+    return Source(line)
 
 
 @dataclass(frozen=True)
@@ -77,10 +116,16 @@ class Table:
         key = (id(self.cells), len(self.cells), self.n_rows, self.n_cols)
         if self._grid is not None and self._grid[0] == key:
             return self._grid[1]
-        out: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_rows, n_cols = self.n_rows, self.n_cols
+        out: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
         for cell in self.cells:
-            for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
-                for c in range(cell.col, min(cell.col + cell.colspan, self.n_cols)):
+            row, col = cell.row, cell.col
+            if cell.rowspan == 1 and cell.colspan == 1:  # most cells: one position
+                if row < n_rows and col < n_cols:
+                    out[row][col] = cell
+                continue
+            for r in range(row, min(row + cell.rowspan, n_rows)):
+                for c in range(col, min(col + cell.colspan, n_cols)):
                     out[r][c] = cell
         self._grid = (key, out)
         return out

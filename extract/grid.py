@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.document import Cell, Source, Table
+from extract.document import Cell, Source, Table, cell_of, line_source
 from extract.headers import plan_header
 from extract.hints import LayoutHints, fold
 from extract.layout import RawCell, RawRow, typical_width
 
 
-@dataclass
+@dataclass(slots=True)
 class _Span:
     """A cell under construction: spans grow as rows are laid out."""
 
@@ -22,7 +22,9 @@ class _Span:
     colspan: int = 1
 
     def freeze(self) -> Cell:
-        return Cell(self.text, self.row, self.col, self.rowspan, self.colspan, Source(self.line))
+        return cell_of(
+            self.text, self.row, self.col, self.rowspan, self.colspan, line_source(self.line)
+        )
 
 
 @dataclass
@@ -62,13 +64,13 @@ def build_table(
 ) -> Table:
     """Lay out header and body rows on one grid."""
     shape = infer_shape(rows)
-    spans, header_rows, guessed = layout_header(header, shape, hints)
-    spans += layout_body(rows, shape, header_rows, hints)
+    head, header_rows, guessed = layout_header(header, shape, hints)
+    spans: list[_Span | Cell] = [*head, *layout_body(rows, shape, header_rows, hints)]
     width = max([shape.width] + [s.col + s.colspan for s in spans])
-    lines = [c.line for c in header] + [s.line for s in spans if s.line is not None]
+    lines = [c.line for c in header] + [n for s in spans if (n := _line(s)) is not None]
     return Table(
         index=index,
-        cells=[s.freeze() for s in spans],
+        cells=[s.freeze() if isinstance(s, _Span) else s for s in spans],
         n_rows=header_rows + len(rows),
         n_cols=width,
         header_rows=header_rows,
@@ -90,10 +92,20 @@ def layout_header(
     return spans, plan.levels, plan.guessed
 
 
-def layout_body(rows: list[RawRow], shape: Shape, top: int, hints: LayoutHints) -> list[_Span]:
-    """Place body rows; names missing on the left continue the cell above (row span)."""
-    spans: list[_Span] = []
+def _line(span: _Span | Cell) -> int | None:
+    return span.line if isinstance(span, _Span) else span.source.line_start
+
+
+def layout_body(
+    rows: list[RawRow], shape: Shape, top: int, hints: LayoutHints
+) -> list[_Span | Cell]:
+    """Place body rows; names missing on the left continue the cell above (row span).
+
+    Name cells stay open (a later row may extend their span); value cells never span, so
+    they are final cells at once."""
+    spans: list[_Span | Cell] = []
     above: dict[int, _Span] = {}
+    label_cols = shape.label_cols
     for offset, row in enumerate(rows):
         r = top + offset
         current: dict[int, _Span] = {}
@@ -109,7 +121,7 @@ def layout_body(rows: list[RawRow], shape: Shape, top: int, hints: LayoutHints) 
                 continue  # padding written after the last column
             if j >= shape.n_values:
                 shape.warnings.append(f"line {cell.line}: cell '{cell.text}' beyond the header")
-            spans.append(_Span(cell.text, r, shape.label_cols + j, cell.line))
+            spans.append(cell_of(cell.text, r, label_cols + j, 1, 1, line_source(cell.line)))
         above = current
     return spans
 

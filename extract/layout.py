@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extract.hints import LayoutHints, fold
 
@@ -24,6 +25,8 @@ NOTED_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?%?\s*[(\[【].*[)\]】]$")
 MAX_LABELS = 3
 # Cells enough to hold a table's first row, when only that row is needed.
 FIRST_ROW_WINDOW = 256
+# Distinct cell texts the pure classifier below remembers (memory stays flat).
+MEMO_SIZE = 1 << 13
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,11 @@ class RawCell:
 
     text: str
     line: int
+
+    def __init__(self, text: str, line: int) -> None:
+        # Both fields at once: the generated frozen __init__ sets them one by one through
+        # object.__setattr__, at twice the cost, on every cell a text reader finds.
+        self.__dict__.update(text=text, line=line)
 
 
 @dataclass
@@ -56,12 +64,17 @@ class RawRow:
 
 def cell_kind(text: str, hints: LayoutHints) -> str:
     """Classify a cell: empty, a row-number-like integer, another value, or text."""
+    return _cell_kind(text, hints.null_values)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _cell_kind(text: str, null_values: frozenset[str]) -> str:
     folded = fold(text)
     if not folded:
         return EMPTY
     if INT_RE.match(folded):
         return INDEX
-    if folded in hints.null_values or NUMBER_RE.match(folded) or NOTED_NUMBER_RE.match(folded):
+    if folded in null_values or NUMBER_RE.match(folded) or NOTED_NUMBER_RE.match(folded):
         return VALUE
     return TEXT
 

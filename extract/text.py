@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from extract.decode import decode_bytes
@@ -39,6 +40,8 @@ from extract.text_lines import (
 )
 
 SPACES = re.compile(r"[\s\u3000]+")
+# Distinct lines and cell texts remembered by the pure string functions (memory stays flat).
+MEMO_SIZE = 1 << 13
 # Up to this many prose lines right above a table are its caption (附件1 / title).
 CAPTION_LINES = 2
 # A header cell that is a label with its figure (受理总量 21406): a figure, not a header.
@@ -166,11 +169,27 @@ def region_cells(lines: list[str], kinds: list[str], region: Region) -> list[Raw
         if not line.strip() or kinds[n] == JUNK:
             continue  # junk strings a forum scatters between rows are not cells
         if region.layout in (TAB, CELL):
-            cells.append(RawCell(SPACES.sub(" ", line).strip(), n + 1))
+            cells.append(RawCell(squash(line), n + 1))
             continue
-        parts = pipe_parts(line)
-        cells.extend(RawCell(SPACES.sub(" ", part).strip(), n + 1) for part in parts)
+        texts = pipe_texts(line)
+        if len(texts) == 1:  # a cell a line (``0 |``), the commonest pipe layout
+            cells.append(RawCell(texts[0], n + 1))
+        else:
+            cells.extend(RawCell(text, n + 1) for text in texts)
     return cells
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def squash(text: str) -> str:
+    """A cell's text with runs of spaces (ideographic ones too) as one space, trimmed."""
+    return SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def pipe_texts(line: str) -> tuple[str, ...]:
+    """The squashed texts of a pipe line's cells (a line such as ``0 |`` recurs down a
+    table: it is split once)."""
+    return tuple(squash(part) for part in pipe_parts(line))
 
 
 def cells_to_tables(

@@ -10,6 +10,7 @@ when written as pipe rows; a paragraph a forum wrapped in ``|`` is prose.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extract.hints import LayoutHints, fold
 from extract.layout import INDEX, TEXT, VALUE, cell_kind
@@ -24,6 +25,10 @@ SENTENCE_MARKS = re.compile(r"[。；！？]|，.*，")
 MAX_CELL_CHARS = 40
 # A run of blank-separated cells is a table only with this many cells and values.
 MIN_RUN_CELLS, MIN_RUN_VALUES = 6, 2
+# Distinct lines and cell texts the pure classifiers below remember (memory stays flat).
+MEMO_SIZE = 1 << 13
+# Longest line whose kind is remembered (cells and rows recur; paragraphs do not).
+MEMO_LINE = 200
 
 
 def pipe_parts(line: str) -> list[str]:
@@ -42,13 +47,19 @@ def is_sentence(text: str) -> bool:
 
 def meta_key(text: str, hints: LayoutHints) -> str | None:
     """The metadata field a cell names (索引号, 发布机构 …), when it names one."""
+    return _meta_key(text, hints.metadata_keys)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _meta_key(text: str, keys: frozenset[str]) -> str | None:
     folded = fold(text).split(":", 1)[0]
-    return folded if folded in hints.metadata_keys else None
+    return folded if folded in keys else None
 
 
 def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
     """Classify every line; then mark runs of cells written between blank lines."""
-    kinds = [line_kind(line, hints) for line in lines]
+    keys = hints.metadata_keys
+    kinds = [_kind_of(line, keys) for line in lines]
     for n in range(1, len(kinds)):
         # A metadata value written as its own pipe line right after a key alone.
         if kinds[n] == PIPE and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
@@ -57,10 +68,10 @@ def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
         line.count("|") if kind == PROSE and not line.strip().startswith("|") else 0
         for line, kind in zip(lines, kinds, strict=True)
     ]
-    for n in range(len(kinds)):
+    last = len(kinds) - 1
+    for n, count in enumerate(pipes):
         # Rows of two cells with no pipe at either end (单位 | 工单数), several in a row.
-        near = [pipes[m] for m in (n - 1, n + 1) if 0 <= m < len(kinds)]
-        if pipes[n] and pipes[n] in near:
+        if count and ((n > 0 and pipes[n - 1] == count) or (n < last and pipes[n + 1] == count)):
             kinds[n] = PIPE
     mark_cell_runs(lines, kinds, hints)
     return kinds
@@ -68,18 +79,32 @@ def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
 
 def line_kind(line: str, hints: LayoutHints) -> str:
     """Classify one line of a text bulletin."""
+    return _kind_of(line, hints.metadata_keys)
+
+
+def _kind_of(line: str, keys: frozenset[str]) -> str:
+    """A short line's kind from the memo; a long one's worked out (paragraphs do not recur)."""
+    if len(line) <= MEMO_LINE:
+        return _line_kind(line, keys)
+    return _line_kind.__wrapped__(line, keys)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _line_kind(line: str, keys: frozenset[str]) -> str:
+    """A line's kind; of the hints only the metadata keys matter (a cell alone on its
+    line, ``0 |`` or ``100.00% |``, recurs down a table and is classified once)."""
     stripped = line.strip()
     if not stripped:
         return BLANK
     if "|" in stripped:
-        parts = [p.strip() for p in pipe_parts(stripped) if p.strip()]
-        keys = [p for p in parts if meta_key(p, hints)]
+        parts = [p for p in map(str.strip, pipe_parts(stripped)) if p]
+        found = [p for p in parts if _meta_key(p, keys)]
         # Two fields on a line, a field with its colon, or a field name alone: never a
         # table's header that happens to hold one such word (关键词 | 数量).
         if (
-            len(keys) >= 2
-            or (len(parts) == 1 and keys == parts)
-            or any(":" in k or "：" in k for k in keys)
+            len(found) >= 2
+            or (len(parts) == 1 and found == parts)
+            or any(":" in k or "：" in k for k in found)
         ):
             return META
         if len(parts) == 1 and is_sentence(parts[0]):

@@ -38,13 +38,17 @@ class Check:
 def run_checks(bulletin: Bulletin, catalog: Catalog) -> list[Check]:
     """Every check of a bulletin, tables first, then headline figures."""
     facts = list(enumerate(bulletin.facts))
+    by_table: dict[int | None, list[tuple[int, Fact]]] = {}
+    for i, f in facts:
+        by_table.setdefault(f.table_index, []).append((i, f))
     checks: list[Check] = []
     for info in bulletin.tables:
-        mine = [(i, f) for i, f in facts if f.table_index == info.index]
-        checks.extend(sum_checks(mine, info.index))
-        checks.extend(range_checks(mine, info.index))
+        mine = by_table.get(info.index, [])
+        columns = _columns(mine)
+        checks.extend(sum_checks(columns, info.index))
+        checks.extend(range_checks(columns, info.index))
     checks.extend(structure_checks(bulletin))
-    checks.extend(headline_checks(facts, bulletin, catalog))
+    checks.extend(headline_checks(facts, bulletin, catalog, by_table))
     return checks
 
 
@@ -52,17 +56,22 @@ def _equal(a: float, b: float) -> bool:
     return abs(a - b) < TOLERANCE
 
 
-def _columns(facts: list[tuple[int, Fact]]) -> dict[tuple[str, int | None], list[tuple[int, Fact]]]:
+Columns = dict[tuple[str, int | None], list[tuple[int, Fact]]]
+
+
+def _columns(facts: list[tuple[int, Fact]]) -> Columns:
     """Facts of a table by (metric, column), in row order."""
-    out: dict[tuple[str, int | None], list[tuple[int, Fact]]] = {}
+    out: Columns = {}
     for i, f in sorted(facts, key=lambda x: x[1].row or 0):
         out.setdefault((f.metric, f.col), []).append((i, f))
     return out
 
 
-def sum_checks(facts: list[tuple[int, Fact]], table: int) -> Iterator[Check]:
-    """Items add up to each 小计; 小计 (and items outside any group) add up to the 总计."""
-    for (metric, _), column in _columns(facts).items():
+def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
+    """Items add up to each 小计; 小计 (and items outside any group) add up to the 总计.
+
+    ``columns``: the table's facts by (metric, column), in row order."""
+    for (metric, _), column in columns.items():
         if column[0][1].unit != "count":
             continue
         header = column[0][1].header
@@ -130,10 +139,10 @@ RANGES: dict[str, tuple[str, float, float, bool]] = {
 }
 
 
-def range_checks(facts: list[tuple[int, Fact]], table: int) -> Iterator[Check]:
+def range_checks(columns: Columns, table: int) -> Iterator[Check]:
     """Rates within 0–100 (a signed change above -100%); counts whole and non-negative;
-    ranks whole from 1; one check per column."""
-    for (metric, _), column in _columns(facts).items():
+    ranks whole from 1; one check per column (facts by (metric, column), in row order)."""
+    for (metric, _), column in columns.items():
         unit, header = column[0][1].unit, column[0][1].header
         numbers = [(i, f) for i, f in column if f.value is not None]
         if not numbers or unit not in RANGES:
@@ -210,23 +219,33 @@ def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
 
 
 def headline_checks(
-    facts: list[tuple[int, Fact]], bulletin: Bulletin, catalog: Catalog
+    facts: list[tuple[int, Fact]],
+    bulletin: Bulletin,
+    catalog: Catalog,
+    by_table: dict[int | None, list[tuple[int, Fact]]],
 ) -> Iterator[Check]:
-    """Each headline figure against the matching table: its 总计, else its column sum."""
+    """Each headline figure against the matching table: its 总计, else its column sum.
+
+    ``by_table``: the (index, fact) pairs of each table, in the bulletin's order."""
+    headlines = [(i, h) for i, h in facts if h.table_kind == "headline"]
+    if not headlines:
+        return
     scopes = {
         info.index: catalog.kinds[info.kind].scope
         for info in bulletin.tables
         if info.kind in catalog.kinds
     }
-    for i, h in facts:
-        if h.table_kind != "headline":
-            continue
+    by_column: dict[tuple[int | None, str], list[tuple[int, Fact]]] = {}
+    for table in scopes:
+        for i, f in by_table.get(table, []):
+            by_column.setdefault((table, f.metric), []).append((i, f))
+    for i, h in headlines:
         subject = f"{h.entity_raw} {h.header}"
         if h.period is not None:  # 1-9月累计… beside a monthly table: nothing to compare
             why = f"a figure of {h.period}, not of the bulletin's period"
             yield _headline_check(h, None, subject, None, NOT_APPLICABLE, why, (i,))
             continue
-        column = _matching_column(facts, h, scopes, catalog)
+        column = _matching_column(by_column, h, scopes, catalog)
         if h.unit != "count" or column is None or h.value is None:
             why = "a rate is not summed" if h.unit != "count" else "no table column to compare with"
             yield _headline_check(h, None, subject, None, NOT_APPLICABLE, why, (i,))
@@ -234,7 +253,7 @@ def headline_checks(
         table, _, cells = column
         totals = [(j, f) for j, f in cells if f.row_role == "total"]
         if totals:
-            yield _headline_vs_total(i, h, totals[0], facts, table, subject)
+            yield _headline_vs_total(i, h, totals[0], by_table[table], table, subject)
         else:
             yield _headline_vs_sum(
                 i, h, [(j, f) for j, f in cells if f.row_role == "item"], table, subject
@@ -256,13 +275,17 @@ def _headline_check(
 
 
 def _matching_column(
-    facts: list[tuple[int, Fact]], h: Fact, scopes: dict[int, str], catalog: Catalog
+    by_column: dict[tuple[int | None, str], list[tuple[int, Fact]]],
+    h: Fact,
+    scopes: dict[int, str],
+    catalog: Catalog,
 ) -> tuple[int, str, list[tuple[int, Fact]]] | None:
+    """The first table column a headline figure compares with: facts by (table, metric)."""
     for metric in catalog.headline_columns.get(h.metric, (h.metric,)):
         for table, scope in scopes.items():
             if scope != h.name_key:
                 continue
-            cells = [(j, f) for j, f in facts if f.table_index == table and f.metric == metric]
+            cells = by_column.get((table, metric))
             if cells:
                 return table, metric, cells
     return None
@@ -272,7 +295,7 @@ def _headline_vs_total(
     i: int,
     h: Fact,
     total: tuple[int, Fact],
-    facts: list[tuple[int, Fact]],
+    table_facts: list[tuple[int, Fact]],  # the facts of that table
     table: int,
     subject: str,
 ) -> Check:
@@ -282,7 +305,7 @@ def _headline_vs_total(
         return _headline_check(
             h, table, subject, t.value, OK, f"{h.value_raw} equals {where}", (i, j)
         )
-    same_row = [(k, f) for k, f in facts if f.table_index == table and f.row == t.row and k != j]
+    same_row = [(k, f) for k, f in table_facts if f.row == t.row and k != j]
     twins = [
         (k, f)
         for k, f in same_row

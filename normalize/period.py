@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from extract.document import Document
 from extract.hints import simplified
@@ -24,6 +25,8 @@ from normalize.period_words import PeriodWords, first_span, span_in_title
 
 DATE = re.compile(r"(?P<y>(19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 # A month not followed by a day (9月22日 is a date, not the reported month).
+# Texts whose dates the period reader blanked, remembered (each is read three times).
+TEXT_MEMO = 1024
 MONTH = re.compile(r"(?<![\d\-~—至到])(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)")
 YEAR = re.compile(r"(?<![\d第])(?P<y>(19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 FILE_NAME = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})[-_.年]?(?P<m>0[1-9]|1[0-2]|[1-9])(?!\d)")
@@ -114,7 +117,7 @@ def _month_words(texts: list[str]) -> PeriodWords | None:
     """The month the prose names most (earliest on ties), as period words without a year."""
     months: list[int] = []
     for text in texts:
-        no_dates = DATE.sub(" ", text)
+        no_dates = _undated(text)
         months.extend(int(m["m"]) for m in MONTH.finditer(no_dates) if 1 <= int(m["m"]) <= 12)
     if not months:
         return None
@@ -162,8 +165,14 @@ def _conflicts(candidates: list[tuple[str, int]]) -> list[str]:
 
 def mentioned_years(texts: list[str]) -> int | None:
     """The year the text mentions most (the latest on ties); 2022年第四次 counts."""
-    years = Counter(int(m["y"]) for t in texts for m in YEAR.finditer(DATE.sub(" ", t)))
+    years = Counter(int(m["y"]) for t in texts for m in YEAR.finditer(_undated(t)))
     if not years:
         return None
     top = max(years.values())
     return max(y for y, n in years.items() if n == top)
+
+
+@lru_cache(maxsize=TEXT_MEMO)
+def _undated(text: str) -> str:
+    """The text with its dates (2022年9月30日) blanked: a date is not the reported month."""
+    return DATE.sub(" ", text)

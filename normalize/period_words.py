@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 DATE = re.compile(
     r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日"
 )
+YEAR_WHOLE = re.compile(r"((?:19|20)\d{2})\s*年度")
+# Texts whose dates were blanked, remembered (the title and prose are read more than once).
+TEXT_MEMO = 1024
 SPAN = (
     r"(?:(?P<a>\d{1,2})\s*(?:-|~|—|至|到)\s*(?P<b>\d{1,2})\s*月(?!\s*\d{1,2}\s*日)"
     r"|第?(?P<q>[一二三四1-4])季度"
@@ -59,7 +63,13 @@ def classify(m: re.Match[str]) -> tuple[str, int, int] | None:
 
 def whole_years(text: str) -> str:
     """2022年度 written as 2022年全年, so that one pattern reads both."""
-    return re.sub(r"((?:19|20)\d{2})\s*年度", r"\1年全年", text)
+    return YEAR_WHOLE.sub(r"\1年全年", text)
+
+
+@lru_cache(maxsize=TEXT_MEMO)
+def _undated(text: str) -> str:
+    """The text with its dates (2022年9月30日, 9月30日) blanked: a date is not a period."""
+    return DATE.sub(" ", text)
 
 
 def span_in_title(texts: list[str]) -> PeriodWords | None:
@@ -67,7 +77,7 @@ def span_in_title(texts: list[str]) -> PeriodWords | None:
     for text in map(whole_years, texts):
         if not TITLE_WORDS.search(text):
             continue
-        for m in YEAR_SPAN.finditer(DATE.sub(" ", text)):
+        for m in YEAR_SPAN.finditer(_undated(text)):
             found = classify(m)
             if found is not None:
                 return PeriodWords(*found, int(m["y"]), "title")
@@ -80,7 +90,7 @@ def first_span(texts: list[str]) -> PeriodWords | None:
     A range whose last month the text also names alone (1-9月 beside 9月) is read as that
     month's report, and left to the month count.
     """
-    plain = [whole_years(DATE.sub(" ", t)) for t in texts]
+    plain = [whole_years(_undated(t)) for t in texts]
     for text in plain:
         for m in PROSE_SPAN.finditer(text):
             found = classify(m)
@@ -98,5 +108,11 @@ def first_span(texts: list[str]) -> PeriodWords | None:
 
 
 def _names_month(texts: list[str], month: int) -> bool:
-    single = re.compile(rf"(?<![\d\-~—至到]){month}\s*月份?(?!\s*\d{{1,2}}\s*日)")
+    single = _month_regex(month)
     return any(single.search(t) for t in texts)
+
+
+@lru_cache(maxsize=16)
+def _month_regex(month: int) -> re.Pattern[str]:
+    """A month named alone (9月, 9月份), not a day of it (9月3日) nor inside a range."""
+    return re.compile(rf"(?<![\d\-~—至到]){month}\s*月份?(?!\s*\d{{1,2}}\s*日)")

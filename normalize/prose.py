@@ -76,13 +76,19 @@ class _State:
 
 def figure_pattern(vocab: ProseVocab) -> re.Pattern[str]:
     """A number with its unit (and a bracketed note after it)."""
+    pattern = vocab.pattern("figure", _figure_regex)
+    assert pattern is not None  # the regex is written for every vocabulary
+    return pattern
+
+
+def _figure_regex(vocab: ProseVocab) -> str:
     units = sorted([*vocab.units, *POINTS], key=len, reverse=True)
     unit = "|".join(map(re.escape, units))
     approx = "|".join(re.escape(w) for w in vocab.approximate if len(w) == 1) or "(?!)"
     # A sign only right after a change word (同比-2.3%); elsewhere - joins ranges and phones.
     after_basis = "|".join(f"(?<={re.escape(w)})" for w in vocab.change_basis) or "(?!)"
     number = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
-    return re.compile(
+    return (
         rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:]))(?P<num>{number})(?![\d.])"
         rf"\s*(?P<wan>万|亿)?(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
         r"(?P<note>\s*\([^()]*\))?"

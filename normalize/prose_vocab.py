@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,20 @@ class ProseVocab:
     comparatives: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
+    # Regexes built from these words, compiled on first use (name → pattern).
+    _patterns: dict[str, re.Pattern[str] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def pattern(
+        self, name: str, build: Callable[[ProseVocab], str | None]
+    ) -> re.Pattern[str] | None:
+        """The regex ``build`` writes from this vocabulary (None: it has no such words),
+        compiled once for the vocabulary's lifetime under ``name``."""
+        if name not in self._patterns:
+            source = build(self)
+            self._patterns[name] = None if source is None else re.compile(source)
+        return self._patterns[name]
 
 
 def parse_vocab(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extract.hints import fold, simplified
 from normalize.prose_vocab import ProseVocab
@@ -17,23 +19,42 @@ LEADING_TIME = re.compile(
 )
 
 
+class _CharMap(dict[int, str]):
+    """A ``str.translate`` table filled on first sight of each character: one character to
+    one character (a fold that would change the length keeps the character)."""
+
+    def __init__(self, fold_char: Callable[[str], str]) -> None:
+        super().__init__()
+        self.fold_char = fold_char
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = self.fold_char(ch)
+        self[code] = out = folded if len(folded) == 1 else ch
+        return out
+
+
+# Blocks of prose the functions below remember: a block is read for its metadata, its
+# issuer and its figures, three times a bulletin.
+BLOCK_MEMO = 1024
+# At most one entry per distinct character seen: bounded by the script, not by the corpus.
+_NFKC_CHARS = _CharMap(lambda ch: unicodedata.normalize("NFKC", ch))
+_SIMPLIFIED_CHARS = _CharMap(simplified)
+
+
+@lru_cache(maxsize=BLOCK_MEMO)
 def fold_keep(text: str) -> str:
     """NFKC character by character, keeping the length (positions stay valid)."""
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    if unicodedata.is_normalized("NFKC", text):
+        return text  # then each character is its own NFKC form
+    return text.translate(_NFKC_CHARS)
 
 
+@lru_cache(maxsize=BLOCK_MEMO)
 def simplified_keep(text: str) -> str:
     """Simplified characters, character by character, keeping the length: a mirror's
     辦結率 is matched as 办结率 while names are still sliced from the printed text."""
-    out = []
-    for ch in text:
-        plain = simplified(ch)
-        out.append(plain if len(plain) == 1 else ch)
-    return "".join(out)
+    return text.translate(_SIMPLIFIED_CHARS)
 
 
 def mask_brackets(text: str) -> str:
@@ -129,16 +150,22 @@ class Change:
 
 def change_before(text: str, vocab: ProseVocab) -> Change | None:
     """The change phrase the text ends with (a basis word, a few characters, a direction)."""
+    pattern = vocab.pattern("change", _change_regex)
+    m = pattern.search(text) if pattern is not None else None
+    if m is None:
+        return None
+    return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)
+
+
+def _change_regex(vocab: ProseVocab) -> str | None:
+    """A basis word, then a few characters and a direction, at the end of a text."""
     if not vocab.change_basis:
         return None
     basis = "|".join(sorted(map(re.escape, vocab.change_basis), key=len, reverse=True))
     up = "|".join(map(re.escape, vocab.up)) or "(?!)"
     down = "|".join(map(re.escape, vocab.down)) or "(?!)"
     direction = rf"[^,;]{{0,4}}?(?:(?P<up>{up})|(?P<down>{down}))了?"
-    m = re.search(rf"(?P<b>{basis})(?:{direction})?\s*$", text)
-    if m is None:
-        return None
-    return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)
+    return rf"(?P<b>{basis})(?:{direction})?\s*$"
 
 
 RESPECTIVELY = "分别"

@@ -20,7 +20,7 @@ from extract.document import Cell, Table
 from extract.hints import fold, load_hints
 from extract.review import REVIEW_MARK
 from normalize.checks import MISMATCH, OK, Check
-from normalize.facts import Bulletin, Fact, TableInfo
+from normalize.facts import Bulletin, Fact, TableInfo, for_review
 from normalize.values import parse_value
 
 SUM_RULES = frozenset(
@@ -52,10 +52,16 @@ def gate_bulletin(bulletin: Bulletin, settings: GateSettings | None = None) -> N
     tables below the threshold and say so in the bulletin's warnings."""
     settings = settings or GateSettings()
     tables = {t.index: t for t in bulletin.document.tables}
+    facts_of: dict[int | None, list[Fact]] = {}
+    for fact in bulletin.facts:
+        facts_of.setdefault(fact.table_index, []).append(fact)
+    checks_of: dict[int | None, list[Check]] = {}
+    for check in bulletin.checks:
+        checks_of.setdefault(check.table_index, []).append(check)
     for k, info in enumerate(bulletin.tables):
         table = tables[info.index]
-        mine = [f for f in bulletin.facts if f.table_index == info.index]
-        checks = [c for c in bulletin.checks if c.table_index == info.index]
+        mine = facts_of.get(info.index, [])
+        checks = checks_of.get(info.index, [])
         score = score_table(table, info, mine, checks)
         guessed = [w[len(REVIEW_MARK) :] for w in table.warnings if w.startswith(REVIEW_MARK)]
         reasons = [*guessed, *score.reasons]
@@ -68,8 +74,7 @@ def gate_bulletin(bulletin: Bulletin, settings: GateSettings | None = None) -> N
         if not flagged:
             continue
         bulletin.facts = [
-            replace(f, needs_review=True) if f.table_index == info.index else f
-            for f in bulletin.facts
+            for_review(f) if f.table_index == info.index else f for f in bulletin.facts
         ]
         bulletin.warnings.append(
             f"table {info.index + 1} ({info.caption or 'no caption'}): quality "

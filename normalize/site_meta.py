@@ -33,10 +33,14 @@ class SiteMeta:
 
 def label_pattern(vocab: ProseVocab) -> re.Pattern[str] | None:
     """A metadata label followed by a separator (:, |) or spaces, longest label first."""
+    return vocab.pattern("metadata_label", _label_regex)
+
+
+def _label_regex(vocab: ProseVocab) -> str | None:
     if not vocab.metadata:
         return None
     words = "|".join(map(re.escape, sorted(vocab.metadata, key=len, reverse=True)))
-    return re.compile(rf"(?P<label>{words})\s*(?:[:|]\s*|\s+|$)")
+    return rf"(?P<label>{words})\s*(?:[:|]\s*|\s+|$)"
 
 
 def read_site_meta(doc: Document, vocab: ProseVocab) -> SiteMeta:
@@ -89,13 +93,17 @@ ISSUER_TAIL = re.compile(r"\s*(编|印发|制|办公室编)$")
 
 def find_issuer(doc: Document, vocab: ProseVocab) -> str | None:
     """The office named on the publication-date line (issuer line or signature)."""
-    texts = [fold_keep(b.text).strip() for b in doc.blocks]
-    edges = list(range(min(3, len(texts)))) + list(range(max(0, len(texts) - 3), len(texts)))
+
+    def text(i: int) -> str:  # only the first and last blocks are read
+        return fold_keep(doc.blocks[i].text).strip()
+
+    n = len(doc.blocks)
+    edges = list(range(min(3, n))) + list(range(max(0, n - 3), n))
     for i in edges:
-        m = ISSUER_DATE.search(texts[i])
+        m = ISSUER_DATE.search(text(i))
         if m is None:
             continue
-        name = texts[i][: m.start()].strip() or (texts[i - 1] if i > 0 else "")
+        name = text(i)[: m.start()].strip() or (text(i - 1) if i > 0 else "")
         name = ISSUER_TAIL.sub("", name.strip())
         if 4 <= len(name) <= 30 and name.endswith(tuple(vocab.unit_suffixes)):
             return name

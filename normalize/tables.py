@@ -9,7 +9,7 @@ from extract.document import Cell, Table
 from extract.hints import fold, load_hints
 from normalize.catalog import Catalog, Metric, label_key
 from normalize.columns import column_unit
-from normalize.facts import Fact, TableInfo
+from normalize.facts import Fact, TableInfo, fact_of
 from normalize.ocr_repair import low_confidence
 from normalize.values import clean, parse_value
 
@@ -46,12 +46,19 @@ def leaf_headers(table: Table) -> list[str]:
     return out
 
 
-def classify_table(table: Table, catalog: Catalog) -> str:
+def classify_table(
+    table: Table,
+    catalog: Catalog,
+    flat_labels: list[str] | None = None,
+    leaf_labels: list[str] | None = None,
+) -> str:
     """The table kind whose labels its headers match best; captions break ties, and a
-    kind's marks (工单, 诉求 … in a header) outweigh any count of labels."""
-    leaves = leaf_headers(table)[table.stub_cols :]
+    kind's marks (工单, 诉求 … in a header) outweigh any count of labels.
+
+    ``flat_labels`` and ``leaf_labels``: the table's flat and leaf headers, when known."""
+    leaves = (leaf_labels if leaf_labels is not None else leaf_headers(table))[table.stub_cols :]
     caption = fold(" ".join(table.caption))
-    headers = fold(" ".join(flat_headers(table)))
+    headers = fold(" ".join(flat_labels if flat_labels is not None else flat_headers(table)))
     best, best_score = OTHER, 0.0
     for name, kind in catalog.kinds.items():
         hits = sum(_weight(catalog.metric_for(name, label)) for label in leaves)
@@ -80,56 +87,64 @@ def table_facts(
     table: Table, catalog: Catalog, warnings: list[str]
 ) -> tuple[TableInfo, list[Fact]]:
     """Every value cell of a table as a fact."""
-    kind = classify_table(table, catalog)
-    headers = flat_headers(table)
+    headers, leaves = flat_headers(table), leaf_headers(table)
+    kind = classify_table(table, catalog, headers, leaves)
     where = f"table {table.index + 1} ({' '.join(table.caption) or 'no caption'})"
-    columns = column_meanings(table, kind, catalog, warnings, where)
+    columns = column_meanings(table, kind, catalog, warnings, where, headers, leaves)
     facts: list[Fact] = []
     grid = table.grid()
-    index_col = _index_column(table, leaf_headers(table))
+    index_col = _index_column(table, leaves)
     scope = catalog.kinds[kind].scope if kind in catalog.kinds else None
+    value_cols = [
+        (c, metric, headers[c], columns.units[c], c in columns.review)
+        for c in range(table.stub_cols, table.n_cols)
+        if (metric := columns.metrics[c]) is not None
+    ]
     for r in range(table.header_rows, table.n_rows):
-        names = _row_names(grid[r][: table.stub_cols], index_col)
+        line = grid[r]
+        names = _row_names(line[: table.stub_cols], index_col)
         if not names:
             warnings.append(f"{where}: row {r + 1} has no name; its values are skipped")
             continue
         role, entity, parent = _row_identity(names, catalog)
         name_key = scope if role == "total" and scope else entity
+        row_label = clean(names[-1].text)
         row_note = "; ".join(
-            clean(_cell_text(grid[r][c])) for c in columns.notes if _cell_text(grid[r][c])
+            clean(_cell_text(line[c])) for c in columns.notes if _cell_text(line[c])
         )
-        for c in range(table.stub_cols, table.n_cols):
-            cell = grid[r][c]
-            metric = columns.metrics[c]
-            if metric is None or cell is None or (cell.row, cell.col) != (r, c):
+        for c, metric, header, unit, guessed in value_cols:
+            cell = line[c]
+            if cell is None or cell.row != r or cell.col != c:
                 continue
             value = parse_value(cell.text)
             if not value.ok:
                 warnings.append(
                     f"{where}: line {cell.source.line_start}: '{cell.text}' is not a number"
                 )
-            note = "; ".join(n for n in (value.note, row_note) if n) or None
+            source = cell.source
             facts.append(
-                Fact(
-                    table_index=table.index,
-                    table_kind=kind,
-                    entity_raw=entity,
-                    name_key=name_key,
-                    parent_raw=parent,
-                    row_label=clean(names[-1].text),
-                    row_role=role,
-                    metric=metric,
-                    header=headers[c],
-                    value=value.value,
-                    value_raw=cell.text.strip(),
-                    unit=columns.units[c],
-                    note=note,
-                    row=r,
-                    col=c,
-                    line=cell.source.line_start,
-                    page=cell.source.page,
-                    bbox=cell.source.bbox,
-                    needs_review=c in columns.review or low_confidence(cell),
+                fact_of(
+                    table.index,
+                    kind,
+                    entity,
+                    name_key,
+                    parent,
+                    row_label,
+                    role,
+                    metric,
+                    header,
+                    value.value,
+                    cell.text.strip(),  # value_raw
+                    unit,
+                    _join_notes(value.note, row_note),
+                    r,
+                    c,
+                    source.line_start,
+                    source.page,
+                    source.bbox,
+                    guessed or low_confidence(cell),  # needs_review
+                    None,  # period: the bulletin's
+                    None,  # period_type
                 )
             )
     review = None
@@ -139,6 +154,13 @@ def table_facts(
         table.index, kind, " ".join(table.caption), headers, columns.metrics, review=review
     )
     return info, facts
+
+
+def _join_notes(cell_note: str | None, row_note: str) -> str | None:
+    """A cell's own note, then its row's notes column, joined by '; ' (None: neither)."""
+    if cell_note and row_note:
+        return f"{cell_note}; {row_note}"
+    return cell_note or row_note or None
 
 
 @dataclass
@@ -152,7 +174,13 @@ class Columns:
 
 
 def column_meanings(
-    table: Table, kind: str, catalog: Catalog, warnings: list[str], where: str
+    table: Table,
+    kind: str,
+    catalog: Catalog,
+    warnings: list[str],
+    where: str,
+    flat_labels: list[str] | None = None,
+    leaf_labels: list[str] | None = None,
 ) -> Columns:
     """Metric and unit per value column; notes columns; columns whose meaning is a guess.
 
@@ -160,8 +188,9 @@ def column_meanings(
     metric under that group. A column whose group the reader guessed needs review unless
     its leaf label alone names the metric; so does a column without a header.
     """
-    headers, leaves = flat_headers(table), leaf_headers(table)
-    groups = _group_labels(table)
+    headers = flat_labels if flat_labels is not None else flat_headers(table)
+    leaves = leaf_labels if leaf_labels is not None else leaf_headers(table)
+    groups = _group_labels(headers)
     repeated = {label_key(x) for x in leaves if x and leaves.count(x) > 1}
     out = Columns([None] * table.n_cols, ["count"] * table.n_cols, [], set())
     grid = table.grid()
@@ -183,21 +212,24 @@ def column_meanings(
             out.metrics[c] = known.key
             if label_key(leaf) in repeated and groups[c]:
                 out.metrics[c] = f"{slug(groups[c])}_{known.key}"
-        cells = [
-            (cell.text, parse_value(cell.text))
-            for r in range(table.header_rows, table.n_rows)
-            if (cell := grid[r][c]) is not None and (cell.row, cell.col) == (r, c)
-        ]
-        out.units[c] = known.unit if known else column_unit(headers[c], cells, catalog)
+        if known is not None:
+            out.units[c] = known.unit
+        else:
+            cells = [
+                (cell.text, parse_value(cell.text))
+                for r in range(table.header_rows, table.n_rows)
+                if (cell := grid[r][c]) is not None and (cell.row, cell.col) == (r, c)
+            ]
+            out.units[c] = column_unit(headers[c], cells, catalog)
         certain = known is not None and label_key(leaf) not in repeated
         if not headers[c] or (c in table.guessed_cols and not certain):
             out.review.add(c)
     return out
 
 
-def _group_labels(table: Table) -> list[str]:
-    """The header label right above each column's leaf ('' when none)."""
-    return [(h.split("/")[-2] if h.count("/") else "") for h in flat_headers(table)]
+def _group_labels(headers: list[str]) -> list[str]:
+    """The header label right above each column's leaf ('' when none), from flat headers."""
+    return [(h.split("/")[-2] if h.count("/") else "") for h in headers]
 
 
 def _cell_text(cell: Cell | None) -> str:

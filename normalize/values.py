@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extract.hints import simplified
 
@@ -14,6 +15,8 @@ NOTED = re.compile(r"^(?P<num>[+-]?\d+(\.\d+)?)\s*(?P<pct>%)?\s*[(\[【](?P<note
 RAW_NOTE = re.compile(r"[(（\[【](?P<note>.*)[)）\]】]\s*$")
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 SPACES = re.compile(r"\s+")
+# Distinct cell texts remembered by the pure string functions below (memory stays flat).
+MEMO_SIZE = 1 << 13
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,13 @@ class Value:
     ok: bool = True  # False when the text is neither a number nor a no-data mark
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def clean(text: str) -> str:
     """Whitespace clean-up as printed: trim, one space between words, none inside CJK text."""
     return CJK_GAP.sub("", SPACES.sub(" ", text.replace("\u3000", " ")).strip())
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def parse_value(raw: str) -> Value:
     """Parse a value cell as printed; full-width forms (６４５９，％，（）) are understood."""
     text = unicodedata.normalize("NFKC", raw).strip()
