@@ -7,9 +7,10 @@ sqlite-utils (only `bulletins export` uses pandas, and it reads), so while the m
 ``sqlite_utils.db`` runs its first import, pandas is hidden: ``sys.modules["pandas"]``
 is None for exactly that time, which makes its ``import pandas`` raise ImportError, and
 the entry is removed right after, so any other ``import pandas`` works as usual. The
-hook below does only this, once, and removes itself; numpy is left alone (sqlite-utils
-maps its number types; name matching needs numpy anyway). ``give_sqlite_utils_pandas``
-adds the Timestamp mapping back once pandas is imported (`export` calls it).
+hook below does only this, once, and removes itself. numpy is hidden the same way (it
+only maps numpy's number types, which the archive converts before storing; name
+matching imports numpy when it ranks candidates). ``give_sqlite_utils_pandas`` adds the
+Timestamp mapping back once pandas is imported (`export` calls it).
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ import sys
 from types import ModuleType
 from typing import Any
 
-HIDDEN = "pandas"
+HIDDEN = ("pandas", "numpy")
 HIDDEN_FROM = "sqlite_utils.db"
 
 
 class _HidingLoader(importlib.abc.Loader):
-    """Runs one module with ``HIDDEN`` unimportable; everything else goes to its real loader."""
+    """Runs one module with the ``HIDDEN`` modules unimportable; the rest goes to its loader."""
 
     def __init__(self, loader: importlib.abc.Loader) -> None:
         self.loader = loader
@@ -35,15 +36,15 @@ class _HidingLoader(importlib.abc.Loader):
         return self.loader.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
-        if HIDDEN in sys.modules:  # already imported by someone: nothing to save
-            self.loader.exec_module(module)
-            return
-        sys.modules[HIDDEN] = None  # type: ignore[assignment]
+        hidden = [name for name in HIDDEN if name not in sys.modules]  # not yet imported
+        for name in hidden:
+            sys.modules[name] = None  # type: ignore[assignment]
         try:
             self.loader.exec_module(module)
         finally:
-            if sys.modules.get(HIDDEN, 0) is None:
-                del sys.modules[HIDDEN]
+            for name in hidden:
+                if sys.modules.get(name, 0) is None:
+                    del sys.modules[name]
 
     def __getattr__(self, name: str) -> Any:  # get_source, get_filename, ... of the real one
         return getattr(self.loader, name)

@@ -117,10 +117,20 @@ class Catalog:
 
 def load_catalog(path: Path = FAMILY_VOCABULARY, extends: Sequence[Path] = ()) -> Catalog:
     """Load and check a vocabulary file (the family's by default), with the files that
-    extend it laid over it in order: mappings merged key by key, lists joined."""
-    data: Any = _read(path)
+    extend it laid over it in order: mappings merged key by key, lists joined.
+
+    Read with the fast loader; only when a problem is found are the files read again
+    keeping line numbers (round-trip), so the message points at the line."""
+    try:
+        return _load(path, extends, "safe")
+    except CatalogError:
+        return _load(path, extends, "rt")
+
+
+def _load(path: Path, extends: Sequence[Path], typ: str) -> Catalog:
+    data: Any = _read(path, typ)
     for extra in extends:
-        more = _read(extra)
+        more = _read(extra, typ)
         if not isinstance(more, dict):
             raise CatalogError(f"{extra}: expected a mapping with keys {sorted(TOP_KEYS)}")
         data = _merge(data, more)
@@ -131,9 +141,9 @@ def load_catalog(path: Path = FAMILY_VOCABULARY, extends: Sequence[Path] = ()) -
     return catalog
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path, typ: str) -> Any:
     try:
-        return load_yaml(path, "rt")
+        return load_yaml(path, typ)
     except YamlError as exc:
         where = f"line {exc.line}: " if exc.line is not None else ""
         raise CatalogError(

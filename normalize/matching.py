@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import distance, fuzz, process
 
 from extract.hints import fold
@@ -251,6 +250,8 @@ class Matcher:
         """
         if not raws or not self.keys:
             return [[] for _ in raws]
+        import numpy as np  # here: most runs never rank candidates, and numpy costs start-up
+
         queries = [self.key(r) for r in raws]
         texts = [q.key for q in queries]
         ratio = process.cdist(texts, self.keys, scorer=fuzz.ratio, workers=-1, dtype=np.float32)

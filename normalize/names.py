@@ -85,10 +85,11 @@ class NameBook:
         return Resolution(raw, hit[0], hit[1], 1.0)
 
 
-def read_yaml(path: Path) -> Any:
-    """The names file as round-trip YAML (comments and order kept), or NamesError."""
+def read_yaml(path: Path, typ: str = "rt") -> Any:
+    """The names file as round-trip YAML (comments and order kept; ``typ`` "safe" for
+    the fast loader, without them), or NamesError."""
     try:
-        return load_yaml(path, "rt")
+        return load_yaml(path, typ)
     except YamlError as exc:
         where = f"line {exc.line}: " if exc.line is not None else ""
         raise NamesError(path, [f"{where}{exc.problem}"]) from None
@@ -96,7 +97,9 @@ def read_yaml(path: Path) -> Any:
 
 def load_names(path: Path) -> NameBook:
     """Load and check a names file; raise NamesError listing every problem with its line."""
-    book, problems = check_names(read_yaml(path))
+    book, problems = check_names(read_yaml(path, "safe"))
+    if problems:  # read again keeping line numbers, for the message
+        book, problems = check_names(read_yaml(path))
     if problems:
         raise NamesError(path, problems)
     return book
