@@ -55,6 +55,8 @@ class Batch:
         else:  # interrupted: the open batch is lost whole, nothing of it was reported
             self.conn.rollback()
             self.labels.reload(self.conn)
+            if self.resolver is not None:
+                self.resolver.forget()
             self.waiting.clear()
 
     def store(
@@ -69,6 +71,8 @@ class Batch:
             self.conn.execute("ROLLBACK TO bulletin")
             self.conn.execute("RELEASE bulletin")
             self.labels.reload(self.conn)
+            if self.resolver is not None:  # the names it wrote were rolled back too
+                self.resolver.forget()
             return f"cannot be stored ({exc})"
         self.conn.execute("RELEASE bulletin")
         self._done(then)

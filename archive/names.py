@@ -119,6 +119,10 @@ class Resolver:
         overrides = one_name_per_entity({"b": names}, known)
         conn.executemany(OVERRIDE_INSERT, _override_rows(bulletin_id, overrides, known, held.ids))
 
+    def forget(self) -> None:
+        """Drop what it holds of the archive (after a rollback): read again when next used."""
+        self.held.clear()
+
     def scope_of(self, conn: sqlite3.Connection, printed: str | None) -> str:
         """The names scope of a bulletin: the run's publisher (its profile's); without a
         profile, the issuer the text names when a profile of that publisher was used

@@ -91,6 +91,19 @@ def test_an_interrupted_batch_leaves_nothing(
     assert "town_centers" not in labels and "hall_windows" in labels  # only 2022-09's kind
 
 
+def test_names_rolled_back_with_a_batch_are_written_again(
+    tmp_path: Path, rows: dict[str, BulletinRows], names: NameBook
+) -> None:
+    db = archive(tmp_path, names)
+    resolver = Resolver(db.conn, names)  # one resolver for the whole run, as ingest has
+    with pytest.raises(KeyboardInterrupt), Batch(db.conn, resolver) as batch:
+        batch.store("dec.txt", Origin("0"), rows[DEC.name], lambda: None)
+        raise KeyboardInterrupt  # its resolutions are rolled back with it
+    with Batch(db.conn, resolver) as batch:
+        batch.store("dec.txt", Origin("0"), rows[DEC.name], lambda: None)
+    assert social_insurance(db) == [("dec.txt", "区社会保险事务中心", 2586.0, "2586")]
+
+
 def test_rows_carry_strings_and_the_printed_figure(rows: dict[str, BulletinRows]) -> None:
     dec = rows[DEC.name]
     assert dec.meta[:3] == ("text-tab", "utf-8", "2020-12")
