@@ -107,7 +107,9 @@ def sample_values(db_path: Path) -> dict[str, object]:
         return {
             "period": one("SELECT max(period) FROM bulletins"),
             "table_kind": one("SELECT kind FROM source_tables ORDER BY id LIMIT 1"),
-            "metric": one("SELECT metric FROM facts ORDER BY id LIMIT 1"),
+            "metric": one(
+                "SELECT l.text FROM facts f JOIN labels l ON l.id = f.metric ORDER BY f.id LIMIT 1"
+            ),
             "entity": one(
                 "SELECT name FROM entities WHERE kind = 'department' ORDER BY id LIMIT 1"
             ),

@@ -20,7 +20,7 @@ from typing import Any
 
 from datasette.database import Database
 
-from archive.summaries import ALL, COUNTS, DIMENSIONS, summaries_fresh
+from archive.summaries import ALL, COUNTS, DIMENSIONS, PERIODS, summaries_fresh
 
 VIEW = "facts_readable"
 _FILTER = r'(?:where "?(?P<filter>\w+)"? = :(?P<param>p0) )?'
@@ -46,6 +46,16 @@ SUMMARY_FACET_OF_FILTER = (
     "AND filter_value = :value AND \"column\" = '' AND value = '' AND facts > 0 AND :limit > 0"
 )
 
+# the rows of one period: the period is an expression over two tables (a figure's own
+# period, else its bulletin's), which no index serves; the bulletins holding figures of
+# that period (summary_periods) lead straight to their facts
+PERIOD_ROWS = re.compile(
+    rf'(?P<head>select .+ from {VIEW} where "period" = :p0)'
+    r"(?P<tail>\s*(?:order by [^;]+?\s*)?limit \d+(?: offset \d+)?\s*)",
+    re.S,
+)
+PERIOD_BULLETINS = f' and "bulletin" in (select bulletin from {PERIODS} where period = :p0)'
+
 Rewritten = tuple[str, dict[str, Any]]
 
 
@@ -53,6 +63,9 @@ def summary_form(sql: str, params: Any, canned: dict[str, str]) -> Rewritten | N
     """The query on the summary tables that gives the same rows as ``sql``, or None."""
     if sql in canned:
         return canned[sql], dict(params or {})
+    rows = PERIOD_ROWS.fullmatch(sql)
+    if rows is not None and isinstance(params, dict) and isinstance(params.get("p0"), str):
+        return rows["head"] + PERIOD_BULLETINS + rows["tail"], dict(params)
     found = COUNT_SQL.fullmatch(sql)
     if found is not None:
         where = _filter(found, params)

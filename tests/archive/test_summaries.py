@@ -196,3 +196,16 @@ def test_canned_queries_read_the_summaries(summarised: Path, query: str) -> None
     )
     traced = " ".join(t.get("sql", "") for t in page["_trace"]["traces"])
     assert "from summary_" in traced and page["rows"]
+
+
+@pytest.mark.parametrize("page", ["", "&_next=100"])
+def test_rows_of_one_period_read_only_its_bulletins(
+    plain: Path, summarised: Path, page: str
+) -> None:
+    path = "/{db}/facts_readable.json?period=2020-12" + page
+    live = get_json(plain, path.format(db="plain"))
+    fast = get_json(summarised, path.format(db="archive") + "&_trace=1", trace_debug=True)
+    assert fast["rows"] == live["rows"] and len(live["rows"]) == (90 if page == "" else 0)
+    assert {r[1] for r in fast["rows"]} <= {"2020-12"}
+    traced = " ".join(t.get("sql", "") for t in fast["_trace"]["traces"])
+    assert 'and "bulletin" in (select bulletin from summary_periods where period = :p0)' in traced
