@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -72,32 +74,41 @@ WHERE b.is_primary = 1 AND b.period_type = 'month'
   AND (lp.text IS NULL OR lp.text = b.period OR lp.text LIKE '%..' || b.period)
   AND f.value IS NOT NULL AND f.name_key IS NOT NULL
   AND lm.text IN (SELECT value FROM json_each(?))
+ORDER BY 1, 2, 4, 5, 6, 8  -- by row, then as stored: the first fact of a month wins
 """
+# a row's key: publisher, year, table kind, entity (or raw name), row role
+_ROW = itemgetter(0, 1, 3, 4, 5)
 
 
 def check_cumulative(conn: sqlite3.Connection, pairs: dict[str, str]) -> int:
-    """Replace the cumulative findings; runs inside the caller's transaction."""
+    """Replace the cumulative findings; runs inside the caller's transaction.
+
+    The facts come ordered by row, so only one row's months are held at a time: memory
+    stays flat however large the archive."""
     conn.execute("DELETE FROM checks WHERE rule = ?", [RULE])
     metrics = sorted(set(pairs) | set(pairs.values()))
-    rows: dict[tuple[Any, ...], dict[int, dict[str, Printed]]] = {}
-    for r in conn.execute(FACTS, [json.dumps(metrics)]):
-        where = f"table {r[12]} row {r[13]}" if r[12] is not None else "headline"
-        printed = Printed(int(r[7]), int(r[8]), r[9], str(r[10]), float(r[11]), where, str(r[14]))
-        months = rows.setdefault((r[0], r[1], r[3], r[4], r[5]), {})
-        months.setdefault(int(r[2]), {}).setdefault(str(r[6]), printed)
-    findings = [
-        finding
-        for months in rows.values()
-        for month in sorted(months)
-        for cumulative, monthly in pairs.items()
-        if (finding := _finding(months, month, cumulative, monthly)) is not None
-    ]
-    conn.executemany(
-        "INSERT INTO checks (bulletin_id, table_id, rule, subject, metric, expected, actual, "
-        "status, message, cells) VALUES (?, ?, ?, ?, ?, ?, ?, 'mismatch', ?, ?)",
-        findings,
-    )
-    return len(findings)
+    found = 0
+    for _, printed_row in groupby(conn.execute(FACTS, [json.dumps(metrics)]), key=_ROW):
+        months: dict[int, dict[str, Printed]] = {}
+        for r in printed_row:
+            where = f"table {r[12]} row {r[13]}" if r[12] is not None else "headline"
+            printed = Printed(
+                int(r[7]), int(r[8]), r[9], str(r[10]), float(r[11]), where, str(r[14])
+            )
+            months.setdefault(int(r[2]), {}).setdefault(str(r[6]), printed)
+        findings = [
+            finding
+            for month in sorted(months)
+            for cumulative, monthly in pairs.items()
+            if (finding := _finding(months, month, cumulative, monthly)) is not None
+        ]
+        conn.executemany(
+            "INSERT INTO checks (bulletin_id, table_id, rule, subject, metric, expected, "
+            "actual, status, message, cells) VALUES (?, ?, ?, ?, ?, ?, ?, 'mismatch', ?, ?)",
+            findings,
+        )
+        found += len(findings)
+    return found
 
 
 def _finding(
