@@ -46,6 +46,23 @@ class Edition:
     facts: dict[FactKey, tuple[int, float | None, str | None, int | None, object, object]] = field(
         default_factory=dict
     )  # key → (fact id, value, value_raw, table_no, row, col)
+    _keys: frozenset[object] | None = None
+    _printed: frozenset[object] | None = None
+
+    @property
+    def keys(self) -> frozenset[object]:
+        """The keys of its facts (numbered by ``index_facts`` when compared in a group)."""
+        if self._keys is None:
+            self._keys = frozenset(self.facts)
+        return self._keys
+
+    @property
+    def printed(self) -> frozenset[object]:
+        """Each fact's key with its value, to count agreeing figures by set intersection
+        (values parsed from printed decimals: the same text gives the same float)."""
+        if self._printed is None:
+            self._printed = frozenset((k, v[1]) for k, v in self.facts.items())
+        return self._printed
 
     def rank(self) -> tuple[int, int, str]:
         """Sort key: the primary edition first."""
@@ -131,7 +148,20 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Edition]:
             n += 1
         edition.facts[(*key, n)] = (int(row[1]), row[8], row[9], row[10], row[11], row[12])
         edition.traced += int(row[13] or 0)
+    index_facts(list(editions.values()))
     return sorted(editions.values(), key=Edition.rank)
+
+
+def index_facts(editions: list[Edition]) -> None:
+    """Give each distinct fact key, and each key with its value, a small number shared by
+    the editions compared together, so comparing two editions intersects sets of ints."""
+    keys: dict[FactKey, int] = {}
+    printed: dict[tuple[FactKey, float | None], int] = {}
+    for e in editions:
+        e._keys = frozenset(keys.setdefault(k, len(keys)) for k in e.facts)
+        e._printed = frozenset(
+            printed.setdefault((k, v[1]), len(printed)) for k, v in e.facts.items()
+        )
 
 
 def _cluster(editions: list[Edition]) -> list[list[Edition]]:
@@ -151,11 +181,11 @@ def same_report(a: Edition, b: Edition) -> bool:
     """Whether two bulletins print the same figures (see the module's docstring)."""
     if not a.facts or not b.facts:
         return False
-    shared = a.facts.keys() & b.facts.keys()
-    if len(shared) < MIN_SHARED * min(len(a.facts), len(b.facts)):
+    shared = len(a.keys & b.keys)
+    if shared < MIN_SHARED * min(len(a.facts), len(b.facts)):
         return False
-    agreeing = sum(1 for k in shared if _same_value(a.facts[k][1], b.facts[k][1]))
-    return agreeing >= MIN_AGREEING * len(shared)
+    agreeing = len(a.printed & b.printed)  # shared keys printed with the same value
+    return agreeing >= MIN_AGREEING * shared
 
 
 def _same_value(x: float | None, y: float | None) -> bool:
