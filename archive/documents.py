@@ -16,7 +16,9 @@ from typing import Any
 
 from extract.document import Block, Cell, Document, Source, Table
 
-CELL_FIELDS = 9  # row, col, rowspan, colspan, text, line, line_end, page, bbox
+# row, col, rowspan, colspan, text, line, line_end, page, bbox, and for OCR'd cells the
+# engine's confidence and the corrected reading (a re-derivation flags what OCR doubted)
+CELL_FIELDS = 11
 
 
 def pack_document(doc: Document) -> bytes:
@@ -36,7 +38,7 @@ def cell_array(c: Cell) -> list[Any]:
     """A cell as stored in `source_tables.grid`, without trailing nulls."""
     s = c.source
     values = [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start, s.line_end, s.page,
-              list(s.bbox) if s.bbox else None]  # fmt: skip
+              list(s.bbox) if s.bbox else None, c.confidence, c.alternative]  # fmt: skip
     while values and values[-1] is None:
         values.pop()
     return values
@@ -106,7 +108,7 @@ def _unpack_table(t: dict[str, Any], grid: list[list[Any]]) -> Table:
 
 
 def _cell(c: list[Any]) -> Cell:
-    return Cell(c[4], c[0], c[1], c[2], c[3], _source(c[5:]))
+    return Cell(c[4], c[0], c[1], c[2], c[3], _source(c[5:9]), c[9], c[10])
 
 
 def _pack_source(s: Source) -> list[Any]:

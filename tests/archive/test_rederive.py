@@ -158,3 +158,29 @@ def test_without_a_stored_document_the_file_is_read(
     assert seen == ["dec.txt"]
     assert "0 ingested, 1 re-derived, 0 unchanged, 0 failed; 90 facts" in result.output
     assert social_insurance(db)[0] == ("accepted_by_system", 2586.0)
+
+
+def test_ocr_confidence_and_corrections_survive_the_stored_document() -> None:
+    from archive.documents import cell_array, pack_document, unpack_document
+    from extract.document import Block, Cell, Document, Source, Table
+
+    cells = [
+        Cell("部门", 0, 0, source=Source(3, 3, 1, (10.0, 20.0, 60.0, 32.5))),
+        Cell("受理", 0, 1, source=Source(3, 3, 1)),
+        Cell("区医保局", 1, 0, source=Source(4, 4, 1)),
+        Cell("3986", 1, 1, source=Source(4, 4, 1), confidence=0.62, alternative="3936"),
+    ]
+    doc = Document(
+        path="scan.png",
+        format="image",
+        encoding="",
+        blocks=[Block("一、大厅窗口", Source(1, 1, 1))],
+        tables=[Table(index=0, cells=cells, n_rows=2, n_cols=2, header_rows=1, stub_cols=1)],
+        table_positions=[1],
+    )
+    grids = [[cell_array(c) for c in cells]]
+    again = unpack_document(pack_document(doc), ["一、大厅窗口"], grids)
+    assert again == doc
+    doubted = again.tables[0].cells[3]
+    assert (doubted.text, doubted.confidence, doubted.alternative) == ("3986", 0.62, "3936")
+    assert grids[0][1] == [0, 1, 1, 1, "受理", 3, 3, 1]  # no trailing nulls for a plain cell
