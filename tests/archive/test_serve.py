@@ -10,7 +10,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -32,6 +31,7 @@ from archive.metadata import (
 )
 from archive.search import SEARCH_SQL, ensure_search, has_search
 from archive.serve import open_readonly
+from bench.pages import bulletins_command, free_port
 from normalize.catalog import Catalog
 from normalize.names import NameBook, load_names
 from tests.helpers import CORPUS, DEC, ingest_into
@@ -41,21 +41,6 @@ STOP_WAIT = 10  # seconds to wait for the server to exit after SIGTERM
 
 
 # --- a real server ----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A port nothing listens on now, on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def bulletins_command() -> list[str]:
-    """The installed console script, or the same entry point through this Python."""
-    script = Path(sys.executable).with_name("bulletins")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from archive.cli import main; main()"]
 
 
 def fetch(url: str) -> tuple[int, str]:
