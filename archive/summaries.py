@@ -34,12 +34,13 @@ TABLES = (STATE, COUNTS, METRICS, ENTITY_METRICS, PERIODS)
 ALL = ""  # filter_column / column of a total
 
 # what changes facts_readable: a bulletin stored, replaced, re-derived, pruned or made
-# primary, or the names file its entities come from
+# primary, or a names file its entities come from (each publisher's fingerprint)
 FINGERPRINT_SQL = (
     "(SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || total(n_facts) || ':' "
     "|| total(is_primary) || ':' || coalesce(max(ingested_at), '') || ':' "
     "|| coalesce(min(config_hash) || max(config_hash), '') FROM bulletins)"
-    " || ':' || coalesce((SELECT value FROM archive_state WHERE key = 'names'), '')"
+    " || ':' || coalesce((SELECT group_concat(name || '=' || coalesce(fingerprint, ''), ';') "
+    "FROM (SELECT name, fingerprint FROM publishers ORDER BY name)), '')"
 )
 # true while the summaries describe the archive as it is (SQL usable inside a query)
 FRESH_SQL = f"(SELECT value FROM {STATE} WHERE key = 'fingerprint') IS {FINGERPRINT_SQL}"

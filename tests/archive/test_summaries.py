@@ -209,3 +209,19 @@ def test_rows_of_one_period_read_only_its_bulletins(
     assert {r[1] for r in fast["rows"]} <= {"2020-12"}
     traced = " ".join(t.get("sql", "") for t in fast["_trace"]["traces"])
     assert 'and "bulletin" in (select bulletin from summary_periods where period = :p0)' in traced
+
+
+def test_a_names_change_makes_the_summaries_stale(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    db_path = tmp_path / "archive.db"
+    ingest_into(db_path, [SEP], catalog, names)[0].close()
+    conn = sqlite3.connect(db_path)
+    before = conn.execute("SELECT value FROM summary_state WHERE key = 'fingerprint'").fetchone()
+    with conn:  # what a names-only change does: the publisher's names are re-resolved
+        conn.execute("UPDATE publishers SET fingerprint = 'another names file'")
+    assert not summaries_fresh(conn)
+    refresh_summaries(conn)
+    after = conn.execute("SELECT value FROM summary_state WHERE key = 'fingerprint'").fetchone()
+    assert summaries_fresh(conn) and after != before and "=another names file" in after[0]
+    assert total_rows(conn) == 832
