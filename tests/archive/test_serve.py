@@ -4,9 +4,7 @@ search; the metadata file and the search index on their own."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -31,13 +29,12 @@ from archive.metadata import (
 )
 from archive.search import SEARCH_SQL, ensure_search, has_search
 from archive.serve import open_readonly
-from bench.pages import bulletins_command, free_port
+from bench.pages import bulletins_command, free_port, stop
 from normalize.catalog import Catalog
 from normalize.names import NameBook, load_names
 from tests.helpers import CORPUS, DEC, ingest_into
 
 READY_TRIES = 300  # × 0.1 s: a bounded wait for the server to answer
-STOP_WAIT = 10  # seconds to wait for the server to exit after SIGTERM
 
 
 # --- a real server ----------------------------------------------------------------------
@@ -84,17 +81,6 @@ def wait_until_ready(base: str, proc: subprocess.Popen[bytes], log_path: Path) -
             pass
         time.sleep(0.1)
     pytest.fail(f"server did not answer: {log_path.read_text()}")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM by process id, a bounded wait, then SIGKILL."""
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=STOP_WAIT)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=STOP_WAIT)
 
 
 def rows(base: str, path: str, **params: str) -> list[dict[str, object]]:
