@@ -4,6 +4,12 @@ A batch closes after ``max_bulletins`` bulletins or ``max_seconds`` of work, whi
 comes first. Each bulletin is written inside its own SAVEPOINT, so one that fails rolls
 back alone and is recorded as a failure; a crash loses at most the open batch, never a
 part of a bulletin. What a bulletin's outcome says is reported only once it is committed.
+
+While a batch is open, SQLite does not enforce foreign keys: every id a bulletin's rows
+refer to was written just before them in the same savepoint (its bulletin, its tables,
+the labels), and checking ten label references per fact made the insert of facts 1.5×
+slower. Enforcement is back on when the batch closes; the tests run
+``PRAGMA foreign_key_check`` on what ingests wrote.
 """
 
 from __future__ import annotations
@@ -40,8 +46,12 @@ class Batch:
         self.waiting: list[Callable[[], None]] = []  # reports to make once committed
         self.written = 0
         self.opened: float | None = None
+        self.enforced = False  # whether foreign keys were enforced before the batch
 
     def __enter__(self) -> Batch:
+        if not self.conn.in_transaction:  # the pragma is a no-op inside one
+            self.enforced = bool(self.conn.execute("PRAGMA foreign_keys").fetchone()[0])
+            self.conn.execute("PRAGMA foreign_keys=OFF")
         return self
 
     def __exit__(
@@ -50,14 +60,18 @@ class Batch:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if kind is None:
-            self.commit()
-        else:  # interrupted: the open batch is lost whole, nothing of it was reported
-            self.conn.rollback()
-            self.labels.reload(self.conn)
-            if self.resolver is not None:
-                self.resolver.forget()
-            self.waiting.clear()
+        try:
+            if kind is None:
+                self.commit()
+            else:  # interrupted: the open batch is lost whole, nothing of it was reported
+                self.conn.rollback()
+                self.labels.reload(self.conn)
+                if self.resolver is not None:
+                    self.resolver.forget()
+                self.waiting.clear()
+        finally:
+            if self.enforced and not self.conn.in_transaction:
+                self.conn.execute("PRAGMA foreign_keys=ON")
 
     def store(
         self, path: str, origin: Origin, rows: BulletinRows, then: Callable[[], None]

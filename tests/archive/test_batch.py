@@ -52,7 +52,9 @@ def test_a_bulletin_that_cannot_be_stored_rolls_back_alone(
     db = archive(tmp_path, names)
     broken = replace(rows[SEP.name], tables=[(1, "hall_windows")])  # a row short of columns
     reported: list[str] = []
+    db.conn.execute("PRAGMA foreign_keys=ON")  # as ingest's connection has them
     with Batch(db.conn, Resolver(db.conn, names), max_bulletins=3) as batch:
+        assert db.execute("PRAGMA foreign_keys").fetchone() == (0,)
         for path, r in (
             ("dec.txt", rows[DEC.name]),
             ("sep.txt", broken),
@@ -72,6 +74,9 @@ def test_a_bulletin_that_cannot_be_stored_rolls_back_alone(
     ]
     assert db.execute("SELECT count(*) FROM facts").fetchone() == (180,)
     assert db.execute("SELECT count(*) FROM source_tables").fetchone() == (2,)
+    # written without enforcement, every reference holds; enforcement is back after it
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
 
 
 def test_an_interrupted_batch_leaves_nothing(
