@@ -73,7 +73,7 @@ def cell_of(text: str, row: int, col: int, rowspan: int, colspan: int, source: S
     return cell
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def line_source(line: int | None) -> Source:
     """The (immutable, shared) Source of one text line."""
     return Source(line)

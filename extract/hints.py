@@ -36,7 +36,7 @@ def _simplifier() -> Any:
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 13)
 def simplified(text: str) -> str:
     """Traditional characters folded to simplified (總工單數 → 总工单数), for matching only."""
     if text.isascii():
@@ -44,7 +44,7 @@ def simplified(text: str) -> str:
     return str(_simplifier().convert(text))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 13)
 def fold(text: str) -> str:
     """Compare form of a label: NFKC (full-width → half-width), simplified characters,
     all whitespace removed. The printed text is kept elsewhere; this is for matching."""

@@ -26,7 +26,7 @@ MAX_LABELS = 3
 # Cells enough to hold a table's first row, when only that row is needed.
 FIRST_ROW_WINDOW = 256
 # Distinct cell texts the pure classifier below remembers (memory stays flat).
-MEMO_SIZE = 1 << 13
+MEMO_SIZE = 1 << 11
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from extract.text_lines import (
 
 SPACES = re.compile(r"[\s\u3000]+")
 # Distinct lines and cell texts remembered by the pure string functions (memory stays flat).
-MEMO_SIZE = 1 << 13
+MEMO_SIZE = 1 << 11
 # Up to this many prose lines right above a table are its caption (附件1 / title).
 CAPTION_LINES = 2
 # A header cell that is a label with its figure (受理总量 21406): a figure, not a header.

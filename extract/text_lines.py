@@ -26,7 +26,7 @@ MAX_CELL_CHARS = 40
 # A run of blank-separated cells is a table only with this many cells and values.
 MIN_RUN_CELLS, MIN_RUN_VALUES = 6, 2
 # Distinct lines and cell texts the pure classifiers below remember (memory stays flat).
-MEMO_SIZE = 1 << 13
+MEMO_SIZE = 1 << 11
 # Longest line whose kind is remembered (cells and rows recur; paragraphs do not).
 MEMO_LINE = 200
 

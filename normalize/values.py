@@ -16,7 +16,7 @@ RAW_NOTE = re.compile(r"[(（\[【](?P<note>.*)[)）\]】]\s*$")
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 SPACES = re.compile(r"\s+")
 # Distinct cell texts remembered by the pure string functions below (memory stays flat).
-MEMO_SIZE = 1 << 13
+MEMO_SIZE = 1 << 11
 
 
 @dataclass(frozen=True)
