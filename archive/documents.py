@@ -37,6 +37,15 @@ def pack_document(doc: Document) -> bytes:
 def cell_array(c: Cell) -> list[Any]:
     """A cell as stored in `source_tables.grid`, without trailing nulls."""
     s = c.source
+    if c.confidence is None and c.alternative is None:  # all but OCR'd cells
+        if s.bbox:
+            return [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start, s.line_end,
+                    s.page, list(s.bbox)]  # fmt: skip
+        if s.page is not None:
+            return [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start, s.line_end,
+                    s.page]  # fmt: skip
+        if s.line_end is not None:  # text formats: lines, no page
+            return [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start, s.line_end]
     values = [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start, s.line_end, s.page,
               list(s.bbox) if s.bbox else None, c.confidence, c.alternative]  # fmt: skip
     while values and values[-1] is None:
