@@ -60,8 +60,8 @@ class Printed:
 
 FACTS = f"""
 SELECT COALESCE(b.publisher, ''), substr(b.period, 1, 4), CAST(substr(b.period, 6, 2) AS INT),
-       lk.text, COALESCE('entity:' || e.id, 'raw:' || f.name_key), lr.text,
-       lm.text, f.id, b.id, f.table_id, b.path, f.value, t.table_no, f."row", f.name_key
+       lk.text, COALESCE('entity:' || e.id, 'raw:' || e_k.text), lr.text,
+       lm.text, f.id, b.id, f.table_id, b.path, f.value, t.table_no, f."row", e_k.text
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 JOIN labels lm ON lm.id = f.metric

@@ -83,12 +83,14 @@ FROM bulletins WHERE period IS NOT NULL
 GROUP BY 1, 2, 3 HAVING COUNT(*) > 1
 """
 FACTS = """
-SELECT f.bulletin_id, f.id, lk.text, f.name_key, f.parent_raw, lr.text, lm.text,
+SELECT f.bulletin_id, f.id, lk.text, lnk.text, lpr.text, lr.text, lm.text,
        COALESCE(lp.text, ''), f.value,
        COALESCE(f.value_raw, CAST(CAST(f.value AS INTEGER) AS TEXT)), t.table_no, f."row", f.col,
        f.cell_id IS NOT NULL AND (f.needs_review & 1) = 0
 FROM facts f LEFT JOIN source_tables t ON t.id = f.table_id
 LEFT JOIN labels lk ON lk.id = f.table_kind
+LEFT JOIN labels lnk ON lnk.id = f.name_key
+LEFT JOIN labels lpr ON lpr.id = f.parent_raw
 LEFT JOIN labels lr ON lr.id = f.row_role
 LEFT JOIN labels lm ON lm.id = f.metric
 LEFT JOIN labels lp ON lp.id = f.period

@@ -162,7 +162,7 @@ def compact_facts(
             else None
         )
         yield (
-            bulletin_id, table_id, cell_id, label(f[2]), label(f[3]), f[4], f[5],
+            bulletin_id, table_id, cell_id, label(f[2]), label(f[3]), label(f[4]), label(f[5]),
             label(f[6]), label(f[7]), label(f[8]), label(f[9]), f[10], f[11], label(f[12]),
             label(f[13]), f[14], f[15], f[16], f[17], f[18], f[19], label(f[20]), label(f[21]),
         )  # fmt: skip

@@ -35,10 +35,12 @@ __all__ = [
 
 # The raw names each bulletin of one publisher prints (row names and their parents).
 PRINTED = """
-SELECT f.bulletin_id, f.name_key FROM facts f
-WHERE f.name_key IS NOT NULL AND f.bulletin_id IN (SELECT id FROM b)
-UNION SELECT f.bulletin_id, f.parent_raw FROM facts f
-WHERE f.parent_raw IS NOT NULL AND f.bulletin_id IN (SELECT id FROM b)
+SELECT x.bulletin_id, l.text FROM (
+  SELECT f.bulletin_id, f.name_key AS k FROM facts f
+  WHERE f.name_key IS NOT NULL AND f.bulletin_id IN (SELECT id FROM b)
+  UNION SELECT f.bulletin_id, f.parent_raw FROM facts f
+  WHERE f.parent_raw IS NOT NULL AND f.bulletin_id IN (SELECT id FROM b)
+) x JOIN labels l ON l.id = x.k
 """
 OF_PUBLISHER = "WITH b AS (SELECT id FROM bulletins WHERE names_scope = ?)"
 RESOLUTION_INSERT = (
@@ -285,7 +287,7 @@ def _open_names(conn: sqlite3.Connection, key: str) -> set[str]:
 
 PRINTED_BY = (
     "SELECT 1 FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
-    "WHERE f.{column} = ? AND b.names_scope = ? LIMIT 1"
+    "WHERE f.{column} = (SELECT id FROM labels WHERE text = ?) AND b.names_scope = ? LIMIT 1"
 )
 
 
@@ -300,8 +302,9 @@ def _drop_unprinted(conn: sqlite3.Connection, key: str) -> None:
     parents = {
         p
         for (p,) in conn.execute(
-            "SELECT DISTINCT f.parent_raw FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
-            "WHERE f.parent_raw IS NOT NULL AND b.names_scope = ?",
+            "SELECT l.text FROM labels l WHERE l.id IN (SELECT f.parent_raw FROM facts f "
+            "JOIN bulletins b ON b.id = f.bulletin_id "
+            "WHERE f.parent_raw IS NOT NULL AND b.names_scope = ?)",
             [key],
         )
     }

@@ -73,32 +73,37 @@ PUBLISHER_OF = "COALESCE({b}.names_scope, '')"
 def entity_join(
     fact: str = "f", bulletin: str = "b", key: str = "f.name_key", alias: str = "e"
 ) -> str:
-    """LEFT JOIN clauses reaching the entity of the raw name ``key`` (an SQL expression)
-    of fact ``fact`` in bulletin ``bulletin``: the bulletin's override first, else its
-    publisher's resolution. The entity is ``alias``; the override and the resolution are
+    """LEFT JOIN clauses reaching the entity of the raw name ``key`` (an SQL expression:
+    the id of its label, as `facts` holds it) of fact ``fact`` in bulletin ``bulletin``:
+    the bulletin's override first, else its publisher's resolution. The entity is
+    ``alias``; the raw name's label, the override and the resolution are ``{alias}_k``,
     ``{alias}_o`` and ``{alias}_r`` (their ``method`` says how)."""
-    o, r = f"{alias}_o", f"{alias}_r"
+    k, o, r = f"{alias}_k", f"{alias}_o", f"{alias}_r"
     return (
+        f"LEFT JOIN labels {k} ON {k}.id = {key} "
         f"LEFT JOIN resolution_overrides {o} "
-        f"ON {o}.bulletin_id = {fact}.bulletin_id AND {o}.raw = {key} "
+        f"ON {o}.bulletin_id = {fact}.bulletin_id AND {o}.raw = {k}.text "
         f"LEFT JOIN resolutions {r} ON {o}.raw IS NULL "
-        f"AND {r}.publisher = {PUBLISHER_OF.format(b=bulletin)} AND {r}.raw = {key} "
+        f"AND {r}.publisher = {PUBLISHER_OF.format(b=bulletin)} AND {r}.raw = {k}.text "
         f"LEFT JOIN entities {alias} "
         f"ON {alias}.id = CASE WHEN {o}.raw IS NULL THEN {r}.entity_id ELSE {o}.entity_id END"
     )
 
 
 # Where each open name is printed: every bulletin of its publisher for an unresolved
-# resolution, the overriding bulletin for a refused one. One pass over facts (the
-# printed names are found through the name index, their parents in one scan).
+# resolution, the overriding bulletin for a refused one. Facts hold raw names as label
+# ids: the open names' ids are looked up once, then facts are scanned for them.
 OPEN_NAMES = """
 WITH unresolved AS (SELECT publisher, raw, method FROM resolutions WHERE entity_id IS NULL),
+keys AS (SELECT id FROM labels WHERE text IN (SELECT raw FROM unresolved)),
 printed AS (
-  SELECT bulletin_id, name_key AS raw, COUNT(*) AS n FROM facts
-  WHERE name_key IN (SELECT raw FROM unresolved) GROUP BY bulletin_id, name_key
-  UNION ALL
-  SELECT bulletin_id, parent_raw, COUNT(*) FROM facts
-  WHERE parent_raw IN (SELECT raw FROM unresolved) GROUP BY bulletin_id, parent_raw
+  SELECT x.bulletin_id AS bulletin_id, l.text AS raw, x.n AS n
+  FROM (SELECT bulletin_id, name_key AS k, COUNT(*) AS n FROM facts
+        WHERE name_key IN (SELECT id FROM keys) GROUP BY bulletin_id, name_key
+        UNION ALL
+        SELECT bulletin_id, parent_raw, COUNT(*) FROM facts
+        WHERE parent_raw IN (SELECT id FROM keys) GROUP BY bulletin_id, parent_raw) x
+  JOIN labels l ON l.id = x.k
 ),
 open AS (
   SELECT u.publisher AS publisher, u.raw AS raw, u.method AS method, NULL AS reason,
@@ -109,8 +114,8 @@ open AS (
   GROUP BY u.publisher, u.raw, p.bulletin_id
   UNION ALL
   SELECT COALESCE(b.names_scope, ''), o.raw, o.method, o.reason, o.bulletin_id,
-         (SELECT COUNT(*) FROM facts f WHERE f.bulletin_id = o.bulletin_id
-          AND (f.name_key = o.raw OR f.parent_raw = o.raw))
+         (SELECT COUNT(*) FROM facts f, labels l WHERE l.text = o.raw
+          AND f.bulletin_id = o.bulletin_id AND (f.name_key = l.id OR f.parent_raw = l.id))
   FROM resolution_overrides o JOIN bulletins b ON b.id = o.bulletin_id
   WHERE o.entity_id IS NULL
 )
@@ -134,10 +139,11 @@ GROUP BY o.publisher, o.raw
 NAMES_RESOLVED = """
 CREATE VIEW names_resolved AS
 WITH printed AS (
-  SELECT COALESCE(b.names_scope, '') AS publisher, x.raw AS raw,
+  SELECT COALESCE(b.names_scope, '') AS publisher, l.text AS raw,
          COUNT(DISTINCT x.bulletin_id) AS bulletins
-  FROM (SELECT DISTINCT bulletin_id, name_key AS raw FROM facts WHERE name_key IS NOT NULL
+  FROM (SELECT DISTINCT bulletin_id, name_key AS k FROM facts WHERE name_key IS NOT NULL
         UNION SELECT DISTINCT bulletin_id, parent_raw FROM facts WHERE parent_raw IS NOT NULL) x
+  JOIN labels l ON l.id = x.k
   JOIN bulletins b ON b.id = x.bulletin_id
   GROUP BY 1, 2
 ),

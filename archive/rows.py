@@ -22,7 +22,7 @@ MAX_EXACT_INTEGER = 2**53  # beyond it a float no longer holds every integer
 # Positions in a fact row (see ``fact_row``): the table's index, the cell's index in it,
 # and the strings that become label ids.
 FACT_TABLE, FACT_CELL = 0, 1
-FACT_LABELS = (2, 3, 6, 7, 8, 9, 12, 13, 20, 21)
+FACT_LABELS = (2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 20, 21)
 
 
 @dataclass(frozen=True)

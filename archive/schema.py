@@ -84,9 +84,10 @@ TABLES: dict[str, dict[str, type]] = {
     },
     "blocks": {"id": int, "bulletin_id": int, "seq": int, "text": str, "line": int, "page": int},
     "labels": {"id": int, "text": str},
-    # Compact: the repeated strings are ids into `labels` (see LABEL_COLUMNS); name_key and
-    # parent_raw stay text, the key `resolutions` is joined on. value_raw is NULL when it is
-    # the integer value as printed (4406 for 4406.0); cell_id is a `cells` view id.
+    # Compact: the repeated strings are ids into `labels` (see LABEL_COLUMNS), the raw names
+    # too (name_key, parent_raw: the label's text is the key `resolutions` is joined on).
+    # value_raw is NULL when it is the integer value as printed (4406 for 4406.0); cell_id
+    # is a `cells` view id.
     "facts": {
         "id": int,
         "bulletin_id": int,
@@ -94,8 +95,8 @@ TABLES: dict[str, dict[str, type]] = {
         "cell_id": int,
         "table_kind": int,
         "entity_raw": int,
-        "name_key": str,
-        "parent_raw": str,
+        "name_key": int,
+        "parent_raw": int,
         "row_label": int,
         "row_role": int,
         "metric": int,
@@ -132,8 +133,8 @@ TABLES: dict[str, dict[str, type]] = {
 }
 
 # Columns of `facts` that hold an id into `labels`, in the order of the table.
-LABEL_COLUMNS = ("table_kind", "entity_raw", "row_label", "row_role", "metric", "header",
-                 "unit", "note", "period", "period_type")  # fmt: skip
+LABEL_COLUMNS = ("table_kind", "entity_raw", "name_key", "parent_raw", "row_label", "row_role",
+                 "metric", "header", "unit", "note", "period", "period_type")  # fmt: skip
 # A cell's id in the `cells` view: its table's id times CELL_ID_BASE plus its index there.
 CELL_ID_BASE = 1_000_000
 
@@ -190,7 +191,7 @@ SELECT
   lu.text AS unit,
   ln.text AS note,
   pe.name AS parent,
-  f.parent_raw AS parent_raw,
+  lpr.text AS parent_raw,
   t.table_no AS table_no,
   f."row" AS "row",
   f.col AS col,
@@ -217,6 +218,7 @@ JOIN labels lm ON lm.id = f.metric  -- every fact has one: queries on metric sta
 LEFT JOIN labels lh ON lh.id = f.header
 LEFT JOIN labels lu ON lu.id = f.unit
 LEFT JOIN labels ln ON ln.id = f.note
+LEFT JOIN labels lpr ON lpr.id = f.parent_raw
 LEFT JOIN labels lp ON lp.id = f.period
 LEFT JOIN labels lt ON lt.id = f.period_type
 """
@@ -279,6 +281,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     """
     refuse_old_shape(db)
     migrate_names(db)
+    migrate_raw_names(db)
     for name, columns in TABLES.items():
         table = db.table(name)
         if not table.exists():
@@ -309,6 +312,28 @@ def refuse_old_shape(db: sqlite_utils.Database) -> None:
         f"{where} was made by an older version of bulletins (facts as text, a cells "
         "table); ingest into a new file instead, e.g. --db archive-new.db"
     )
+
+
+def migrate_raw_names(db: sqlite_utils.Database) -> None:
+    """Turn the raw names of an archive made before they were labels (facts.name_key and
+    parent_raw as text) into label ids, in one transaction: same facts, fewer bytes."""
+    facts = db.table("facts")
+    if not facts.exists() or facts.columns_dict.get("name_key") is not str:
+        return
+    with db.conn:
+        for view in VIEWS:  # they read facts; ensure_schema makes them again
+            db.execute(f"DROP VIEW IF EXISTS {view}")
+        db.execute(
+            "INSERT OR IGNORE INTO labels (text) SELECT name_key FROM facts "
+            "WHERE name_key IS NOT NULL UNION SELECT parent_raw FROM facts "
+            "WHERE parent_raw IS NOT NULL"
+        )
+        for column in ("name_key", "parent_raw"):
+            db.execute(
+                f"UPDATE facts SET {column} = (SELECT id FROM labels WHERE text = facts.{column}) "
+                f"WHERE {column} IS NOT NULL"
+            )
+    facts.transform(types={"name_key": int, "parent_raw": int})  # the ids become integers
 
 
 def drop_bulk_indexes(db: sqlite_utils.Database) -> None:

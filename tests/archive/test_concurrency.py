@@ -91,8 +91,8 @@ def assert_consistent(db: Path) -> None:
         assert torn == []
         unresolved = conn.execute(
             "SELECT count(*) FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
-            "WHERE f.name_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resolutions r "
-            "WHERE r.publisher = COALESCE(b.publisher, '') AND r.raw = f.name_key)"
+            "JOIN labels k ON k.id = f.name_key WHERE NOT EXISTS (SELECT 1 FROM resolutions r "
+            "WHERE r.publisher = COALESCE(b.publisher, '') AND r.raw = k.text)"
         ).fetchone()
         assert unresolved == (0,)
         resolved = conn.execute(

@@ -9,6 +9,9 @@ import sqlite_utils
 
 from archive.database import ArchiveError
 from archive.schema import drop_bulk_indexes, ensure_schema
+from normalize.catalog import Catalog
+from normalize.names import NameBook
+from tests.helpers import DEC, SEP, ingest_into
 
 EXPECTED = {
     "bulletins": ["id", "path", "sha256", "format", "encoding", "period", "period_type",
@@ -112,3 +115,36 @@ def test_names_kept_per_bulletin_by_an_older_version_are_dropped_and_rebuilt() -
     assert [c.name for c in db["resolutions"].columns][:2] == ["publisher", "raw"]
     assert db.execute("SELECT COUNT(*) FROM entities").fetchone() == (0,)
     assert db.execute("SELECT * FROM archive_state").fetchall() == []
+
+
+def test_raw_names_kept_as_text_by_an_older_version_become_labels(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    db, _ = ingest_into(tmp_path / "a.db", [SEP, DEC], catalog, names)
+    readable = "SELECT * FROM facts_readable ORDER BY fact_id"
+    before = db.execute(readable).fetchall()
+    # the shape of the version before: the raw names as text in facts
+    for view in ("facts_readable", "review"):
+        db.execute(f"DROP VIEW {view}")
+    db["facts"].transform(
+        types={"name_key": str, "parent_raw": str}, drop_foreign_keys=["name_key", "parent_raw"]
+    )
+    for column in ("name_key", "parent_raw"):
+        db.execute(
+            f"UPDATE facts SET {column} = (SELECT text FROM labels WHERE id = facts.{column})"
+        )
+    db.conn.commit()
+    names_as_text = db.execute(
+        "SELECT count(*) FROM facts WHERE typeof(name_key) = 'text'"
+    ).fetchone()[0]
+    assert names_as_text > 0
+    ensure_schema(db)
+    assert db["facts"].columns_dict["name_key"] is int
+    assert db.execute(
+        "SELECT count(*) FROM facts WHERE typeof(name_key) = 'text' OR typeof(parent_raw) = 'text'"
+    ).fetchone() == (0,)
+    assert db.execute(readable).fetchall() == before
+    assert db.execute(
+        "SELECT entity, entity_raw, value FROM facts_readable "
+        "WHERE entity_raw = '区社保局' AND metric = 'accepted' AND bulletin LIKE '2020-12%'"
+    ).fetchall() == [("区社会保险事务中心", "区社保局", 2586.0)]
