@@ -46,6 +46,8 @@ def cell_array(c: Cell) -> list[Any]:
                     s.page]  # fmt: skip
         if s.line_end is not None:  # text formats: lines, no page
             return [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start, s.line_end]
+        if s.line_start is not None:  # a cell of one line
+            return [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start]
     values = [c.row, c.col, c.rowspan, c.colspan, c.text, s.line_start, s.line_end, s.page,
               list(s.bbox) if s.bbox else None, c.confidence, c.alternative]  # fmt: skip
     while values and values[-1] is None:

@@ -128,7 +128,7 @@ def store_rows(
         CHECK_INSERT,
         (
             (bulletin_id, table_ids.get(c[0]) if c[0] is not None else None, *c[1:8],
-             json.dumps([first_fact + i for i in c[8]]))
+             json.dumps([first_fact + i for i in c[8]], separators=(",", ":")))
             for c in rows.checks
         ),
     )  # fmt: skip
