@@ -116,7 +116,7 @@ def refresh_summaries(conn: sqlite3.Connection) -> None:
         _write_counts(conn)
         _write_metrics(conn)
         _write_entity_metrics(conn)
-        conn.execute(f"INSERT INTO {PERIODS} (period, bulletin) {period_rows_sql()}")
+        conn.execute(f"INSERT INTO {PERIODS} (period, bulletin) {period_rows_sql(conn)}")
         conn.execute(
             f"INSERT OR REPLACE INTO {STATE} (key, value) SELECT 'fingerprint', {FINGERPRINT_SQL}"
         )
@@ -129,24 +129,33 @@ def refresh_summaries(conn: sqlite3.Connection) -> None:
 
 
 def _write_counts(conn: sqlite3.Connection) -> None:
+    """Each value's rows, and each pair of values' rows (stored both ways: a facet of
+    either column under a filter on the other), each grouping done once."""
     insert = f'INSERT INTO {COUNTS} (filter_column, filter_value, "column", value, facts) '
     conn.execute(insert + "SELECT '', '', '', '', coalesce(sum(n), 0) FROM temp.summary_cube")
-    for column in DIMENSIONS:
-        conn.execute(
-            insert + f"SELECT '', '', '{column}', {column}, sum(n) FROM temp.summary_cube "
-            f"WHERE {column} IS NOT NULL GROUP BY {column}"
-        )
-        conn.execute(  # the rows under one filter value: the filtered page's count
-            insert + f"SELECT '{column}', {column}, '', '', sum(n) FROM temp.summary_cube "
-            f"WHERE {column} IS NOT NULL GROUP BY {column}"
-        )
-        for other in DIMENSIONS:
-            if other != column:
-                conn.execute(
-                    insert + f"SELECT '{column}', {column}, '{other}', {other}, sum(n) "
-                    f"FROM temp.summary_cube WHERE {column} IS NOT NULL AND {other} IS NOT NULL "
-                    f"GROUP BY {column}, {other}"
-                )
+    for i, column in enumerate(DIMENSIONS):
+        _group_cube(conn, f"{column} AS a, NULL AS b", f"{column} IS NOT NULL")
+        conn.execute(insert + f"SELECT '', '', '{column}', a, n FROM temp.summary_part")
+        # the rows under one filter value: the filtered page's count
+        conn.execute(insert + f"SELECT '{column}', a, '', '', n FROM temp.summary_part")
+        for other in DIMENSIONS[i + 1 :]:
+            _group_cube(
+                conn,
+                f"{column} AS a, {other} AS b",
+                f"{column} IS NOT NULL AND {other} IS NOT NULL",
+            )
+            conn.execute(insert + f"SELECT '{column}', a, '{other}', b, n FROM temp.summary_part")
+            conn.execute(insert + f"SELECT '{other}', b, '{column}', a, n FROM temp.summary_part")
+    conn.execute("DROP TABLE temp.summary_part")
+
+
+def _group_cube(conn: sqlite3.Connection, columns: str, where: str) -> None:
+    """``temp.summary_part``: the cube's rows summed by ``columns`` (``a``, ``b``)."""
+    conn.execute("DROP TABLE IF EXISTS temp.summary_part")
+    conn.execute(
+        f"CREATE TEMP TABLE summary_part AS SELECT {columns}, sum(n) AS n "
+        f"FROM temp.summary_cube WHERE {where} GROUP BY 1, 2"
+    )
 
 
 def _write_metrics(conn: sqlite3.Connection) -> None:

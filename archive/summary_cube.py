@@ -140,12 +140,22 @@ def _classify_bulletins(conn: sqlite3.Connection) -> None:
     )
 
 
-def period_rows_sql() -> str:
+def period_rows_sql(conn: sqlite3.Connection) -> str:
     """SELECT of the distinct (period, bulletin) pairs of ``facts_readable`` whose period
-    is not NULL, from facts and bulletins."""
-    return """SELECT DISTINCT COALESCE(lp.text, b.period) AS period, b.path AS bulletin
+    is not NULL, from facts and bulletins. A fact is in the view when its metric has a
+    label: where label ids have no gaps, a range says so without a join (``+`` keeps
+    the planner scanning facts rather than searching the metric index)."""
+    low, top, count = conn.execute(
+        "SELECT coalesce(min(id), 0), coalesce(max(id), -1), count(*) FROM labels"
+    ).fetchone()
+    labelled = (
+        f"WHERE +f.metric BETWEEN {int(low)} AND {int(top)}"
+        if int(count) == int(top) - int(low) + 1
+        else "JOIN labels lm ON lm.id = f.metric"
+    )
+    return f"""SELECT DISTINCT COALESCE(lp.text, b.period) AS period, b.path AS bulletin
         FROM (SELECT DISTINCT f.bulletin_id AS bulletin_id, f.period AS period
-              FROM facts f JOIN labels lm ON lm.id = f.metric) x
+              FROM facts f {labelled}) x
         JOIN bulletins b ON b.id = x.bulletin_id
         LEFT JOIN labels lp ON lp.id = x.period
         WHERE COALESCE(lp.text, b.period) IS NOT NULL"""

@@ -36,7 +36,7 @@ def view_rows(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
 
 
 def same_periods(conn: sqlite3.Connection) -> bool:
-    ours = sorted(conn.execute(period_rows_sql()).fetchall())
+    ours = sorted(conn.execute(period_rows_sql(conn)).fetchall())
     return ours == sorted(conn.execute(VIEW_PERIODS).fetchall())
 
 
@@ -96,7 +96,7 @@ def test_own_periods_unknown_labels_and_large_ids(samples: Path, tmp_path: Path)
         conn.execute("UPDATE facts SET header = 1 << 50 WHERE id = ?", [fourth])
     assert cube_rows(conn) == view_rows(conn)
     assert same_periods(conn)
-    periods = {p for (p,) in conn.execute(f"SELECT DISTINCT period FROM ({period_rows_sql()})")}
+    periods = {p for (p,) in conn.execute(f"SELECT DISTINCT period FROM ({period_rows_sql(conn)})")}
     assert periods == {"2020-12", "2022-08", "2022-09"}
 
 
