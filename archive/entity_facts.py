@@ -15,17 +15,33 @@ an archive written by another version is read through its own view.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from archive.schema import FACTS_READABLE
 
 VIEW = "facts_readable"
 _HEAD = f"CREATE VIEW {VIEW} AS"
-VIEW_SELECT = FACTS_READABLE.strip().removeprefix(_HEAD)
+# clauses after which one more WHERE could not simply follow the view's joins
+_CLOSED = re.compile(r"\b(WHERE|GROUP|HAVING|WINDOW|ORDER|LIMIT|UNION|EXCEPT|INTERSECT)\b", re.I)
+
+
+def _select_of(view: str) -> str | None:
+    """The SELECT of the view's declaration, if it is one a condition can be added to."""
+    body = view.strip()
+    if not body.startswith(_HEAD) or _CLOSED.search(body):
+        return None
+    return body.removeprefix(_HEAD)
+
+
+VIEW_SELECT = _select_of(FACTS_READABLE)  # None: the view is read as it is
 
 
 def view_is_current(conn: sqlite3.Connection) -> bool:
-    """Whether the archive's ``facts_readable`` is the view this version creates."""
+    """Whether the archive's ``facts_readable`` is the view this version creates (and
+    whose SELECT :func:`restricted_view` can take)."""
+    if VIEW_SELECT is None:
+        return False
     row = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [VIEW]
     ).fetchone()
@@ -45,8 +61,8 @@ def restricted_view(entities: str) -> str:
     """A subquery with the columns of ``facts_readable``, holding every row of the view
     whose entity is one of ``entities`` (a SELECT of entity ids) and rows of other
     entities printed under the same names: filter on ``entity`` over it."""
-    if not FACTS_READABLE.strip().startswith(_HEAD):
-        raise ValueError(f"facts_readable is not declared as {_HEAD!r}")
+    if VIEW_SELECT is None:
+        raise ValueError(f"facts_readable is not declared as {_HEAD!r}: use the view")
     return f"({VIEW_SELECT} WHERE f.name_key IN ({printed_names_of(entities)}))"
 
 

@@ -16,7 +16,8 @@ import pytest
 import archive.department
 from archive.datasette_plugin.summarised import entity_form
 from archive.department import read_department
-from archive.entity_facts import view_is_current
+from archive.entity_facts import VIEW_SELECT, _select_of, view_is_current
+from archive.schema import FACTS_READABLE
 from archive.serve import build_datasette
 from normalize.catalog import Catalog
 from normalize.names import NameBook
@@ -143,3 +144,18 @@ def test_an_archive_of_another_view_is_read_through_it(samples: Path, tmp_path: 
     assert all(r[page["columns"].index("value")] > 100 for r in page["rows"])
     traced = " ".join(t.get("sql", "") for t in page["_trace"]["traces"])
     assert "f.name_key IN" not in traced
+
+
+def test_only_a_view_of_joins_is_narrowed() -> None:
+    assert VIEW_SELECT is not None and VIEW_SELECT.lstrip().startswith("SELECT")
+    assert "f.name_key" in FACTS_READABLE  # the printed name the narrowing reads
+    joined = (
+        "CREATE VIEW facts_readable AS SELECT f.id FROM facts f JOIN labels l ON l.id = f.metric"
+    )
+    assert _select_of(joined) == " SELECT f.id FROM facts f JOIN labels l ON l.id = f.metric"
+    for other in (
+        joined + " WHERE f.value > 0",
+        joined + " ORDER BY f.id",
+        joined.replace("CREATE VIEW", "CREATE VIEW IF NOT EXISTS"),
+    ):
+        assert _select_of(other) is None
