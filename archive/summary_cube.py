@@ -15,7 +15,9 @@ are joined to the grouped rows only, exactly as the view joins them:
 - a fact whose metric has no label is not in the view (its only inner join on labels);
   a label id that names no label reads as NULL, as the view's LEFT JOINs read it.
 
-``summary_periods`` comes from the distinct (bulletin, period label) pairs of facts.
+``summary_periods`` comes from facts and bulletins: a bulletin whose class has no
+figure of a period of its own holds its own period's figures when it holds any figure
+(one search by bulletin); the facts of the other bulletins are read.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ CUBE = "summary_cube"  # temp tables, dropped by the caller
 GROUPS = "summary_groups"
 BULLETINS = "summary_bulletins"
 CLASSES = "summary_classes"
+DATED = "summary_dated"  # the classes with a figure of a period of its own
 # facts' label columns the cube keeps, each with the view column it becomes
 LABELLED = ("period", "table_kind", "metric", "unit", "header")
 PACK_LIMIT = 1 << 62  # a packed key stays below this (SQLite integers are 64-bit)
@@ -95,6 +98,10 @@ def build_cube(conn: sqlite3.Connection) -> None:
         f"GROUP BY {', '.join(str(i + 1) for i in range(len(packed) + 1))}"
     )
     parts = {name: sql for p in packed for name, sql in p.parts.items()}
+    conn.execute(
+        f"CREATE TEMP TABLE {DATED} AS SELECT DISTINCT {parts['cls']} AS cls "
+        f"FROM temp.{GROUPS} WHERE {parts['period']} != 0"
+    )
     unpacked = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
     label = {c: f"l_{c}" for c in LABELLED}
     joins = " ".join(
@@ -142,20 +149,26 @@ def _classify_bulletins(conn: sqlite3.Connection) -> None:
 
 def period_rows_sql(conn: sqlite3.Connection) -> str:
     """SELECT of the distinct (period, bulletin) pairs of ``facts_readable`` whose period
-    is not NULL, from facts and bulletins. A fact is in the view when its metric has a
-    label: where label ids have no gaps, a range says so without a join (``+`` keeps
-    the planner scanning facts rather than searching the metric index)."""
+    is not NULL, from facts and bulletins; after ``build_cube``. A fact is in the view
+    when its metric has a label. A bulletin of a class whose facts have no period of
+    their own holds its own period's figures if one of its facts is in the view (a
+    search by bulletin); the facts of the others are read."""
     low, top, count = conn.execute(
         "SELECT coalesce(min(id), 0), coalesce(max(id), -1), count(*) FROM labels"
     ).fetchone()
-    labelled = (
-        f"WHERE +f.metric BETWEEN {int(low)} AND {int(top)}"
+    labelled = (  # without gaps in label ids, a range says so without a join ('+': the
+        # planner scans facts rather than searching the metric index)
+        f"+f.metric BETWEEN {int(low)} AND {int(top)}"
         if int(count) == int(top) - int(low) + 1
-        else "JOIN labels lm ON lm.id = f.metric"
+        else "f.metric IN (SELECT id FROM labels)"
     )
+    dated = f"(SELECT s.id FROM temp.{BULLETINS} s JOIN temp.{DATED} d ON d.cls = s.cls)"
     return f"""SELECT DISTINCT COALESCE(lp.text, b.period) AS period, b.path AS bulletin
-        FROM (SELECT DISTINCT f.bulletin_id AS bulletin_id, f.period AS period
-              FROM facts f {labelled}) x
+        FROM (SELECT DISTINCT f.bulletin_id AS bulletin_id, f.period AS period FROM facts f
+              WHERE f.bulletin_id IN {dated} AND {labelled}
+              UNION ALL
+              SELECT b.id, NULL FROM bulletins b WHERE b.id NOT IN {dated}
+              AND EXISTS (SELECT 1 FROM facts f WHERE f.bulletin_id = b.id AND {labelled})) x
         JOIN bulletins b ON b.id = x.bulletin_id
         LEFT JOIN labels lp ON lp.id = x.period
         WHERE COALESCE(lp.text, b.period) IS NOT NULL"""
@@ -163,5 +176,5 @@ def period_rows_sql(conn: sqlite3.Connection) -> str:
 
 def drop_cube(conn: sqlite3.Connection) -> None:
     """Drop the temp tables of ``build_cube``."""
-    for table in (CUBE, GROUPS, CLASSES, BULLETINS):
+    for table in (CUBE, GROUPS, DATED, CLASSES, BULLETINS):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
