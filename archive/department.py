@@ -20,6 +20,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from archive.charts import Series, axis_months, is_month, sparkline
+from archive.entity_facts import restricted_view, view_is_current
 from archive.metadata import trend_url
 from archive.printed import Links, exact_number
 from archive.vocabulary import Vocabulary
@@ -115,15 +116,15 @@ def read_department(
         [name, *args],
     ).fetchone()
     lineage = entity[2] if entity else name
-    followed = f"(entity = ? OR coalesce(lineage, entity) = ?) AND {CERTAIN}"
-    params = [name, lineage]
+    followed = f"(entity = :name OR coalesce(lineage, entity) = :lineage) AND {CERTAIN}"
+    params = {"name": name, "lineage": lineage}
     if args:
-        followed += " AND publisher = ?"
-        params += args
-    # one pass over the view (it is scanned, not searched): names and entities from the rows
+        followed += " AND publisher = :publisher"
+        params["publisher"] = args[0]
+    # one pass over the facts printed under the names of the entities followed
     rows = conn.execute(
         "SELECT period, table_kind, metric, value, fact_id, entity_raw, entity "
-        f"FROM facts_readable WHERE {followed} "
+        f"FROM {_followed_facts(conn)} WHERE {followed} "
         "ORDER BY period, table_kind, metric, row_role = 'item' DESC, fact_id",
         params,
     ).fetchall()
@@ -139,6 +140,15 @@ def read_department(
     for period, kind, metric, value, fact_id, _, _ in rows:
         dept.values.setdefault((kind, metric), {}).setdefault(period, (value, fact_id))
     return dept
+
+
+def _followed_facts(conn: sqlite3.Connection) -> str:
+    """What read_department reads: the view's rows of the entities named ``:name`` or
+    of lineage ``:lineage`` (and others printed under their names), else the view."""
+    if not view_is_current(conn):
+        return "facts_readable"
+    entities = "SELECT id FROM entities WHERE name = :name OR coalesce(lineage, name) = :lineage"
+    return f"{restricted_view(entities)} AS facts_readable"
 
 
 Period = str | None

@@ -1,9 +1,10 @@
 """Small summary tables of ``facts_readable``, written at the end of an ingest, so that
 Datasette pages need not scan the view.
 
-At scale ``facts_readable`` is a scan of every fact with five joins; counting it, or
+At scale ``facts_readable`` is a scan of every fact with fourteen joins; counting it, or
 grouping it by one column, takes seconds. Once per ingest, :func:`refresh_summaries`
-groups the view once and keeps what the pages ask for:
+groups the view's rows once (``summary_cube``: grouped from facts on their integer
+columns, then joined, as the view would give them) and keeps what the pages ask for:
 
 - ``summary_counts``: how many rows of the view hold each value of the faceted columns
   (period, table_kind, metric, entity), on the whole view and under one equality filter
@@ -14,7 +15,7 @@ groups the view once and keeps what the pages ask for:
 - ``summary_periods``: which bulletins hold figures of which period (query month reads
   only those bulletins' facts).
 
-The tables are built from ``facts_readable`` and ``bulletins`` only. Each carries the
+The tables hold what ``facts_readable`` and ``bulletins`` give. Each carries the
 archive's fingerprint (``summary_state``); a reader uses them only while the fingerprint
 still matches (:func:`summaries_fresh`), and otherwise asks the view itself: a summary
 never shows a number the view would not.
@@ -23,6 +24,8 @@ never shows a number the view would not.
 from __future__ import annotations
 
 import sqlite3
+
+from archive.summary_cube import build_cube, drop_cube, period_rows_sql
 
 DIMENSIONS = ("period", "table_kind", "metric", "entity")  # columns of facts_readable
 STATE = "summary_state"
@@ -79,15 +82,6 @@ TOKENS = {
     ),
 }
 
-# the view grouped once: every later summary is read from this
-CUBE_SQL = """
-CREATE TEMP TABLE summary_cube AS
-SELECT period, table_kind, metric, entity, unit, header, is_primary,
-  count(*) AS n, min(fact_id) AS first
-FROM facts_readable
-GROUP BY period, table_kind, metric, entity, unit, header, is_primary
-"""
-
 
 def has_summaries(conn: sqlite3.Connection) -> bool:
     """Whether the archive has the summary tables (an older one has not)."""
@@ -115,21 +109,18 @@ def refresh_summaries(conn: sqlite3.Connection) -> None:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        conn.execute("DROP TABLE IF EXISTS temp.summary_cube")
-        conn.execute(CUBE_SQL)
+        drop_cube(conn)
+        build_cube(conn)
         for table in (COUNTS, METRICS, ENTITY_METRICS, PERIODS):
             conn.execute(f"DELETE FROM {table}")
         _write_counts(conn)
         _write_metrics(conn)
         _write_entity_metrics(conn)
-        conn.execute(
-            f"INSERT INTO {PERIODS} (period, bulletin) SELECT DISTINCT period, bulletin "
-            "FROM facts_readable WHERE period IS NOT NULL"
-        )
+        conn.execute(f"INSERT INTO {PERIODS} (period, bulletin) {period_rows_sql(conn)}")
         conn.execute(
             f"INSERT OR REPLACE INTO {STATE} (key, value) SELECT 'fingerprint', {FINGERPRINT_SQL}"
         )
-        conn.execute("DROP TABLE temp.summary_cube")
+        drop_cube(conn)
     except BaseException:
         conn.execute("ROLLBACK TO summaries")
         conn.execute("RELEASE summaries")
@@ -138,24 +129,33 @@ def refresh_summaries(conn: sqlite3.Connection) -> None:
 
 
 def _write_counts(conn: sqlite3.Connection) -> None:
+    """Each value's rows, and each pair of values' rows (stored both ways: a facet of
+    either column under a filter on the other), each grouping done once."""
     insert = f'INSERT INTO {COUNTS} (filter_column, filter_value, "column", value, facts) '
     conn.execute(insert + "SELECT '', '', '', '', coalesce(sum(n), 0) FROM temp.summary_cube")
-    for column in DIMENSIONS:
-        conn.execute(
-            insert + f"SELECT '', '', '{column}', {column}, sum(n) FROM temp.summary_cube "
-            f"WHERE {column} IS NOT NULL GROUP BY {column}"
-        )
-        conn.execute(  # the rows under one filter value: the filtered page's count
-            insert + f"SELECT '{column}', {column}, '', '', sum(n) FROM temp.summary_cube "
-            f"WHERE {column} IS NOT NULL GROUP BY {column}"
-        )
-        for other in DIMENSIONS:
-            if other != column:
-                conn.execute(
-                    insert + f"SELECT '{column}', {column}, '{other}', {other}, sum(n) "
-                    f"FROM temp.summary_cube WHERE {column} IS NOT NULL AND {other} IS NOT NULL "
-                    f"GROUP BY {column}, {other}"
-                )
+    for i, column in enumerate(DIMENSIONS):
+        _group_cube(conn, f"{column} AS a, NULL AS b", f"{column} IS NOT NULL")
+        conn.execute(insert + f"SELECT '', '', '{column}', a, n FROM temp.summary_part")
+        # the rows under one filter value: the filtered page's count
+        conn.execute(insert + f"SELECT '{column}', a, '', '', n FROM temp.summary_part")
+        for other in DIMENSIONS[i + 1 :]:
+            _group_cube(
+                conn,
+                f"{column} AS a, {other} AS b",
+                f"{column} IS NOT NULL AND {other} IS NOT NULL",
+            )
+            conn.execute(insert + f"SELECT '{column}', a, '{other}', b, n FROM temp.summary_part")
+            conn.execute(insert + f"SELECT '{other}', b, '{column}', a, n FROM temp.summary_part")
+    conn.execute("DROP TABLE temp.summary_part")
+
+
+def _group_cube(conn: sqlite3.Connection, columns: str, where: str) -> None:
+    """``temp.summary_part``: the cube's rows summed by ``columns`` (``a``, ``b``)."""
+    conn.execute("DROP TABLE IF EXISTS temp.summary_part")
+    conn.execute(
+        f"CREATE TEMP TABLE summary_part AS SELECT {columns}, sum(n) AS n "
+        f"FROM temp.summary_cube WHERE {where} GROUP BY 1, 2"
+    )
 
 
 def _write_metrics(conn: sqlite3.Connection) -> None:

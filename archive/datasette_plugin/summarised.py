@@ -20,6 +20,7 @@ from typing import Any
 
 from datasette.database import Database
 
+from archive.entity_facts import entities_named, restricted_view, view_is_current
 from archive.summaries import ALL, COUNTS, DIMENSIONS, PERIODS, summaries_fresh
 
 VIEW = "facts_readable"
@@ -55,6 +56,16 @@ PERIOD_ROWS = re.compile(
     re.S,
 )
 PERIOD_BULLETINS = f' and "bulletin" in (select bulletin from {PERIODS} where period = :p0)'
+
+# the rows of one entity (with other equality filters or none): the view finds a fact's
+# entity only after joining it; the facts printed under the entity's names are few
+ENTITY_ROWS = re.compile(
+    rf"select (?P<columns>.+) from {VIEW} "
+    r'where (?P<where>"\w+" = :p\d+(?: and "\w+" = :p\d+)*)'
+    r"(?P<tail>\s*(?:order by [^;]+?\s*)?limit \d+(?: offset \d+)?\s*)",
+    re.S,
+)
+ENTITY_FILTER = re.compile(r'"entity" = :(?P<param>p\d+)')
 
 Rewritten = tuple[str, dict[str, Any]]
 
@@ -92,6 +103,17 @@ def _filter(found: re.Match[str], params: Any) -> dict[str, Any] | None:
     return {"filter": found["filter"], "value": value}
 
 
+def entity_form(sql: str) -> str | None:
+    """The rows query of the view filtered on entity (with other equality filters or
+    none) read from the entity's facts only (``restricted_view``), or None."""
+    rows = ENTITY_ROWS.fullmatch(sql)
+    found = ENTITY_FILTER.search(rows["where"]) if rows is not None else None
+    if rows is None or found is None:
+        return None
+    source = restricted_view(entities_named(":" + found["param"]))
+    return f"select {rows['columns']} from {source} AS {VIEW} where {rows['where']}{rows['tail']}"
+
+
 class SummarisedDatabase(Database):  # type: ignore[misc]
     """The archive as Datasette serves it, counting from the summaries while they are
     fresh. ``canned`` maps a canned query's SQL to its summary form."""
@@ -102,6 +124,9 @@ class SummarisedDatabase(Database):  # type: ignore[misc]
 
     async def execute(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
         rewritten = summary_form(sql, params, self.canned)
+        narrowed = entity_form(sql) if rewritten is None else None
         if rewritten is not None and await self.execute_fn(summaries_fresh):
             sql, params = rewritten
+        elif narrowed is not None and await self.execute_fn(view_is_current):
+            sql = narrowed
         return await super().execute(sql, params, *args, **kwargs)
