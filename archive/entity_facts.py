@@ -49,11 +49,12 @@ def view_is_current(conn: sqlite3.Connection) -> bool:
 
 
 def printed_names_of(entities: str) -> str:
-    """SELECT of the printed names (``name_key`` values) that resolve, in some bulletin,
-    to one of ``entities`` (a SELECT of entity ids)."""
+    """SELECT of the printed names (``name_key`` values: ids of their labels) that
+    resolve, in some bulletin, to one of ``entities`` (a SELECT of entity ids)."""
     return (
+        "SELECT id FROM labels WHERE text IN ("
         f"SELECT raw FROM resolutions WHERE entity_id IN ({entities}) "
-        f"UNION SELECT raw FROM resolution_overrides WHERE entity_id IN ({entities})"
+        f"UNION SELECT raw FROM resolution_overrides WHERE entity_id IN ({entities}))"
     )
 
 

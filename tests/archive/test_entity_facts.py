@@ -108,7 +108,9 @@ def test_the_served_page_shows_the_views_rows(samples: Path) -> None:
     assert ("handled", 3986.0) in [(m, v) for _, m, v in expected]
     assert page["filtered_table_rows_count"] == len(expected) == 22
     traced = " ".join(t.get("sql", "") for t in page["_trace"]["traces"])
-    assert "f.name_key IN (SELECT raw FROM resolutions" in traced
+    assert (
+        "f.name_key IN (SELECT id FROM labels WHERE text IN (SELECT raw FROM resolutions" in traced
+    )
 
 
 def test_department_reads_the_same_as_through_the_view(
