@@ -184,3 +184,32 @@ def test_bad_files_are_reported_and_the_rest_lands(tmp_path: Path) -> None:
     (folder / "empty.txt").write_bytes(DEC.read_bytes())
     CliRunner().invoke(main, ["ingest", str(folder / "empty.txt"), "--db", str(db_path)])
     assert db.execute("SELECT COUNT(*) FROM failures WHERE path = 'empty.txt'").fetchone() == (0,)
+
+
+def test_indexes_are_rebuilt_at_the_end_only_when_a_run_adds_many_against_what_is_stored() -> None:
+    import sqlite_utils
+
+    from archive.ingest import Job, is_bulk
+    from archive.schema import ensure_schema
+
+    db = sqlite_utils.Database(memory=True)
+    ensure_schema(db)
+
+    def jobs(n: int, start: int = 0) -> list[Job]:
+        return [Job(Path(f"{i}.txt"), f"{i}.txt", "x") for i in range(start, start + n)]
+
+    def store(n: int) -> None:
+        count = db["bulletins"].count
+        db["bulletins"].insert_all(
+            {"path": f"old-{i}.txt", "sha256": "y"} for i in range(count, count + n)
+        )
+
+    assert is_bulk(db, jobs(100))  # a new archive
+    assert not is_bulk(db, jobs(99))
+    store(150)
+    assert is_bulk(db, jobs(100))  # 100 new against 150 stored: rebuilding pays
+    store(50)
+    assert not is_bulk(db, jobs(100))  # against 200: kept live
+    assert not is_bulk(db, [*jobs(300)[:-1], Job(Path("r.txt"), "old-3.txt", "z")])  # replaces
+    assert not is_bulk(db, [*jobs(299), Job(Path("d.txt"), "d.txt", "z", rederive=1)])
+    assert is_bulk(db, jobs(300))
