@@ -55,12 +55,13 @@ class Printed:
     value: float
 
 
-# The figures the check reads, by row (publisher, year, table kind, entity or raw name,
-# row role: ids compared as they are), then as stored: the first fact of a month wins.
+# The figures the check reads: per row (publisher, year, table kind, entity or raw name,
+# row role: ids compared as they are), month and metric, the first fact as stored (the
+# bare columns of min() come from the row holding the minimum).
 FACTS = f"""
 SELECT COALESCE(b.publisher, ''), substr(b.period, 1, 4), CAST(substr(b.period, 6, 2) AS INT),
        f.table_kind, e.id, CASE WHEN e.id IS NULL THEN f.name_key END, f.row_role,
-       f.metric, f.id, b.id, f.value
+       f.metric, min(f.id), b.id, f.value
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN labels lp ON lp.id = f.period
@@ -70,7 +71,8 @@ WHERE b.is_primary = 1 AND b.period_type = 'month'
   AND f.value IS NOT NULL AND f.name_key IS NOT NULL
   AND f.metric IN (SELECT value FROM json_each(:metrics))
   {{among}}
-ORDER BY 1, 2, 4, 5, 6, 7, 9
+GROUP BY 1, 2, 4, 5, 6, 7, 3, 8
+ORDER BY 1, 2, 4, 5, 6, 7, 3, 8
 """
 AMONG = "AND b.id IN (SELECT value FROM json_each(:among))"
 _ROW = itemgetter(0, 1, 3, 4, 5, 6)
@@ -107,7 +109,7 @@ def check_cumulative(
         months: dict[int, dict[str, Printed]] = {}
         for r in printed_row:
             printed = Printed(int(r[8]), int(r[9]), float(r[10]))
-            months.setdefault(int(r[2]), {}).setdefault(ids[int(r[7])], printed)
+            months.setdefault(int(r[2]), {})[ids[int(r[7])]] = printed
         findings = [
             _finding(conn, finding)
             for month in sorted(months)

@@ -29,9 +29,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import count, repeat
+from typing import Any
 
 MIN_SHARED = 0.8
 MIN_AGREEING = 0.8
@@ -41,8 +43,6 @@ CONTESTED = 2  # facts.needs_review bit: another edition prints another figure
 
 FactKey = tuple[object, ...]
 Fact = tuple[int, float | None, str | None, int | None, object, object]
-# a fact's key: table kind, row role, metric and period (label ids), name, parent
-Key = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,9 @@ GROUP BY 1, 2, 3 HAVING COUNT(*) > 1
 # A fact's key and value as text. Label ids compare as their texts do (labels.text is
 # unique); the four of a key are packed into one integer when they fit (base :m, NULL
 # as 0), else joined. A period left out counts as the label '' (:blank, its id or 0).
-# Whole values print as integers, others by quote(), exact for any double.
+# Name and parent follow, NULL written as char(3); whole values print as integers,
+# others by quote(), exact for any double. The separators: char(1) within a key,
+# char(2) between facts.
 _PACKED = (
     "((ifnull(f.table_kind, 0) * :m + ifnull(f.row_role, 0)) * :m + ifnull(f.metric, 0)) * :m "
     "+ ifnull(f.period, :blank)"
@@ -87,25 +89,27 @@ _JOINED = (
     "ifnull(f.table_kind, 0) || ',' || ifnull(f.row_role, 0) || ',' || ifnull(f.metric, 0) "
     "|| ',' || ifnull(f.period, :blank)"
 )
-_NAME = "ifnull(f.name_key, char(3))"
-_PARENT = "ifnull(f.parent_raw, char(3))"
+_KEY = (
+    "({ids}) || char(1) || ifnull(f.name_key, char(3)) || char(1) || ifnull(f.parent_raw, char(3))"
+)
 _VALUE = (
     "CASE WHEN f.value = CAST(f.value AS INTEGER) THEN CAST(f.value AS INTEGER) "
     "ELSE quote(f.value) END"
 )
 _TRACED = "f.cell_id IS NOT NULL AND (f.needs_review & 1) = 0"
-SEPARATOR = "\x02"
 SIGNATURES = """
 SELECT b.id, b.path, b.format, count(f.id), total({traced}),
-       group_concat({ids}, char(2)), group_concat({name}, char(2)),
-       group_concat({parent}, char(2)), group_concat({value}, char(2))
+       count(f.id) - count(f.name_key) + count(f.id) - count(f.parent_raw),
+       group_concat({key}, char(2)), group_concat({value}, char(2))
 FROM bulletins b LEFT JOIN facts f ON f.bulletin_id = b.id
 WHERE b.id IN (SELECT value FROM json_each(:ids))
 GROUP BY b.id
 """
-# One bulletin's facts in order, for the few whose names hold the separator or repeat.
+# One bulletin's facts in order, for groups where a name holds a separator or a
+# bulletin prints a key twice.
 ONE_BY_ONE = """
-SELECT {ids}, {name}, {parent}, {value} FROM facts f WHERE f.bulletin_id = :id ORDER BY f.id
+SELECT {ids}, f.name_key, f.parent_raw, {value} FROM facts f
+WHERE f.bulletin_id = :id ORDER BY f.id
 """
 
 
@@ -121,9 +125,8 @@ class Reading:
     def of(cls, conn: sqlite3.Connection) -> Reading:
         low, high = conn.execute("SELECT min(id), max(id) FROM labels").fetchone()
         base = int(high or 0) + 1
-        packed = int(low or 1) >= 1 and base**4 < 2**63
-        parts = {"traced": _TRACED, "ids": _PACKED if packed else _JOINED, "name": _NAME,
-                 "parent": _PARENT, "value": _VALUE}  # fmt: skip
+        ids = _PACKED if int(low or 1) >= 1 and base**4 < 2**63 else _JOINED
+        parts = {"traced": _TRACED, "key": _KEY.format(ids=ids), "ids": ids, "value": _VALUE}
         blank = conn.execute("SELECT id FROM labels WHERE text = ''").fetchone()
         params = {"m": base, "blank": blank[0] if blank else 0}
         return cls(SIGNATURES.format(**parts), ONE_BY_ONE.format(**parts), params)
@@ -199,22 +202,44 @@ def _assign_group(conn: sqlite3.Connection, members: Sequence[int], reading: Rea
 def load_editions(
     conn: sqlite3.Connection, members: Sequence[int], reading: Reading
 ) -> list[Edition]:
-    """The bulletins of one group as editions, ranked (the primary first)."""
-    keys: dict[Key, int] = {}
+    """The bulletins of one group as editions, ranked (the primary first). Each is read
+    as one row of joined keys and values; when one of them cannot be split so (a name
+    holds a separator, or it prints a key twice), the whole group is read again one
+    fact at a time, so that all its keys are compared alike."""
+    try:
+        editions = _editions(conn, members, reading, _split)
+    except _Unsplittable:
+        editions = _editions(conn, members, reading, partial(_one_by_one, conn, reading))
+    return sorted(editions, key=Edition.rank)
+
+
+class _Unsplittable(Exception):
+    """A bulletin's joined keys cannot be split back into one key per fact."""
+
+
+Facts = tuple[Sequence[Hashable], Sequence[str]]  # keys, values as text
+
+
+def _editions(
+    conn: sqlite3.Connection,
+    members: Sequence[int],
+    reading: Reading,
+    facts_of_row: Callable[[tuple[Any, ...]], Facts],
+) -> list[Edition]:
+    keys: dict[Hashable, int] = {}
     printed: dict[tuple[int, str], int] = {}
-    fresh = count()
+    fresh_key, fresh_figure = count(), count()
     editions = []
     rows = conn.execute(reading.signatures, {**reading.params, "ids": json.dumps(list(members))})
-    for bid, path, fmt, n, traced, ids, names, parents, values in rows.fetchall():
-        facts = _split(n, ids, names, parents, values)
-        if facts is None:
-            facts = _one_by_one(conn, int(bid), reading)
-        numbered = list(map(keys.setdefault, facts[0], fresh))
-        figures = map(printed.setdefault, zip(numbered, facts[1], strict=True), fresh)
-        edition = Edition(int(bid), str(path), str(fmt or ""), int(traced), len(numbered),
-                          bits(numbered), bits(figures))  # fmt: skip
-        editions.append(edition)
-    return sorted(editions, key=Edition.rank)
+    for row in rows:
+        fact_keys, values = facts_of_row(row)
+        numbered = list(map(keys.setdefault, fact_keys, fresh_key))
+        figures = map(printed.setdefault, zip(numbered, values, strict=True), fresh_figure)
+        bid, path, fmt, traced = int(row[0]), str(row[1]), str(row[2] or ""), int(row[4])
+        editions.append(
+            Edition(bid, path, fmt, traced, len(numbered), bits(numbered), bits(figures))
+        )
+    return editions
 
 
 def bits(numbers: Iterable[int]) -> int:
@@ -231,36 +256,31 @@ def bits(numbers: Iterable[int]) -> int:
 _BINARY = bytes.maketrans(b"\x00\x01", b"01")
 
 
-def _split(
-    n: int, ids: str | None, names: str | None, parents: str | None, values: str | None
-) -> tuple[list[Key], list[str]] | None:
-    """Keys and values of a bulletin's facts; None when they need reading one by one (a
-    name holds the separator, or one table prints a key twice)."""
+def _split(row: tuple[Any, ...]) -> Facts:
+    """Keys and values of a bulletin's facts from its joined row."""
+    n, nulls, keys, values = int(row[3]), int(row[5] or 0), row[6], row[7]
     if not n:
         return [], []
-    columns = [str(c).split(SEPARATOR) for c in (ids, names, parents, values)]
-    if any(len(c) != n for c in columns):
-        return None
-    keys: list[Key] = list(zip(columns[0], columns[1], columns[2], strict=True))
-    if len(set(keys)) != n:
-        return None
-    return keys, columns[3]
+    if keys.count("\x01") != 2 * n or keys.count("\x03") != nulls:
+        raise _Unsplittable  # a name holds a separator or the NULL mark
+    fact_keys, fact_values = keys.split("\x02"), values.split("\x02")
+    if len(fact_keys) != n or len(fact_values) != n or len(set(fact_keys)) != n:
+        raise _Unsplittable  # a name holds the separator of facts, or a key repeats
+    return fact_keys, fact_values
 
 
-def _one_by_one(
-    conn: sqlite3.Connection, bulletin_id: int, reading: Reading
-) -> tuple[list[Key], list[str]]:
-    """Keys and values in fact order; the n-th repeat of a key gets n appended."""
-    keys: list[Key] = []
+def _one_by_one(conn: sqlite3.Connection, reading: Reading, row: tuple[Any, ...]) -> Facts:
+    """Keys and values in fact order; the n-th repeat of a key ends in n."""
+    keys: list[Hashable] = []
     values: list[str] = []
-    seen: dict[Key, int] = {}
+    seen: dict[tuple[Any, ...], int] = {}
     for ids, name, parent, value in conn.execute(
-        reading.one_by_one, {**reading.params, "id": bulletin_id}
+        reading.one_by_one, {**reading.params, "id": int(row[0])}
     ):
-        key: Key = (str(ids), str(name), str(parent))
+        key = (ids, name, parent)
         n = seen.get(key, 0)
         seen[key] = n + 1
-        keys.append(key if n == 0 else (*key, str(n)))
+        keys.append((*key, n))
         values.append(str(value))
     return keys, values
 

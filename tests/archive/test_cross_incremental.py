@@ -13,14 +13,16 @@ import functools
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
 
 import archive.crossbulletin
+import archive.editions
 import archive.ingest
 from archive.crossbulletin import refresh_cross_checks
-from archive.editions import Edition, same_report
+from archive.editions import Edition, Facts, Reading, same_report
 from normalize.catalog import Catalog
 from normalize.names import NameBook, load_names
 from tests.archive.test_crosscheck import month_before
@@ -279,3 +281,36 @@ def test_only_the_groups_of_a_new_bulletin_are_done_again(
         ("dec_mirror.txt", 0, "dec.txt"),
         ("dec_word.txt", 0, "dec.txt"),
     ]
+
+
+def test_a_row_printed_twice_is_compared_by_its_repeats(
+    tmp_path: Path, catalog: Catalog, names: NameBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edition printing 区社保局's row twice (first with 2596, then as the other
+    edition prints it): the group is read one fact at a time, the first repeat pairs
+    with the other edition's only one, and the edition with more traced facts leads."""
+    dec = DEC.read_text(encoding="utf-8")
+    row = "\t2\n\t区社保局\n\t2586\n\t2587\n\t2174\n\t100%\n\n"
+    assert dec.count(row) == 1
+    doubled = dec.replace(row, row.replace("2586", "2596") + row)
+    folder = tmp_path / "in"
+    write_files(folder, {"dec.txt": dec, "dec_twice.txt": doubled})
+    read_alone: list[int] = []
+    one_by_one = archive.editions._one_by_one
+
+    def spy(conn: sqlite3.Connection, reading: Reading, row: tuple[Any, ...]) -> Facts:
+        read_alone.append(int(row[0]))
+        return one_by_one(conn, reading, row)
+
+    monkeypatch.setattr(archive.editions, "_one_by_one", spy)
+    db, _ = ingest_into(tmp_path / "a.db", [folder], catalog, names)
+    assert len(read_alone) == 2
+    got = snapshot(db)
+    assert got["bulletins"] == [("dec.txt", 0, "dec_twice.txt"), ("dec_twice.txt", 1, None)]
+    assert got["checks"] == [
+        ("dec.txt", "editions_agree", "区社保局", "accepted", 2596.0, 2586.0,
+         "dec.txt table 1 row 2 col 2 prints '2586', the primary edition dec_twice.txt "
+         "table 1 row 2 col 2 prints '2596'",
+         "dec_twice.txt 1 2 2 accepted; dec.txt 1 2 2 accepted"),
+    ]  # fmt: skip
+    assert got["contested"] == [("dec_twice.txt", 1, 2, 2, "accepted", 2596.0)]
