@@ -66,7 +66,7 @@ FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
 LEFT JOIN labels lp ON lp.id = f.period
 {entity_join("f", "b", "f.name_key", "e")}
-WHERE b.is_primary = 1 AND b.period_type = 'month'
+WHERE b.is_primary = 1 AND b.period_type = 'month' AND b.period IS NOT NULL
   AND (lp.text IS NULL OR lp.text = b.period OR lp.text LIKE '%..' || b.period)
   AND f.value IS NOT NULL AND f.name_key IS NOT NULL
   AND f.metric IN (SELECT value FROM json_each(:metrics))

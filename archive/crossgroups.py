@@ -15,9 +15,10 @@ gets a fingerprint of what its result depends on and of what the pass wrote for 
 
 The fingerprints are kept in ``archive_state`` (one row per group, the key naming the
 pass and the group) and compared in SQL; a run does again only the groups whose
-fingerprint changed. Every bulletin belongs to exactly one group of each kind (those
-without a period, or not monthly, to a group of their own), so whatever happened to a
-bulletin shows in the fingerprint of a group it is in now.
+fingerprint changed. Every bulletin belongs to exactly one group of each kind (one
+without a period is a group of its own; those not monthly are one series per
+publisher), so whatever happened to a bulletin shows in the fingerprint of a group it
+is in now.
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ _STORED = (
 EDITION_GROUPS = Kind(
     "editions",
     f"""
-SELECT COALESCE(b.publisher, '') || char(31) || COALESCE(b.period, '') || char(31)
-       || COALESCE(b.period_type, ''), b.id, {_STORED}
+SELECT CASE WHEN b.period IS NULL THEN 'no period' || char(31) || b.id
+       ELSE COALESCE(b.publisher, '') || char(31) || b.period || char(31)
+            || COALESCE(b.period_type, '') END, b.id, {_STORED}
 FROM bulletins b LEFT JOIN {_FINDINGS.format(rule=EDITIONS_RULE)} c ON c.bulletin_id = b.id
 ORDER BY 1, 2
 """,

@@ -314,3 +314,24 @@ def test_a_row_printed_twice_is_compared_by_its_repeats(
          "dec_twice.txt 1 2 2 accepted; dec.txt 1 2 2 accepted"),
     ]  # fmt: skip
     assert got["contested"] == [("dec_twice.txt", 1, 2, 2, "accepted", 2596.0)]
+
+
+def test_editions_whose_period_is_gone_stand_alone(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    folder = tmp_path / "in"
+    dec = DEC.read_text(encoding="utf-8")
+    write_files(folder, {"dec.txt": dec, "dec_word.txt": second_files()["dec_word.txt"]})
+    db_path = tmp_path / "a.db"
+    db, _ = ingest_into(db_path, [folder], catalog, names)
+    assert snapshot(db)["bulletins"] == [("dec.txt", 1, None), ("dec_word.txt", 0, "dec.txt")]
+    with db.conn:
+        db.conn.execute("UPDATE bulletins SET period = NULL")
+    assert refresh_cross_checks(db.conn, only_changed=True) == (0, 0)
+    got = snapshot(db)
+    assert got == {
+        "bulletins": [("dec.txt", 1, None), ("dec_word.txt", 1, None)],
+        "checks": [],
+        "contested": [],
+    }
+    assert got == fully_recomputed(db_path, tmp_path)
