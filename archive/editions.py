@@ -20,8 +20,10 @@ cleared here; bit 1 is extraction's).
 
 Comparing reads little: each bulletin of a group comes as one row of strings (its facts'
 keys and values, joined in SQL) and is kept as two sets of small ints, its keys and its
-printed figures, numbered per group. The facts themselves are read only for two
-editions found to be one report, to write their disagreements.
+printed figures (key and value), numbered per group and held as the bits of two ints,
+so that comparing two editions is two ANDs. The facts themselves are read only for two
+editions found to be one report, to write their disagreements; one group is held at a
+time.
 """
 
 from __future__ import annotations
