@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -51,56 +52,70 @@ class Printed:
 
     fact_id: int
     bulletin_id: int
-    table_id: int | None
-    path: str
     value: float
-    where: str
-    name: str
 
 
+# The figures the check reads: per row (publisher, year, table kind, entity or raw name,
+# row role: ids compared as they are), month and metric, the first fact as stored (the
+# bare columns of min() come from the row holding the minimum).
 FACTS = f"""
 SELECT COALESCE(b.publisher, ''), substr(b.period, 1, 4), CAST(substr(b.period, 6, 2) AS INT),
-       lk.text, COALESCE('entity:' || e.id, 'raw:' || e_k.text), lr.text,
-       lm.text, f.id, b.id, f.table_id, b.path, f.value, t.table_no, f."row", e_k.text
+       f.table_kind, e.id, CASE WHEN e.id IS NULL THEN f.name_key END, f.row_role,
+       f.metric, min(f.id), b.id, f.value
 FROM facts f
 JOIN bulletins b ON b.id = f.bulletin_id
-JOIN labels lm ON lm.id = f.metric
-LEFT JOIN labels lk ON lk.id = f.table_kind
-LEFT JOIN labels lr ON lr.id = f.row_role
 LEFT JOIN labels lp ON lp.id = f.period
-LEFT JOIN source_tables t ON t.id = f.table_id
 {entity_join("f", "b", "f.name_key", "e")}
-WHERE b.is_primary = 1 AND b.period_type = 'month'
+WHERE b.is_primary = 1 AND b.period_type = 'month' AND b.period IS NOT NULL
   AND (lp.text IS NULL OR lp.text = b.period OR lp.text LIKE '%..' || b.period)
   AND f.value IS NOT NULL AND f.name_key IS NOT NULL
-  AND lm.text IN (SELECT value FROM json_each(?))
-ORDER BY 1, 2, 4, 5, 6, 8  -- by row, then as stored: the first fact of a month wins
+  AND f.metric IN (SELECT value FROM json_each(:metrics))
+  {{among}}
+GROUP BY 1, 2, 4, 5, 6, 7, 3, 8
+ORDER BY 1, 2, 4, 5, 6, 7, 3, 8
 """
-# a row's key: publisher, year, table kind, entity (or raw name), row role
-_ROW = itemgetter(0, 1, 3, 4, 5)
+AMONG = "AND b.id IN (SELECT value FROM json_each(:among))"
+_ROW = itemgetter(0, 1, 3, 4, 5, 6)
+# What a finding's message says of each figure.
+CELLS = """
+SELECT f.id, f.table_id, ln.text, t.table_no, f."row", b.path
+FROM facts f JOIN bulletins b ON b.id = f.bulletin_id
+LEFT JOIN labels ln ON ln.id = f.name_key
+LEFT JOIN source_tables t ON t.id = f.table_id
+WHERE f.id IN (?, ?, ?)
+"""
 
 
-def check_cumulative(conn: sqlite3.Connection, pairs: dict[str, str]) -> int:
+def check_cumulative(
+    conn: sqlite3.Connection, pairs: dict[str, str], among: Sequence[int] | None = None
+) -> int:
     """Replace the cumulative findings; runs inside the caller's transaction.
 
-    The facts come ordered by row, so only one row's months are held at a time: memory
-    stays flat however large the archive."""
-    conn.execute("DELETE FROM checks WHERE rule = ?", [RULE])
-    metrics = sorted(set(pairs) | set(pairs.values()))
+    ``among``: the bulletins of the (publisher, year) series to check again (their old
+    findings are replaced); None: the whole archive. The facts come ordered by row, so
+    only one row's months are held at a time: memory stays flat however large the
+    archive."""
+    if among is None:
+        conn.execute("DELETE FROM checks WHERE rule = ?", [RULE])
+    else:
+        conn.execute(
+            "DELETE FROM checks WHERE rule = ? AND bulletin_id IN (SELECT value FROM json_each(?))",
+            [RULE, json.dumps(list(among))],
+        )
+    ids = metric_ids(conn, sorted(set(pairs) | set(pairs.values())))
+    params = {"metrics": json.dumps(list(ids)), "among": json.dumps(list(among or []))}
+    query = FACTS.format(among="" if among is None else AMONG)
     found = 0
-    for _, printed_row in groupby(conn.execute(FACTS, [json.dumps(metrics)]), key=_ROW):
+    for _, printed_row in groupby(conn.execute(query, params), key=_ROW):
         months: dict[int, dict[str, Printed]] = {}
         for r in printed_row:
-            where = f"table {r[12]} row {r[13]}" if r[12] is not None else "headline"
-            printed = Printed(
-                int(r[7]), int(r[8]), r[9], str(r[10]), float(r[11]), where, str(r[14])
-            )
-            months.setdefault(int(r[2]), {}).setdefault(str(r[6]), printed)
+            printed = Printed(int(r[8]), int(r[9]), float(r[10]))
+            months.setdefault(int(r[2]), {})[ids[int(r[7])]] = printed
         findings = [
-            finding
+            _finding(conn, finding)
             for month in sorted(months)
             for cumulative, monthly in pairs.items()
-            if (finding := _finding(months, month, cumulative, monthly)) is not None
+            if (finding := _mismatch(months, month, cumulative, monthly)) is not None
         ]
         conn.executemany(
             "INSERT INTO checks (bulletin_id, table_id, rule, subject, metric, expected, "
@@ -111,24 +126,59 @@ def check_cumulative(conn: sqlite3.Connection, pairs: dict[str, str]) -> int:
     return found
 
 
-def _finding(
+def metric_ids(conn: sqlite3.Connection, metrics: list[str]) -> dict[int, str]:
+    """The label ids of metric keys (those the archive holds)."""
+    rows = conn.execute(
+        "SELECT id, text FROM labels WHERE text IN (SELECT value FROM json_each(?))",
+        [json.dumps(metrics)],
+    )
+    return {int(i): str(text) for i, text in rows}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A row whose cumulative figure is not the month before's plus this month's."""
+
+    cumulative: str
+    monthly: str
+    total: Printed
+    previous: Printed
+    added: Printed
+
+    @property
+    def expected(self) -> float:
+        return self.previous.value + self.added.value
+
+
+def _mismatch(
     months: dict[int, dict[str, Printed]],
     month: int,
     cumulative: str,
     monthly: str,
-) -> tuple[object, ...] | None:
+) -> Mismatch | None:
     now, before = months[month], months.get(month - 1, {})
     total, added, previous = now.get(cumulative), now.get(monthly), before.get(cumulative)
     if total is None or added is None or previous is None:
         return None
-    expected = previous.value + added.value
-    if abs(expected - total.value) <= TOLERANCE:
+    if abs(previous.value + added.value - total.value) <= TOLERANCE:
         return None
+    return Mismatch(cumulative, monthly, total, previous, added)
+
+
+def _finding(conn: sqlite3.Connection, m: Mismatch) -> tuple[object, ...]:
+    """The row of ``checks`` for a mismatch, naming the cells of the figures."""
+    cells = [m.total.fact_id, m.previous.fact_id, m.added.fact_id]
+    about = {int(r[0]): r[1:] for r in conn.execute(CELLS, cells)}
+    total, previous = about[m.total.fact_id], about[m.previous.fact_id]
     message = (
-        f"{cumulative} {total.value:g} ({total.path} {total.where}) should be "
-        f"{previous.value:g} ({previous.path} {previous.where}) + {monthly} {added.value:g} "
-        f"= {expected:g}"
+        f"{m.cumulative} {m.total.value:g} ({total[4]} {_where(total)}) should be "
+        f"{m.previous.value:g} ({previous[4]} {_where(previous)}) + {m.monthly} "
+        f"{m.added.value:g} = {m.expected:g}"
     )
-    cells = json.dumps([total.fact_id, previous.fact_id, added.fact_id])
-    return (total.bulletin_id, total.table_id, RULE, total.name, cumulative, expected, total.value,
-            message, cells)  # fmt: skip
+    return (m.total.bulletin_id, total[0], RULE, str(total[1]), m.cumulative, m.expected,
+            m.total.value, message, json.dumps(cells))  # fmt: skip
+
+
+def _where(cell: tuple[object, ...]) -> str:
+    """Where a figure is printed: its table and row, or the headline."""
+    return f"table {cell[2]} row {cell[3]}" if cell[2] is not None else "headline"

@@ -213,7 +213,7 @@ def ingest(
         update_candidates(db, names, publisher)
     report.resolved, report.unresolved = _counts(db)
     if changed or renamed:
-        refresh_cross_checks(db.conn)
+        refresh_cross_checks(db.conn, only_changed=True)
     else:
         refresh_cross_checks_if_configured_otherwise(db.conn)
     ensure_search(db)
