@@ -253,18 +253,21 @@ def test_serve_answers_every_poll_while_150_bulletins_are_ingested(
     monthly_bulletins(folder, 150)
     url = f"{base}/a.json?" + urlencode({"sql": COUNT_SQL, "_shape": "array"})
     polls: list[tuple[int, int, int]] = []
+    errors: list[str] = []  # what the server said when it did not answer 200
     proc = start_ingest(folder, db)
     try:
         while proc.poll() is None:
             status, body = request(url)
             row = json.loads(body)[0] if status == 200 else {"bulletins": -1, "torn": -1}
+            if status != 200:
+                errors.append(body[:300])
             polls.append((status, row["bulletins"], row["torn"]))
             request(f"{base}/a/facts_readable.json?_size=5&is_primary=1")
     finally:
         _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     assert polls, "the ingest ended before the first poll"
-    assert {p[0] for p in polls} == {200}
+    assert {p[0] for p in polls} == {200}, errors
     assert {p[2] for p in polls} == {0}  # never a half-written bulletin
     counts = [p[1] for p in polls]
     assert counts == sorted(counts) and counts[0] >= 1 and counts[-1] <= 151
