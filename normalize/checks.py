@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mod
 
 from extract.hints import fold, load_hints
 from normalize.catalog import Catalog
@@ -144,15 +146,19 @@ def range_checks(columns: Columns, table: int) -> Iterator[Check]:
     ranks whole from 1; one check per column (facts by (metric, column), in row order)."""
     for (metric, _), column in columns.items():
         unit, header = column[0][1].unit, column[0][1].header
+        if unit not in RANGES:
+            continue
         numbers = [(i, f) for i, f in column if f.value is not None]
-        if not numbers or unit not in RANGES:
+        if not numbers:
             continue
         rule, low, high, whole = RANGES[unit]
-        bad = [
-            (i, f)
-            for i, f in numbers
-            if not low <= (f.value or 0) <= high or (whole and (f.value or 0) % 1)
-        ]
+        bad: list[tuple[int, Fact]] = []
+        if not _all_in_range([f.value or 0.0 for _, f in numbers], low, high, whole):
+            bad = [
+                (i, f)
+                for i, f in numbers
+                if not low <= (f.value or 0) <= high or (whole and (f.value or 0) % 1)
+            ]
         cells = tuple(i for i, _ in (bad or numbers))
         message = (
             f"{len(numbers)} cells in range"
@@ -162,6 +168,16 @@ def range_checks(columns: Columns, table: int) -> Iterator[Check]:
         yield Check(
             rule, table, header, metric, None, None, MISMATCH if bad else OK, message, cells
         )
+
+
+def _all_in_range(values: list[float], low: float, high: float, whole: bool) -> bool:
+    """True when every value lies in [low, high] and is whole if it must be: the common
+    case, decided by builtins over the whole column rather than a test per cell. A NaN
+    (or inf - inf) answers False, and the caller tests each cell."""
+    total = sum(values)
+    if total != total or not low <= min(values) or not max(values) <= high:
+        return False
+    return not whole or not any(map(mod, values, repeat(1)))
 
 
 def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
