@@ -164,11 +164,12 @@ def find_regions(kinds: list[str]) -> list[Region]:
 def region_cells(lines: list[str], kinds: list[str], region: Region) -> list[RawCell]:
     """The cells of a region in reading order, with 1-based line numbers."""
     cells: list[RawCell] = []
+    one_a_line = region.layout in (TAB, CELL)
     for n in range(region.start, region.end):
         line = lines[n]
-        if not line.strip() or kinds[n] == JUNK:
+        if kinds[n] == JUNK or not line or line.isspace():  # blank: what strip() would empty
             continue  # junk strings a forum scatters between rows are not cells
-        if region.layout in (TAB, CELL):
+        if one_a_line:
             cells.append(RawCell(squash(line), n + 1))
             continue
         texts = pipe_texts(line)
