@@ -27,3 +27,8 @@ def test_stored_raw_is_none_only_for_the_exact_integer(
     value: float | None, raw: str, stored: str | None
 ) -> None:
     assert stored_raw(value, raw) == stored
+
+
+def test_the_memo_of_printed_integers_is_bounded() -> None:
+    maxsize = integer_text.cache_info().maxsize
+    assert maxsize is not None and maxsize <= 1 << 13

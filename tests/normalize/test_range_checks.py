@@ -44,3 +44,13 @@ def test_a_rate_above_100_is_named_and_nan_is_out_of_range() -> None:
 def test_an_infinite_count_is_not_whole() -> None:
     facts = [cell(1, 3.0, "3"), cell(2, float("inf"), "inf")]
     assert checked(facts) == [("count_is_whole", "mismatch", "out of range: 单位2 inf", (1,))]
+
+
+def test_columns_come_in_row_order_whatever_order_the_facts_came_in() -> None:
+    from normalize.checks import _by_metric, _columns
+
+    facts = [cell(3, 3.0, "3"), cell(1, 1.0, "1"), cell(2, 2.0, "2")]
+    columns = _columns(list(enumerate(facts)))
+    assert [(i, f.row) for i, f in columns[("accepted", 2)]] == [(1, 1), (2, 2), (0, 3)]
+    by_metric = _by_metric(columns, 0)
+    assert [(i, f.row) for i, f in by_metric[(0, "accepted")]] == [(0, 3), (1, 1), (2, 2)]
