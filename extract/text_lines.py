@@ -127,6 +127,9 @@ def mark_cell_runs(lines: list[str], kinds: list[str], hints: LayoutHints) -> No
     """Short prose lines one blank line apart, from a header word on, holding values: cells."""
     n = 0
     while n < len(kinds):
+        if kinds[n] != PROSE:  # no run starts here (what _blank_separated_run would find)
+            n += 1
+            continue
         run = _blank_separated_run(lines, kinds, n)
         if len(run) < MIN_RUN_CELLS:
             n += 1
