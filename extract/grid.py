@@ -109,7 +109,7 @@ def layout_body(
         current: dict[int, _Span] = {}
         if row.index is not None:
             current[0] = _Span(row.index.text, r, 0, row.index.line)
-        first_label = shape.label_cols - len(row.labels)
+        first_label = label_cols - len(row.labels)
         for k, cell in enumerate(row.labels):
             current[first_label + k] = _Span(cell.text, r, first_label + k, cell.line)
         _cover_missing_names(row, shape, current, above, first_label, hints)
