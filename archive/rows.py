@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from archive.documents import cell_array, pack_document
@@ -18,6 +19,8 @@ from normalize.facts import Bulletin, Fact
 
 Row = tuple[Any, ...]  # numbers, strings and None, as executemany takes them
 MAX_EXACT_INTEGER = 2**53  # beyond it a float no longer holds every integer
+# Distinct printed values remembered by ``integer_text`` (memory stays flat).
+MEMO_SIZE = 1 << 11
 
 # Positions in a fact row (see ``fact_row``): the table's index, the cell's index in it,
 # and the strings that become label ids.
@@ -62,14 +65,16 @@ def bulletin_rows(b: Bulletin) -> BulletinRows:
         b.period.start, b.period.end, b.period.basis, b.period.published, b.title,
         len(doc.tables), len(b.facts), b.source_url,
     )  # fmt: skip
-    cells = {t.index: {(c.row, c.col): k for k, c in enumerate(t.cells)} for t in doc.tables}
+    cells: dict[int | None, dict[tuple[int, int], int]] = {
+        t.index: {(c.row, c.col): k for k, c in enumerate(t.cells)} for t in doc.tables
+    }
     names = {f.name_key for f in b.facts if f.name_key is not None}
     names |= {f.parent_raw for f in b.facts if f.parent_raw is not None}
     return BulletinRows(
         meta=meta,
         publisher=b.publisher,
         tables=[table_row(t, b) for t in doc.tables],
-        facts=[fact_row(f, cells) for f in b.facts],
+        facts=[fact_row(f, cells.get(f.table_index, NO_CELLS)) for f in b.facts],
         checks=[check_row(c) for c in b.checks],
         blocks=[(i, x.text, x.source.line_start, x.source.page) for i, x in enumerate(doc.blocks)],
         warnings=list(b.warnings),
@@ -90,26 +95,43 @@ def table_row(table: Table, b: Bulletin) -> Row:
     )  # fmt: skip
 
 
-def fact_row(f: Fact, cells: dict[int, dict[tuple[int, int], int]]) -> Row:
-    """A fact with its strings as text: table index, cell index, then the facts columns
-    from table_kind on (value_raw None when it is the integer value as printed)."""
-    cell = None
-    if f.table_index is not None and f.row is not None and f.col is not None:
-        cell = cells.get(f.table_index, {}).get((f.row, f.col))
+NO_CELLS: dict[tuple[int, int], int] = {}  # of a headline figure's (no) table
+
+
+def fact_row(f: Fact, cells: dict[tuple[int, int], int]) -> Row:
+    """A fact with its strings as text: table index, index of its cell in ``cells`` (its
+    table's cell indexes by position), then the facts columns from table_kind on
+    (value_raw None when it is the integer value as printed)."""
+    row, col = f.row, f.col
+    cell = cells.get((row, col)) if row is not None and col is not None else None
+    bbox = f.bbox
     return (
         f.table_index, cell, f.table_kind, f.entity_raw, f.name_key, f.parent_raw, f.row_label,
         f.row_role, f.metric, f.header, f.value, stored_raw(f.value, f.value_raw), f.unit,
-        f.note, f.row, f.col, f.line, f.page, bbox_text(f.bbox), int(f.needs_review),
-        f.period, f.period_type,
+        f.note, row, col, f.line, f.page, bbox_text(bbox) if bbox else None,
+        int(f.needs_review), f.period, f.period_type,
     )  # fmt: skip
 
 
 def stored_raw(value: float | None, raw: str) -> str | None:
     """The printed text, or None when it is exactly the value as an integer (the view
     `facts_readable` writes it back with CAST)."""
-    if value is None or not float(value).is_integer() or abs(value) >= MAX_EXACT_INTEGER:
+    number = integer_text(raw)
+    # ``value == number`` compares exactly: the value is that whole number, no rounding
+    if number is None or value != number or abs(number) >= MAX_EXACT_INTEGER:
         return raw
-    return None if raw == str(int(value)) else raw
+    return None
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def integer_text(raw: str) -> int | None:
+    """The integer ``raw`` writes as Python writes it (``2586``, ``-3``; not ``2,586``,
+    ``-0`` or ``007``), else None."""
+    try:
+        number = int(raw)
+    except ValueError:
+        return None
+    return number if str(number) == raw else None
 
 
 def check_row(c: Check) -> Row:
@@ -125,5 +147,10 @@ def bbox_text(bbox: tuple[float, float, float, float] | None) -> str | None:
     return json.dumps([round(v, 2) for v in bbox]) if bbox else None
 
 
+# What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` writes, without its
+# check for cycles (rows are trees): a table's grid is a list per cell.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)

@@ -56,6 +56,8 @@ def clean_controls(text: str) -> str:
     At the start or end of a line they are dropped; inside a line each becomes a space, so
     a cell never splits into two lines and the rows below its header never shift.
     """
+    if INLINE_CONTROLS.search(text) is None:  # most files: one scan, no substitution
+        return text
     text = EDGE_CONTROLS.sub("", text)
     return INLINE_CONTROLS.sub(" ", text)
 

@@ -53,22 +53,28 @@ class Cell:
 
 
 _new_object = object.__new__
+_set_attribute = object.__setattr__
 
 
 def cell_of(text: str, row: int, col: int, rowspan: int, colspan: int, source: Source) -> Cell:
     """``Cell(text, row, col, rowspan, colspan, source)`` built on the hot path: the frozen
-    dataclass's ``__init__`` sets each field through ``object.__setattr__``; this fills the
-    instance's dict at once. The result is equal to the dataclass built the usual way."""
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``; this gives the
+    instance its dict at once, written out. The result is equal to the dataclass built the
+    usual way."""
     cell: Cell = _new_object(Cell)
-    cell.__dict__.update(
-        text=text,
-        row=row,
-        col=col,
-        rowspan=rowspan,
-        colspan=colspan,
-        source=source,
-        confidence=None,
-        alternative=None,
+    _set_attribute(
+        cell,
+        "__dict__",
+        {
+            "text": text,
+            "row": row,
+            "col": col,
+            "rowspan": rowspan,
+            "colspan": colspan,
+            "source": source,
+            "confidence": None,
+            "alternative": None,
+        },
     )
     return cell
 

@@ -66,11 +66,13 @@ def build_table(
     shape = infer_shape(rows)
     head, header_rows, guessed = layout_header(header, shape, hints)
     spans: list[_Span | Cell] = [*head, *layout_body(rows, shape, header_rows, hints)]
-    width = max([shape.width] + [s.col + s.colspan for s in spans])
-    lines = [c.line for c in header] + [n for s in spans if (n := _line(s)) is not None]
+    cells = [s.freeze() if isinstance(s, _Span) else s for s in spans]
+    width = max([shape.width] + [c.col + c.colspan for c in cells])
+    lines = [c.line for c in header]
+    lines += [n for c in cells if (n := c.source.line_start) is not None]
     return Table(
         index=index,
-        cells=[s.freeze() if isinstance(s, _Span) else s for s in spans],
+        cells=cells,
         n_rows=header_rows + len(rows),
         n_cols=width,
         header_rows=header_rows,
@@ -92,10 +94,6 @@ def layout_header(
     return spans, plan.levels, plan.guessed
 
 
-def _line(span: _Span | Cell) -> int | None:
-    return span.line if isinstance(span, _Span) else span.source.line_start
-
-
 def layout_body(
     rows: list[RawRow], shape: Shape, top: int, hints: LayoutHints
 ) -> list[_Span | Cell]:
@@ -105,21 +103,21 @@ def layout_body(
     they are final cells at once."""
     spans: list[_Span | Cell] = []
     above: dict[int, _Span] = {}
-    label_cols = shape.label_cols
+    label_cols, n_values = shape.label_cols, shape.n_values
     for offset, row in enumerate(rows):
         r = top + offset
         current: dict[int, _Span] = {}
         if row.index is not None:
             current[0] = _Span(row.index.text, r, 0, row.index.line)
-        first_label = shape.label_cols - len(row.labels)
+        first_label = label_cols - len(row.labels)
         for k, cell in enumerate(row.labels):
             current[first_label + k] = _Span(cell.text, r, first_label + k, cell.line)
         _cover_missing_names(row, shape, current, above, first_label, hints)
         spans.extend(s for c, s in current.items() if s.row == r and s.col == c)
         for j, cell in enumerate(row.values):
-            if j >= shape.n_values and not cell.text.strip():
-                continue  # padding written after the last column
-            if j >= shape.n_values:
+            if j >= n_values:
+                if not cell.text.strip():
+                    continue  # padding written after the last column
                 shape.warnings.append(f"line {cell.line}: cell '{cell.text}' beyond the header")
             spans.append(cell_of(cell.text, r, label_cols + j, 1, 1, line_source(cell.line)))
         above = current

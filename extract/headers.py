@@ -68,10 +68,11 @@ def plan_header(
         return _one_level(labels, label_cols, n_values)
     names, upper = labels[:label_cols], labels[label_cols:]
     by_line = _rows_by_line(upper)
+    measures = _measures(upper)
     best: tuple[tuple[int, int, int], list[list[RawCell]], _Fit] | None = None
     rivals: list[_Fit] = []
     for rows in [by_line] if by_line else candidate_rows(upper, n_values):
-        fit = _tree(rows, n_values, header, hints)
+        fit = _tree(rows, n_values, header, hints, measures)
         if fit is None:
             continue
         score = (_oddity(fit[0], hints), len(fit[1]), len(rows))
@@ -195,12 +196,19 @@ _Fit = tuple[list[_Node], list[int], list[str]]
 
 
 def _tree(
-    rows: list[list[RawCell]], n_values: int, header: list[RawCell], hints: LayoutHints
+    rows: list[list[RawCell]],
+    n_values: int,
+    header: list[RawCell],
+    hints: LayoutHints,
+    measures: list[tuple[int, RawCell]],
 ) -> _Fit | None:
-    """Each upper label is a group over the row below or a tall leaf; None when no fit."""
+    """Each upper label is a group over the row below or a tall leaf; None when no fit.
+
+    ``rows``: the header's upper labels in order, cut into rows; ``measures``: those that
+    read as a measure, with their positions (see ``_measures``)."""
     n_tall = n_values - len(rows[-1])
     upper = [c for row in rows[:-1] for c in row]
-    tall = _pick_tall(upper, n_tall)
+    tall = _pick_tall(len(upper), n_tall, measures)
     if tall is None:
         return None
     nodes = [[_Node(c, tall=c in tall) for c in row] for row in rows]
@@ -232,14 +240,24 @@ def _tree(
     return roots, guessed, warnings
 
 
-def _pick_tall(upper: list[RawCell], n_tall: int) -> set[RawCell] | None:
-    """Upper labels that are value columns themselves: those that read as a measure."""
+def _measures(upper: list[RawCell]) -> list[tuple[int, RawCell]]:
+    """The upper labels that read as a measure (…率, …数), with their positions: found once
+    per header, for the many ways ``plan_header`` tries to cut it into rows."""
+    return [(p, c) for p, c in enumerate(upper) if MEASURE_END.search(fold(c.text))]
+
+
+def _pick_tall(
+    n_upper: int, n_tall: int, measures: list[tuple[int, RawCell]]
+) -> set[RawCell] | None:
+    """Upper labels that are value columns themselves: those that read as a measure, among
+    the first ``n_upper`` upper labels (the rows above the last)."""
     if n_tall < 0:
         return None
     if n_tall == 0:
         return set()
-    measures = [c for c in upper if MEASURE_END.search(fold(c.text))]
-    return set(measures[:n_tall]) if len(measures) >= n_tall else None
+    if len(measures) < n_tall or measures[n_tall - 1][0] >= n_upper:
+        return None
+    return {c for _, c in measures[:n_tall]}
 
 
 def _guessed_columns(

@@ -44,11 +44,34 @@ def simplified(text: str) -> str:
     return str(_simplifier().convert(text))
 
 
+# Full-width ASCII forms (，：（）％ and digits) and the ideographic space, as NFKC writes them.
+WIDE_FORMS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in [*range(0xFF01, 0xFF5F), 0x3000]}
+WIDE_RUN = re.compile("[\uff01-\uff5e\u3000]+")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, quicker on Chinese prose: its full-width
+    punctuation is swapped for what NFKC makes of it first (the same text up to
+    compatibility, so the same NFKC form); what is then already in NFKC is returned as is."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    narrow = WIDE_RUN.sub(_narrow, text)
+    return (
+        narrow
+        if unicodedata.is_normalized("NFKC", narrow)
+        else unicodedata.normalize("NFKC", narrow)
+    )
+
+
+def _narrow(run: re.Match[str]) -> str:
+    return run[0].translate(WIDE_FORMS)
+
+
 @lru_cache(maxsize=1 << 13)
 def fold(text: str) -> str:
     """Compare form of a label: NFKC (full-width → half-width), simplified characters,
     all whitespace removed. The printed text is kept elsewhere; this is for matching."""
-    return simplified(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    return simplified(re.sub(r"\s+", "", nfkc(text)))
 
 
 @dataclass(frozen=True)

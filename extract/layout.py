@@ -67,6 +67,12 @@ def cell_kind(text: str, hints: LayoutHints) -> str:
     return _cell_kind(text, hints.null_values)
 
 
+def cell_kinds(cells: list[RawCell], hints: LayoutHints) -> list[str]:
+    """``cell_kind`` of each cell (one call into the memo per cell, not two)."""
+    null_values = hints.null_values
+    return [_cell_kind(c.text, null_values) for c in cells]
+
+
 @lru_cache(maxsize=MEMO_SIZE)
 def _cell_kind(text: str, null_values: frozenset[str]) -> str:
     folded = fold(text)
@@ -128,12 +134,17 @@ def segment_rows(
     rows: list[RawRow] = []
     row: RawRow | None = None
     in_values = False
+    last = len(kinds) - 1
     for p in range(start, len(cells)):
         kind, cell = kinds[p], cells[p]
-        next_is_text = (
-            p + 1 < len(kinds) and kinds[p + 1] == TEXT and fold(cells[p + 1].text) not in summaries
+        # a row number followed by a name (not a total's): the next cell is read only then
+        starts_numbered = (
+            numbered
+            and kind == INDEX
+            and p < last
+            and kinds[p + 1] == TEXT
+            and fold(cells[p + 1].text) not in summaries
         )
-        starts_numbered = numbered and kind == INDEX and next_is_text
         # A row number starts a row once the current one has values; so does it after a
         # row of names alone with no number of its own (text in a notes column).
         ends_row = in_values or (row is not None and row.index is None and bool(row.labels))

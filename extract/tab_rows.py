@@ -21,7 +21,7 @@ TABROW = "tabrow"
 def is_tab_row(line: str) -> bool:
     """Cells between tabs on one line (a cell alone on a tab-indented line is the tab
     layout, not this)."""
-    return "\t" in line.strip()
+    return "\t" in line and "\t" in line.strip()  # most lines hold no tab: no copy made
 
 
 def tab_table(

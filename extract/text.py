@@ -21,6 +21,7 @@ from extract.layout import (
     VALUE,
     RawCell,
     cell_kind,
+    cell_kinds,
     find_body_start,
     segment_rows,
 )
@@ -68,7 +69,7 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
     """Split decoded text into prose blocks and tables."""
     lines = text.split("\n")
     kinds = [
-        TABROW if is_tab_row(line) else kind
+        TABROW if "\t" in line and is_tab_row(line) else kind  # most lines hold no tab
         for line, kind in zip(lines, line_kinds(lines, hints), strict=True)
     ]
     blocks: list[Block] = []
@@ -164,11 +165,12 @@ def find_regions(kinds: list[str]) -> list[Region]:
 def region_cells(lines: list[str], kinds: list[str], region: Region) -> list[RawCell]:
     """The cells of a region in reading order, with 1-based line numbers."""
     cells: list[RawCell] = []
+    one_a_line = region.layout in (TAB, CELL)
     for n in range(region.start, region.end):
         line = lines[n]
-        if not line.strip() or kinds[n] == JUNK:
+        if kinds[n] == JUNK or not line or line.isspace():  # blank: what strip() would empty
             continue  # junk strings a forum scatters between rows are not cells
-        if region.layout in (TAB, CELL):
+        if one_a_line:
             cells.append(RawCell(squash(line), n + 1))
             continue
         texts = pipe_texts(line)
@@ -199,7 +201,7 @@ def cells_to_tables(
     header), and the figures written in a header cell (受理总量 21406) as prose."""
     cells, title = split_title_cells(cells, hints)
     cells, figures = split_lead_figures(cells)
-    kinds = [cell_kind(c.text, hints) for c in cells]
+    kinds = cell_kinds(cells, hints)
     start = find_body_start(kinds, cells, hints)
     if start is None:
         return [], figures
@@ -250,7 +252,7 @@ def cells_to_table(
 ) -> Table | None:
     """One table from a flat run of cells (the PDF reader's word cells): header, rows, grid."""
     cells, title = split_title_cells(cells, hints)
-    kinds = [cell_kind(c.text, hints) for c in cells]
+    kinds = cell_kinds(cells, hints)
     start = find_body_start(kinds, cells, hints)
     if start is None:
         return None
@@ -311,7 +313,8 @@ def split_title_cells(cells: list[RawCell], hints: LayoutHints) -> tuple[list[Ra
     cells, is a caption, not a header."""
     if not cells or not cells[0].text:
         return cells, []
-    same_line = [c for c in cells if c.line == cells[0].line]
+    first_line = cells[0].line
+    same_line = [c for c in cells if c.line == first_line]
     if len(same_line) > 1 and not any(c.text for c in same_line[1:]):
         return cells[len(same_line) :], [cells[0].text]
     if cell_kind(cells[0].text, hints) != TEXT:

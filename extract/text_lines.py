@@ -59,7 +59,11 @@ def _meta_key(text: str, keys: frozenset[str]) -> str | None:
 def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
     """Classify every line; then mark runs of cells written between blank lines."""
     keys = hints.metadata_keys
-    kinds = [_kind_of(line, keys) for line in lines]
+    # _kind_of, written out: one call a line
+    work_out = _line_kind.__wrapped__
+    kinds = [
+        _line_kind(line, keys) if len(line) <= MEMO_LINE else work_out(line, keys) for line in lines
+    ]
     for n in range(1, len(kinds)):
         # A metadata value written as its own pipe line right after a key alone.
         if kinds[n] == PIPE and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
@@ -127,6 +131,9 @@ def mark_cell_runs(lines: list[str], kinds: list[str], hints: LayoutHints) -> No
     """Short prose lines one blank line apart, from a header word on, holding values: cells."""
     n = 0
     while n < len(kinds):
+        if kinds[n] != PROSE:  # no run starts here (what _blank_separated_run would find)
+            n += 1
+            continue
         run = _blank_separated_run(lines, kinds, n)
         if len(run) < MIN_RUN_CELLS:
             n += 1

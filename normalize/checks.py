@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import mod
 
 from extract.hints import fold, load_hints
 from normalize.catalog import Catalog
@@ -42,13 +44,15 @@ def run_checks(bulletin: Bulletin, catalog: Catalog) -> list[Check]:
     for i, f in facts:
         by_table.setdefault(f.table_index, []).append((i, f))
     checks: list[Check] = []
+    by_metric: dict[tuple[int | None, str], list[tuple[int, Fact]]] = {}
     for info in bulletin.tables:
         mine = by_table.get(info.index, [])
         columns = _columns(mine)
         checks.extend(sum_checks(columns, info.index))
         checks.extend(range_checks(columns, info.index))
+        by_metric.update(_by_metric(columns, info.index))
     checks.extend(structure_checks(bulletin))
-    checks.extend(headline_checks(facts, bulletin, catalog, by_table))
+    checks.extend(headline_checks(facts, bulletin, catalog, by_table, by_metric))
     return checks
 
 
@@ -61,10 +65,24 @@ Columns = dict[tuple[str, int | None], list[tuple[int, Fact]]]
 
 def _columns(facts: list[tuple[int, Fact]]) -> Columns:
     """Facts of a table by (metric, column), in row order."""
+    rows = [f.row or 0 for _, f in facts]
+    if rows != sorted(rows):  # a table's facts come in row order: sorted only if not
+        facts = sorted(facts, key=lambda x: x[1].row or 0)
     out: Columns = {}
-    for i, f in sorted(facts, key=lambda x: x[1].row or 0):
+    for i, f in facts:
         out.setdefault((f.metric, f.col), []).append((i, f))
     return out
+
+
+def _by_metric(
+    columns: Columns, table: int | None
+) -> dict[tuple[int | None, str], list[tuple[int, Fact]]]:
+    """A table's facts by (table, metric), in the bulletin's order, from its columns."""
+    of_metric: dict[str, list[list[tuple[int, Fact]]]] = {}
+    for (metric, _), column in columns.items():
+        of_metric.setdefault(metric, []).append(column)
+    # (index, fact) pairs sort by their index alone: indexes are distinct
+    return {(table, m): sorted(chain.from_iterable(cs)) for m, cs in of_metric.items()}
 
 
 def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
@@ -144,15 +162,19 @@ def range_checks(columns: Columns, table: int) -> Iterator[Check]:
     ranks whole from 1; one check per column (facts by (metric, column), in row order)."""
     for (metric, _), column in columns.items():
         unit, header = column[0][1].unit, column[0][1].header
+        if unit not in RANGES:
+            continue
         numbers = [(i, f) for i, f in column if f.value is not None]
-        if not numbers or unit not in RANGES:
+        if not numbers:
             continue
         rule, low, high, whole = RANGES[unit]
-        bad = [
-            (i, f)
-            for i, f in numbers
-            if not low <= (f.value or 0) <= high or (whole and (f.value or 0) % 1)
-        ]
+        bad: list[tuple[int, Fact]] = []
+        if not _all_in_range([f.value or 0.0 for _, f in numbers], low, high, whole):
+            bad = [
+                (i, f)
+                for i, f in numbers
+                if not low <= (f.value or 0) <= high or (whole and (f.value or 0) % 1)
+            ]
         cells = tuple(i for i, _ in (bad or numbers))
         message = (
             f"{len(numbers)} cells in range"
@@ -162,6 +184,16 @@ def range_checks(columns: Columns, table: int) -> Iterator[Check]:
         yield Check(
             rule, table, header, metric, None, None, MISMATCH if bad else OK, message, cells
         )
+
+
+def _all_in_range(values: list[float], low: float, high: float, whole: bool) -> bool:
+    """True when every value lies in [low, high] and is whole if it must be: the common
+    case, decided by builtins over the whole column rather than a test per cell. A NaN
+    (or inf - inf) answers False, and the caller tests each cell."""
+    total = sum(values)
+    if total != total or not low <= min(values) or not max(values) <= high:
+        return False
+    return not whole or not any(map(mod, values, repeat(1)))
 
 
 def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
@@ -223,10 +255,12 @@ def headline_checks(
     bulletin: Bulletin,
     catalog: Catalog,
     by_table: dict[int | None, list[tuple[int, Fact]]],
+    by_metric: dict[tuple[int | None, str], list[tuple[int, Fact]]],
 ) -> Iterator[Check]:
     """Each headline figure against the matching table: its 总计, else its column sum.
 
-    ``by_table``: the (index, fact) pairs of each table, in the bulletin's order."""
+    ``by_table``: the (index, fact) pairs of each table, in the bulletin's order;
+    ``by_metric``: those of each (table, metric)."""
     headlines = [(i, h) for i, h in facts if h.table_kind == "headline"]
     if not headlines:
         return
@@ -235,17 +269,13 @@ def headline_checks(
         for info in bulletin.tables
         if info.kind in catalog.kinds
     }
-    by_column: dict[tuple[int | None, str], list[tuple[int, Fact]]] = {}
-    for table in scopes:
-        for i, f in by_table.get(table, []):
-            by_column.setdefault((table, f.metric), []).append((i, f))
     for i, h in headlines:
         subject = f"{h.entity_raw} {h.header}"
         if h.period is not None:  # 1-9月累计… beside a monthly table: nothing to compare
             why = f"a figure of {h.period}, not of the bulletin's period"
             yield _headline_check(h, None, subject, None, NOT_APPLICABLE, why, (i,))
             continue
-        column = _matching_column(by_column, h, scopes, catalog)
+        column = _matching_column(by_metric, h, scopes, catalog)
         if h.unit != "count" or column is None or h.value is None:
             why = "a rate is not summed" if h.unit != "count" else "no table column to compare with"
             yield _headline_check(h, None, subject, None, NOT_APPLICABLE, why, (i,))

@@ -13,13 +13,12 @@ file's path. Disagreeing evidence gives a warning naming both.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
 from extract.document import Document
-from extract.hints import simplified
+from extract.hints import nfkc, simplified
 from normalize.facts import Period
 from normalize.period_words import PeriodWords, first_span, span_in_title
 
@@ -57,7 +56,7 @@ def read_period(
     texts = reading_texts(doc, skip)
     published = published or find_published(texts)
     if title:
-        texts.insert(0, unicodedata.normalize("NFKC", title))
+        texts.insert(0, nfkc(title))
     top = texts[: TOP_BLOCKS + (1 if title else 0)]
     words = span_in_title(top) or first_span(texts) or _month_words(texts)
     candidates = _year_candidates(words, texts, published, file_name, doc.path)
@@ -97,9 +96,9 @@ def reading_texts(doc: Document, skip: frozenset[int]) -> list[str]:
     out: list[str] = []
     for i in range(len(doc.blocks) + 1):
         if i in captions:
-            out.extend(simplified(unicodedata.normalize("NFKC", c)) for c in captions[i].caption)
+            out.extend(simplified(nfkc(c)) for c in captions[i].caption)
         if i < len(doc.blocks) and i not in skip:
-            out.append(simplified(unicodedata.normalize("NFKC", doc.blocks[i].text)))
+            out.append(simplified(nfkc(doc.blocks[i].text)))
     return out
 
 

@@ -66,6 +66,18 @@ class ProseVocab:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    _label_lengths: list[tuple[int, ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    def label_lengths(self) -> tuple[int, ...]:
+        """The lengths of the (folded) labels, longest first, found once for the
+        vocabulary's lifetime (like its patterns): a label a text ends with is looked up
+        by the text's ending of each length."""
+        if not self._label_lengths:
+            self._label_lengths.append(tuple(sorted({len(k) for k in self.labels}, reverse=True)))
+        return self._label_lengths[0]
+
     def pattern(
         self, name: str, build: Callable[[ProseVocab], str | None]
     ) -> re.Pattern[str] | None:

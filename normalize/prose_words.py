@@ -87,10 +87,7 @@ def strip_words(text: str, vocab: ProseVocab) -> str:
 def known_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
     """(label as printed, metric) of the longest vocabulary label the text ends with."""
     folded = fold(text)
-    best: tuple[int, str] | None = None
-    for label, key in vocab.labels.items():
-        if folded.endswith(label) and (best is None or len(label) > best[0]):
-            best = (len(label), key)
+    best = _longest(vocab, folded, from_end=True)
     if best is None:
         return None
     if folded[: -best[0]].endswith(vocab.modifiers):
@@ -108,13 +105,23 @@ def verb_object_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
     folded = fold(text)
     if not OBJECT.search(folded) or "率" in folded:
         return None
-    best: tuple[int, str] | None = None
-    for label, key in vocab.labels.items():
-        if folded.startswith(label) and (best is None or len(label) > best[0]):
-            best = (len(label), key)
+    best = _longest(vocab, folded, from_end=False)
     if best is None or best[0] < 2:
         return None
     return text, best[1]
+
+
+def _longest(vocab: ProseVocab, folded: str, *, from_end: bool) -> tuple[int, str] | None:
+    """(length, metric) of the longest vocabulary label ``folded`` ends with (or starts
+    with): its ending (or start) of each label length, looked up, longest first."""
+    labels = vocab.labels
+    for n in vocab.label_lengths():
+        if n > len(folded):
+            continue
+        key = labels.get(folded[len(folded) - n :] if from_end else folded[:n])
+        if key is not None:
+            return n, key
+    return None
 
 
 def first_scope(text: str, vocab: ProseVocab) -> tuple[int, int, str] | None:

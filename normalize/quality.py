@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from extract.document import Cell, Table
 from extract.hints import fold, load_hints
@@ -23,6 +24,8 @@ from normalize.checks import MISMATCH, OK, Check
 from normalize.facts import Bulletin, Fact, TableInfo, for_review
 from normalize.values import parse_value
 
+# Distinct value texts whose kind ``value_kind`` remembers (memory stays flat).
+MEMO_SIZE = 1 << 11
 SUM_RULES = frozenset(
     {"items_sum_to_subtotal", "subtotals_sum_to_total", "items_sum_to_total", "percent_in_range"}
 )
@@ -87,11 +90,12 @@ def score_table(
     table: Table, info: TableInfo, facts: Sequence[Fact], checks: Sequence[Check]
 ) -> Score:
     """A table's quality from its structure: the product of the shares of each test."""
+    named = body_names(table)  # read once for the three tests of names
     tests = {
-        "rows with a cell under every value column": complete_rows(table, info),
+        "rows with a cell under every value column": complete_rows(table, info, named),
         "values of the column's kind": consistent_kinds(facts),
-        "name cells that are not numbers": names_not_numbers(table),
-        "row numbers in order": row_numbers(table, info),
+        "name cells that are not numbers": names_not_numbers(table, named),
+        "row numbers in order": row_numbers(table, info, named),
         "sums and ranges that hold": sums_hold(checks),
     }
     quality = 1.0
@@ -116,18 +120,21 @@ def body_names(table: Table) -> list[tuple[int, list[Cell]]]:
     return out
 
 
-def complete_rows(table: Table, info: TableInfo) -> float | None:
+def complete_rows(
+    table: Table, info: TableInfo, named: list[tuple[int, list[Cell]]] | None = None
+) -> float | None:
     """Share of named body rows that have a cell (even an empty one) under every value
-    column: a row read short or long leaves holes."""
+    column: a row read short or long leaves holes. ``named``: ``body_names(table)``."""
     grid = table.grid()
     columns = [c for c in range(table.stub_cols, table.n_cols) if info.metrics[c] is not None]
-    rows = body_names(table)
+    rows = body_names(table) if named is None else named
     if not columns or not rows:
         return None
     full = sum(1 for r, _ in rows if all(grid[r][c] is not None for c in columns))
     return full / len(rows)
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def value_kind(raw: str) -> str | None:
     """``percent``, ``number`` or ``text`` for a value cell; None for no data."""
     parsed = parse_value(raw)
@@ -157,10 +164,14 @@ def consistent_kinds(facts: Sequence[Fact]) -> float | None:
     return agree / cells if cells else None
 
 
-def names_not_numbers(table: Table) -> float | None:
-    """Share of name cells (outside a row-number column) that are not numbers."""
+def names_not_numbers(
+    table: Table, named: list[tuple[int, list[Cell]]] | None = None
+) -> float | None:
+    """Share of name cells (outside a row-number column) that are not numbers.
+    ``named``: ``body_names(table)``."""
     index_col = 0 if is_numbered(table) else None
-    names = [c for _, cells in body_names(table) for c in cells if c.col != index_col]
+    rows = body_names(table) if named is None else named
+    names = [c for _, cells in rows for c in cells if c.col != index_col]
     if not names:
         return None
     numbers = sum(1 for c in names if value_kind(c.text) in ("number", "percent"))
@@ -176,13 +187,16 @@ def is_numbered(table: Table) -> bool:
     return bool(heads & load_hints().index_headers)
 
 
-def row_numbers(table: Table, info: TableInfo) -> float | None:
-    """For a numbered table: the share of rows whose number is the next one (1, 2, 3…)."""
+def row_numbers(
+    table: Table, info: TableInfo, named: list[tuple[int, list[Cell]]] | None = None
+) -> float | None:
+    """For a numbered table: the share of rows whose number is the next one (1, 2, 3…).
+    ``named``: ``body_names(table)``."""
     if not is_numbered(table):
         return None
     hints = load_hints()
     expected, good, rows = 1, 0, 0
-    for _, cells in body_names(table):
+    for _, cells in body_names(table) if named is None else named:
         first = cells[0]
         if first.col != 0 or fold(first.text) in hints.total_rows | hints.subtotal_rows:
             continue

@@ -112,15 +112,17 @@ def table_facts(
         row_note = "; ".join(
             clean(_cell_text(line[c])) for c in columns.notes if _cell_text(line[c])
         )
+        # the loop below runs once per value cell: what is the same along the row is
+        # worked out above, and a cell without a note of its own takes the row's at once
+        only_row_note = row_note or None  # _join_notes(None, row_note)
         for c, metric, header, unit, guessed in value_cols:
             cell = line[c]
             if cell is None or cell.row != r or cell.col != c:
                 continue
-            value = parse_value(cell.text)
+            text = cell.text
+            value = parse_value(text)
             if not value.ok:
-                warnings.append(
-                    f"{where}: line {cell.source.line_start}: '{cell.text}' is not a number"
-                )
+                warnings.append(f"{where}: line {cell.source.line_start}: '{text}' is not a number")
             source = cell.source
             facts.append(
                 fact_of(
@@ -134,15 +136,16 @@ def table_facts(
                     metric,
                     header,
                     value.value,
-                    cell.text.strip(),  # value_raw
+                    text.strip(),  # value_raw
                     unit,
-                    _join_notes(value.note, row_note),
+                    _join_notes(value.note, row_note) if value.note else only_row_note,
                     r,
                     c,
                     source.line_start,
                     source.page,
                     source.bbox,
-                    guessed or low_confidence(cell),  # needs_review
+                    # needs_review; only an OCR'd cell has a confidence
+                    guessed or (cell.confidence is not None and low_confidence(cell)),
                     None,  # period: the bulletin's
                     None,  # period_type
                 )

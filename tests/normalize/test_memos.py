@@ -84,3 +84,16 @@ def test_every_memo_is_bounded() -> None:
     for memo in (parse_value, clean, fold_keep, simplified_keep, pipe_texts, squash):
         maxsize = memo.cache_info().maxsize
         assert maxsize is not None and maxsize <= 1 << 13
+
+
+def test_the_memo_of_value_kinds_is_bounded() -> None:
+    from normalize.quality import value_kind
+
+    assert [value_kind(x) for x in ("12", "97.86%", "-", "区民政局")] == [
+        "number",
+        "percent",
+        None,
+        "text",
+    ]
+    maxsize = value_kind.cache_info().maxsize
+    assert maxsize is not None and maxsize <= 1 << 13
