@@ -36,7 +36,7 @@ def _simplifier() -> Any:
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 14)
 def simplified(text: str) -> str:
     """Traditional characters folded to simplified (總工單數 → 总工单数), for matching only."""
     if text.isascii():
@@ -67,7 +67,7 @@ def _narrow(run: re.Match[str]) -> str:
     return run[0].translate(WIDE_FORMS)
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """Compare form of a label: NFKC (full-width → half-width), simplified characters,
     all whitespace removed. The printed text is kept elsewhere; this is for matching."""
