@@ -320,7 +320,7 @@ def migrate_raw_names(db: sqlite_utils.Database) -> None:
     facts = db.table("facts")
     if not facts.exists() or facts.columns_dict.get("name_key") is not str:
         return
-    with db.conn:
+    with db.conn:  # the ids and the new column types land together, or nothing does
         for view in VIEWS:  # they read facts; ensure_schema makes them again
             db.execute(f"DROP VIEW IF EXISTS {view}")
         db.execute(
@@ -333,7 +333,7 @@ def migrate_raw_names(db: sqlite_utils.Database) -> None:
                 f"UPDATE facts SET {column} = (SELECT id FROM labels WHERE text = facts.{column}) "
                 f"WHERE {column} IS NOT NULL"
             )
-    facts.transform(types={"name_key": int, "parent_raw": int})  # the ids become integers
+        facts.transform(types={"name_key": int, "parent_raw": int})  # ids become integers
 
 
 def drop_bulk_indexes(db: sqlite_utils.Database) -> None:
