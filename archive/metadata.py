@@ -328,32 +328,17 @@ def family_examples(db: sqlite_utils.Database, vocab: Vocabulary) -> list[tuple[
     From the summaries while they are fresh, the months of the members are added up:
     the same as the months of the family where two members are never printed in one
     month for one department (they belong to different layouts)."""
-    if summaries_fresh(db.conn):
-        return _family_examples_summarised(db, vocab)
-    out = []
-    for family in vocab.families.values():
-        members = " OR ".join("(f.table_kind = ? AND f.metric = ?)" for _ in family.members)
-        row = db.execute(
-            "SELECT f.entity FROM facts_readable f JOIN entities e ON e.name = f.entity "
-            f"WHERE {members} GROUP BY f.entity ORDER BY count(DISTINCT f.metric) DESC, "
-            "count(DISTINCT f.period) DESC, e.kind = 'department' DESC, f.entity LIMIT 1",
-            [part for member in family.members for part in member],
-        ).fetchone()
-        if row is not None:
-            out.append((str(row[0]), family.name))
-    return out
-
-
-def _family_examples_summarised(
-    db: sqlite_utils.Database, vocab: Vocabulary
-) -> list[tuple[str, str]]:
+    if summaries_fresh(db.conn):  # one row per entity and metric, its months counted
+        source, months = ENTITY_METRICS, "sum(s.periods)"
+    else:
+        source, months = "facts_readable", "count(DISTINCT s.period)"
     out = []
     for family in vocab.families.values():
         members = " OR ".join("(s.table_kind = ? AND s.metric = ?)" for _ in family.members)
         row = db.execute(
-            f"SELECT s.entity FROM {ENTITY_METRICS} s JOIN entities e ON e.name = s.entity "
+            f"SELECT s.entity FROM {source} s JOIN entities e ON e.name = s.entity "
             f"WHERE {members} GROUP BY s.entity ORDER BY count(DISTINCT s.metric) DESC, "
-            "sum(s.periods) DESC, e.kind = 'department' DESC, s.entity LIMIT 1",
+            f"{months} DESC, e.kind = 'department' DESC, s.entity LIMIT 1",
             [part for member in family.members for part in member],
         ).fetchone()
         if row is not None:

@@ -26,6 +26,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote, urlencode
 
 READY_TRIES = 600  # × 0.1 s: a bounded wait for the server to answer
@@ -171,12 +172,14 @@ def bulletins_command() -> list[str]:
 
 
 @contextmanager
-def served(db_path: Path) -> Iterator[tuple[str, int]]:
-    """`bulletins serve` on a free port; yields (base URL, pid); stopped by its pid."""
+def served(db_path: Path, *options: str, log_path: Path | None = None) -> Iterator[tuple[str, int]]:
+    """`bulletins serve DB OPTIONS` on a free port; yields (base URL, pid); always stopped
+    by its pid. Its output goes to ``log_path`` (kept) or a temporary file; the reason a
+    server that never answers gives (PageError) includes it."""
     port = free_port()
-    with tempfile.TemporaryFile() as log:
+    with log_path.open("w+b") if log_path else tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            [*bulletins_command(), "serve", "--db", str(db_path), "--port", str(port)],
+            [*bulletins_command(), "serve", "--db", str(db_path), "--port", str(port), *options],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -189,17 +192,24 @@ def served(db_path: Path) -> Iterator[tuple[str, int]]:
             stop(proc)
 
 
-def wait_until_ready(base: str, proc: subprocess.Popen[bytes], log: object) -> None:
+def wait_until_ready(base: str, proc: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    """Poll the server until it answers, a bounded number of times."""
     for _ in range(READY_TRIES):
         if proc.poll() is not None:
-            raise PageError(f"`bulletins serve` exited with {proc.returncode}")
+            raise PageError(f"`bulletins serve` exited with {proc.returncode}: {_read(log)}")
         try:
             if fetch(f"{base}/-/versions.json")[0] == 200:
                 return
         except OSError:
             pass
         time.sleep(0.1)
-    raise PageError("`bulletins serve` did not answer")
+    raise PageError(f"`bulletins serve` did not answer: {_read(log)}")
+
+
+def _read(log: IO[bytes]) -> str:
+    log.flush()
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

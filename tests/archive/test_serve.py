@@ -7,8 +7,6 @@ import json
 import shutil
 import socket
 import sqlite3
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -29,13 +27,10 @@ from archive.metadata import (
 )
 from archive.search import SEARCH_SQL, ensure_search, has_search
 from archive.serve import open_readonly
-from bench.pages import bulletins_command, free_port, stop
+from bench import pages
 from normalize.catalog import Catalog
 from normalize.names import NameBook, load_names
 from tests.helpers import CORPUS, DEC, ingest_into
-
-READY_TRIES = 300  # × 0.1 s: a bounded wait for the server to answer
-
 
 # --- a real server ----------------------------------------------------------------------
 
@@ -53,34 +48,11 @@ def fetch(url: str) -> tuple[int, str]:
 @contextmanager
 def served(db_path: Path, log_path: Path, *options: str) -> Iterator[str]:
     """Run `bulletins serve` on a free port; yield its base URL; always stop it by its pid."""
-    port = free_port()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [*bulletins_command(), "serve", "--db", str(db_path), "--port", str(port), *options],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_ready(base, proc, log_path)
+    try:
+        with pages.served(db_path, *options, log_path=log_path) as (base, _):
             yield base
-        finally:
-            stop(proc)
-
-
-def wait_until_ready(base: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    """Poll the server until it answers, a bounded number of times."""
-    for _ in range(READY_TRIES):
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}: {log_path.read_text()}")
-        try:
-            if fetch(f"{base}/-/versions.json")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"server did not answer: {log_path.read_text()}")
+    except pages.PageError as exc:
+        pytest.fail(str(exc))
 
 
 def rows(base: str, path: str, **params: str) -> list[dict[str, object]]:

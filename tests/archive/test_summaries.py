@@ -225,3 +225,15 @@ def test_a_names_change_makes_the_summaries_stale(
     after = conn.execute("SELECT value FROM summary_state WHERE key = 'fingerprint'").fetchone()
     assert summaries_fresh(conn) and after != before and "=another names file" in after[0]
     assert total_rows(conn) == 832
+
+
+def test_the_family_examples_are_the_same_from_the_summaries(plain: Path, summarised: Path) -> None:
+    import sqlite_utils
+
+    from archive.metadata import family_examples
+
+    vocab = load_vocabulary()
+    from_view = family_examples(sqlite_utils.Database(plain), vocab)
+    assert from_view == [("区住房城乡建设局", "hall_window_cases")]
+    assert summaries_fresh(sqlite3.connect(summarised))
+    assert family_examples(sqlite_utils.Database(summarised), vocab) == from_view
