@@ -5,21 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.captions import caption_lines
 from extract.document import Block, Document, Source, Table
 from extract.explicit import SpanCell, table_from_rows
 from extract.hints import LayoutHints
 
 SPACES = re.compile(r"\s+")
-# Up to this many prose lines right above a table are its caption (附件1 / title).
-CAPTION_LINES = 2
 
 
 @dataclass
 class FlowBuilder:
     """Prose blocks and tables in reading order, as the HTML and Word readers find them.
 
-    A table's caption is the up to two prose lines right above it (after the previous
-    table), as in the text reader, so table kinds and 附件 captions come out the same.
+    A table's caption is the title lines right above it (after the previous table: see
+    extract/captions.py), as in the text reader, so table kinds and captions come out the same.
     """
 
     hints: LayoutHints
@@ -46,7 +45,7 @@ class FlowBuilder:
     def add_table(self, rows: list[list[SpanCell]], caption: list[str]) -> Table | None:
         """A data table from stated rows; None, with nothing added, when no row holds figures."""
         start = self.positions[-1] if self.positions else 0
-        above = [b.text for b in self.blocks[start:][-CAPTION_LINES:]]
+        above = caption_lines([b.text for b in self.blocks[start:]])
         table = table_from_rows(
             rows,
             self.hints,

@@ -24,6 +24,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extract.captions import caption_lines
 from extract.document import Block, Document, Source, Table
 from extract.errors import BulletinError, NoTable
 from extract.hints import LayoutHints, load_hints
@@ -62,8 +63,6 @@ from extract.pdf_unruled import (
 
 __all__ = ["PdfSettings", "read_pdf"]
 
-# Up to this many prose blocks right above a table are its caption (附件1 / title).
-CAPTION_BLOCKS = 2
 # How far from the end of the file a complete PDF has its %%EOF marker.
 EOF_WINDOW = 2048
 
@@ -295,7 +294,7 @@ def assemble(
         if parts is None:
             continue
         whole = stitch(parts, hints)
-        caption = [b.text for b in run[-CAPTION_BLOCKS:]]
+        caption = caption_lines([b.text for b in run])
         table = reuse_reading(parts, whole, index=len(tables), caption=caption) or build_table(
             whole, hints, index=len(tables), caption=caption
         )

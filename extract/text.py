@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from extract.captions import caption_lines
 from extract.decode import decode_bytes
 from extract.document import Block, Document, Source, Table
 from extract.grid import build_table
@@ -43,8 +44,6 @@ from extract.text_lines import (
 SPACES = re.compile(r"[\s\u3000]+")
 # Distinct lines and cell texts remembered by the pure string functions (memory stays flat).
 MEMO_SIZE = 1 << 11
-# Up to this many prose lines right above a table are its caption (附件1 / title).
-CAPTION_LINES = 2
 # A header cell that is a label with its figure (受理总量 21406): a figure, not a header.
 LEAD_FIGURE = re.compile(r"^[\u3400-\u9fff]{2,12}[\s:：]+\d[\d,]*(\.\d+)?%?\s*[件个次项]?$")
 
@@ -361,7 +360,7 @@ def caption_for(
         for b in after_previous
         if (b.source.line_start or 0) >= region.start - 3 and not is_meta_block(b.text, hints)
     ]
-    return [b.text for b in near[-CAPTION_LINES:]]
+    return caption_lines([b.text for b in near])
 
 
 def is_meta_block(text: str, hints: LayoutHints) -> bool:
