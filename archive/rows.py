@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from archive.documents import cell_array, pack_document
+from archive.grid import pack_grid
 from extract.document import Table
 from normalize.checks import Check
 from normalize.facts import Bulletin, Fact
@@ -84,9 +85,10 @@ def bulletin_rows(b: Bulletin) -> BulletinRows:
 
 
 def table_row(table: Table, b: Bulletin) -> Row:
-    """A table as a source_tables row (TABLE_COLUMNS); its cells as JSON, once."""
+    """A table as a source_tables row (TABLE_COLUMNS); its cells as JSON, once, in runs
+    (archive/grid.py)."""
     info = b.tables[table.index]
-    grid = [cell_array(c) for c in table.cells]
+    grid = pack_grid([cell_array(c) for c in table.cells])
     return (
         table.index + 1, info.kind, info.caption, table.n_rows, table.n_cols, table.header_rows,
         table.stub_cols, table.engine or b.document.format, table.source.line_start,
