@@ -118,19 +118,24 @@ TABLES: dict[str, dict[str, type]] = {
         "period_type": int,
     },
     "warnings": {"id": int, "bulletin_id": int, "message": str},
-    "checks": {
+    # Compact: what the `checks` view shows. rule, subject, metric and status are ids into
+    # check_terms; cells is [first fact id, then each other id less the first] for the
+    # rows ingest writes, given_cells the list as written by anything else (see CHECKS).
+    "check_rows": {
         "id": int,
         "bulletin_id": int,
         "table_id": int,
-        "rule": str,
-        "subject": str,
-        "metric": str,
+        "rule": int,
+        "subject": int,
+        "metric": int,
         "expected": float,
         "actual": float,
-        "status": str,
+        "status": int,
         "message": str,
         "cells": str,
+        "given_cells": str,
     },
+    "check_terms": {"id": int, "text": str},
     "failures": {"id": int, "path": str, "sha256": str, "stage": str, "error": str, "at": str},
     **NAMES_TABLES,
 }
@@ -158,7 +163,7 @@ FOREIGN_KEYS = {
     "warnings": [("bulletin_id", "bulletins", "id")],
     "copies": [("bulletin_id", "bulletins", "id")],
     "documents": [("bulletin_id", "bulletins", "id")],
-    "checks": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
+    "check_rows": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
     **NAMES_FOREIGN_KEYS,
 }
 INDEXES = [
@@ -169,7 +174,8 @@ INDEXES = [
     ("blocks", ["bulletin_id"], False),
     ("source_tables", ["bulletin_id"], False),
     ("failures", ["path"], False),
-    ("checks", ["bulletin_id"], False),
+    ("check_rows", ["bulletin_id"], False),
+    ("check_terms", ["text"], True),
     *NAMES_INDEXES,
 ]
 # Indexes a bulk load drops and builds again at its end (ensure_schema restores them
@@ -253,6 +259,52 @@ SELECT
 FROM source_tables t, json_each(t.grid, '$[0]') h, json_each(t.grid, '$[' || (h.key + 1) || ']') c
 """
 
+# The consistency findings as they read: the columns of the table `checks` was. A list
+# of fact ids stored compact, [first, offsets...], is written out again in full; the
+# INSTEAD OF triggers let writers insert and delete findings as rows of `checks`.
+CHECKS = """
+CREATE VIEW checks AS
+SELECT
+  k.id AS id,
+  k.bulletin_id AS bulletin_id,
+  k.table_id AS table_id,
+  r.text AS rule,
+  j.text AS subject,
+  m.text AS metric,
+  k.expected AS expected,
+  k.actual AS actual,
+  s.text AS status,
+  k.message AS message,
+  CAST(CASE WHEN k.cells IS NULL THEN k.given_cells ELSE (
+    SELECT json_group_array(CASE WHEN e.key = 0 THEN e.value ELSE (k.cells ->> 0) + e.value END)
+    FROM json_each(k.cells) e) END AS TEXT) AS cells
+FROM check_rows k
+LEFT JOIN check_terms r ON r.id = k.rule
+LEFT JOIN check_terms j ON j.id = k.subject
+LEFT JOIN check_terms m ON m.id = k.metric
+LEFT JOIN check_terms s ON s.id = k.status
+"""
+CHECK_TERMS = ("rule", "subject", "metric", "status")
+_TERM_IDS = ", ".join(f"(SELECT id FROM check_terms WHERE text = NEW.{t})" for t in CHECK_TERMS)
+CHECK_TRIGGERS = [
+    f"""
+CREATE TRIGGER checks_insert INSTEAD OF INSERT ON checks BEGIN
+  INSERT OR IGNORE INTO check_terms (text)
+    SELECT value FROM json_each(json_array({", ".join(f"NEW.{t}" for t in CHECK_TERMS)}))
+    WHERE value IS NOT NULL;
+  INSERT INTO check_rows (id, bulletin_id, table_id, {", ".join(CHECK_TERMS)}, expected,
+    actual, message, given_cells)
+  VALUES (NEW.id, NEW.bulletin_id, NEW.table_id, {_TERM_IDS}, NEW.expected, NEW.actual,
+    NEW.message, NEW.cells);
+END
+""",
+    """
+CREATE TRIGGER checks_delete INSTEAD OF DELETE ON checks BEGIN
+  DELETE FROM check_rows WHERE id = OLD.id;
+END
+""",
+]
+
 REVIEW = """
 CREATE VIEW review AS
 SELECT
@@ -278,6 +330,7 @@ WHERE fr.needs_review = 1
 
 VIEWS = {
     "cells": CELLS,
+    "checks": CHECKS,
     "facts_readable": FACTS_READABLE,
     "review": REVIEW,
     **NAMES_VIEWS,
@@ -292,8 +345,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     """
     refuse_old_shape(db)
     migrate_names(db)
-    migrate_raw_names(db)
     migrate_grids(db)
+    migrate_checks(db)  # before the views are dropped: `checks` is a table until then
+    migrate_raw_names(db)
     for name, columns in TABLES.items():
         table = db.table(name)
         if not table.exists():
@@ -312,6 +366,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for view, sql in VIEWS.items():
         db.execute(f"DROP VIEW IF EXISTS {view}")
         db.execute(sql)
+    for trigger in CHECK_TRIGGERS:  # dropped with their view
+        db.execute(trigger)
 
 
 def refuse_old_shape(db: sqlite_utils.Database) -> None:
@@ -366,6 +422,45 @@ def migrate_grids(db: sqlite_utils.Database) -> None:
             "UPDATE source_tables SET grid = ? WHERE id = ?",
             ((grid_json(pack_grid(json.loads(grid))), table_id) for table_id, grid in old),
         )
+
+
+def migrate_checks(db: sqlite_utils.Database) -> None:
+    """Move the findings of an archive whose `checks` is a table into check_rows, in one
+    transaction; `checks` becomes the view of them. Lists of fact ids in compact JSON are
+    stored compact, any other list as it was written."""
+    if "checks" not in db.table_names():
+        return
+    with db.conn:  # the findings move whole, or stay
+        for name, columns in (("check_terms", TABLES["check_terms"]),
+                              ("check_rows", TABLES["check_rows"])):  # fmt: skip
+            if not db.table(name).exists():
+                db.table(name).create(columns, pk="id", foreign_keys=FOREIGN_KEYS.get(name, []))
+        every = " UNION ".join(f"SELECT {t} AS text FROM checks" for t in CHECK_TERMS)
+        db.execute(
+            f"INSERT OR IGNORE INTO check_terms (text) SELECT text FROM ({every}) "
+            "WHERE text IS NOT NULL"
+        )
+        terms = ", ".join(f"(SELECT id FROM check_terms WHERE text = c.{t})" for t in CHECK_TERMS)
+        db.execute(
+            f"INSERT INTO check_rows (id, bulletin_id, table_id, {', '.join(CHECK_TERMS)}, "
+            "expected, actual, message, cells, given_cells) "
+            f"SELECT c.id, c.bulletin_id, c.table_id, {terms}, c.expected, c.actual, c.message, "
+            f"CASE WHEN {_COMPACT_LIST} THEN {_OFFSETS} END, "
+            f"CASE WHEN {_COMPACT_LIST} THEN NULL ELSE c.cells END FROM checks c"
+        )
+        db.execute("DROP TABLE checks")
+
+
+# A list of fact ids as ingest writes it (compact JSON of integers, one at least), and
+# the same list as check_rows stores it: the first id, then the others less it.
+_COMPACT_LIST = (
+    "json_valid(c.cells) AND json_array_length(c.cells) > 0 AND c.cells = "
+    "(SELECT json_group_array(value) FROM json_each(c.cells) WHERE type = 'integer')"
+)
+_OFFSETS = (
+    "(SELECT json_group_array(CASE WHEN key = 0 THEN value ELSE value - (c.cells ->> 0) END) "
+    "FROM json_each(c.cells))"
+)
 
 
 def drop_bulk_indexes(db: sqlite_utils.Database) -> None:
