@@ -153,7 +153,7 @@ def store_checks(
     checks: list[Row],
 ) -> None:
     """Store a bulletin's check rows (see ``check_row``) compact: their terms as ids
-    into check_terms, their facts as the first fact's id and the others' offsets."""
+    into check_terms, their facts as stretches of ids (archive/idlists.py)."""
     terms = {c[i] for c in checks for i in (1, 2, 3, 6)} - {None}
     conn.executemany("INSERT OR IGNORE INTO check_terms (text) VALUES (?)", ((t,) for t in terms))
     conn.executemany(
@@ -166,14 +166,12 @@ def store_checks(
     )  # fmt: skip
 
 
-def compact_cells(first_fact: int, facts: tuple[int, ...]) -> tuple[str | None, str | None]:
-    """(cells, given_cells) of check_rows for the facts at these indexes of the bulletin:
-    the first fact's id, then each other's offset from it; an empty list as written."""
-    if not facts:
+def compact_cells(first_fact: int, packed: tuple[int, ...]) -> tuple[str | None, str | None]:
+    """(cells, given_cells) of check_rows for a check row's packed fact indexes (see
+    ``archive.idlists``): the first index becomes an id; an empty list is kept as written."""
+    if not packed:
         return None, "[]"
-    head = facts[0]
-    ids = [first_fact + head, *(i - head for i in facts[1:])]
-    return json.dumps(ids, separators=(",", ":")), None
+    return json.dumps([first_fact + packed[0], *packed[1:]], separators=(",", ":")), None
 
 
 FACT_LABEL_SET = frozenset(FACT_LABELS)

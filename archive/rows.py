@@ -14,6 +14,7 @@ from typing import Any
 
 from archive.documents import cell_array, pack_document
 from archive.grid import pack_grid
+from archive.idlists import pack_ids
 from extract.document import Table
 from normalize.checks import Check
 from normalize.facts import Bulletin, Fact
@@ -137,10 +138,11 @@ def integer_text(raw: str) -> int | None:
 
 
 def check_row(c: Check) -> Row:
-    """A check with its table's index and the indexes of its facts in the bulletin."""
+    """A check with its table's index and the indexes of its facts in the bulletin, packed
+    (``pack_ids``: the store adds the bulletin's first fact id to the first number)."""
     return (
         c.table_index, c.rule, c.subject, c.metric, c.expected, c.actual, c.status, c.message,
-        tuple(c.facts),
+        tuple(pack_ids(list(c.facts))),
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from archive.database import ArchiveError
 from archive.grid import grid_json, pack_grid
+from archive.idlists import pack_ids
 from archive.names_schema import (
     NAMES_FOREIGN_KEYS,
     NAMES_INDEXES,
@@ -260,9 +261,12 @@ FROM source_tables t, json_each(t.grid, '$[0]') h, json_each(t.grid, '$[' || (h.
 """
 
 # The consistency findings as they read: the columns of the table `checks` was. A list
-# of fact ids stored compact, [first, offsets...], is written out again in full; the
-# INSTEAD OF triggers let writers insert and delete findings as rows of `checks`.
-CHECKS = """
+# of fact ids stored as stretches [start, step, count, ...] (archive/idlists.py) is
+# written out again in full: each stretch counts its ids over a JSON array of `count`
+# zeros, '[0,0,0]' made from zeroblob(3) as hex '000000'. The INSTEAD OF triggers let
+# writers insert and delete findings as rows of `checks`.
+_COUNTING = "'[' || substr(replace(hex(zeroblob(k.cells ->> (s.key + 2))), '00', ',0'), 2) || ']'"
+CHECKS = f"""
 CREATE VIEW checks AS
 SELECT
   k.id AS id,
@@ -276,8 +280,11 @@ SELECT
   s.text AS status,
   k.message AS message,
   CAST(CASE WHEN k.cells IS NULL THEN k.given_cells ELSE (
-    SELECT json_group_array(CASE WHEN e.key = 0 THEN e.value ELSE (k.cells ->> 0) + e.value END)
-    FROM json_each(k.cells) e) END AS TEXT) AS cells
+    SELECT json_group_array(
+      s.value + CASE WHEN s.key = 0 THEN 0 ELSE k.cells ->> 0 END
+      + n.key * (k.cells ->> (s.key + 1)))
+    FROM json_each(k.cells) s, json_each({_COUNTING}) n
+    WHERE s.key % 3 = 0) END AS TEXT) AS cells
 FROM check_rows k
 LEFT JOIN check_terms r ON r.id = k.rule
 LEFT JOIN check_terms j ON j.id = k.subject
@@ -427,7 +434,7 @@ def migrate_grids(db: sqlite_utils.Database) -> None:
 def migrate_checks(db: sqlite_utils.Database) -> None:
     """Move the findings of an archive whose `checks` is a table into check_rows, in one
     transaction; `checks` becomes the view of them. Lists of fact ids in compact JSON are
-    stored compact, any other list as it was written."""
+    stored packed, any other list as it was written."""
     if "checks" not in db.table_names():
         return
     with db.conn:  # the findings move whole, or stay
@@ -441,26 +448,31 @@ def migrate_checks(db: sqlite_utils.Database) -> None:
             "WHERE text IS NOT NULL"
         )
         terms = ", ".join(f"(SELECT id FROM check_terms WHERE text = c.{t})" for t in CHECK_TERMS)
-        db.execute(
+        db.conn.executemany(
             f"INSERT INTO check_rows (id, bulletin_id, table_id, {', '.join(CHECK_TERMS)}, "
             "expected, actual, message, cells, given_cells) "
             f"SELECT c.id, c.bulletin_id, c.table_id, {terms}, c.expected, c.actual, c.message, "
-            f"CASE WHEN {_COMPACT_LIST} THEN {_OFFSETS} END, "
-            f"CASE WHEN {_COMPACT_LIST} THEN NULL ELSE c.cells END FROM checks c"
+            "?, ? FROM checks c WHERE c.id = ?",
+            (
+                (*packed_cells(cells), check_id)
+                for check_id, cells in db.execute("SELECT id, cells FROM checks").fetchall()
+            ),
         )
         db.execute("DROP TABLE checks")
 
 
-# A list of fact ids as ingest writes it (compact JSON of integers, one at least), and
-# the same list as check_rows stores it: the first id, then the others less it.
-_COMPACT_LIST = (
-    "json_valid(c.cells) AND json_array_length(c.cells) > 0 AND c.cells = "
-    "(SELECT json_group_array(value) FROM json_each(c.cells) WHERE type = 'integer')"
-)
-_OFFSETS = (
-    "(SELECT json_group_array(CASE WHEN key = 0 THEN value ELSE value - (c.cells ->> 0) END) "
-    "FROM json_each(c.cells))"
-)
+def packed_cells(cells: str | None) -> tuple[str | None, str | None]:
+    """(cells, given_cells) of check_rows for a `checks` list as stored: packed when it is
+    compact JSON of fact ids (as ingest writes), else as it was."""
+    try:
+        ids = json.loads(cells) if cells else None
+    except ValueError:
+        return None, cells
+    if not isinstance(ids, list) or not ids or any(type(i) is not int for i in ids):
+        return None, cells
+    if json.dumps(ids, separators=(",", ":")) != cells:  # not as ingest writes it
+        return None, cells
+    return json.dumps(pack_ids(ids), separators=(",", ":")), None
 
 
 def drop_bulk_indexes(db: sqlite_utils.Database) -> None:

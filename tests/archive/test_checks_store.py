@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import sqlite_utils
+import yaml
 
+import archive
 from archive.schema import ensure_schema
 from normalize.catalog import Catalog
 from normalize.names import NameBook
@@ -87,3 +89,25 @@ def test_an_archive_with_a_checks_table_reads_the_same_after_its_next_ingest(
     ).fetchone()
     empty = sum(1 for row in before if row[-1] == "[]")
     assert kinds == (len(before) - empty, empty, len(before))
+
+
+def test_the_failed_checks_query_lists_the_mismatches_in_order(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    db, _ = ingest_into(tmp_path / "a.db", [SEP, DEC], catalog, names)
+    db.execute(
+        "UPDATE check_rows SET status = (SELECT id FROM check_terms WHERE text = 'mismatch')"
+    )
+    queries = yaml.safe_load((Path(archive.__file__).parent / "metadata.yaml").read_text("utf-8"))
+    sql = queries["queries"]["failed_checks"]["sql"]
+    plain = db.execute(
+        "SELECT b.period, b.path, t.table_no, c.rule, c.subject, c.metric, c.expected, "
+        "c.actual, c.message, c.cells FROM checks c JOIN bulletins b ON b.id = c.bulletin_id "
+        "LEFT JOIN source_tables t ON t.id = c.table_id "
+        "ORDER BY b.period, b.path, t.table_no, c.rule, c.id"
+    ).fetchall()
+    found = db.execute(sql).fetchall()
+    assert len(found) == len(plain) > 20
+    key = [(r[0], r[1], r[2] or 0, r[3]) for r in found]
+    assert key == sorted(key)
+    assert sorted(found, key=repr) == sorted(plain, key=repr)
