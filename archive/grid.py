@@ -33,20 +33,21 @@ PLAIN_FIELDS = 6  # a plain cell's array: row, col, 1, 1, text and at most its l
 
 def pack_grid(cells: list[list[Any]]) -> list[Any]:
     """The stored grid of a table's cells (each a ``cell_array``), in the cells' order."""
-    layout: list[list[Any]] = []
+    entries: list[_Run | list[Any]] = []
     payloads: list[Any] = []
     run: _Run | None = None
     for k, cell in enumerate(cells):
         if not is_plain(cell):
             run = None
-            layout.append([k, [*cell[:TEXT], *cell[TEXT + 1 :]]])
+            entries.append([k, [*cell[:TEXT], *cell[TEXT + 1 :]]])
             payloads.append([cell[TEXT]])
             continue
         if run is not None and run.takes(cell):
             continue
         run = _Run(k, cell)
-        layout.append(run.header)
+        entries.append(run)
         payloads.append(run.texts)
+    layout = [e.header() if isinstance(e, _Run) else e for e in entries]
     return [layout, *payloads]
 
 
@@ -109,7 +110,7 @@ class _Run:
         self.col_step: int | None = None  # known from the second cell of the first row
         self.row_step: int | None = None
         self.count = 1
-        self.header: list[Any] = [k, self.row, self.col, 1, self.line, 0, 0]
+        self.k = k
         self.texts: list[str | int] = [packed_text(cell[4])]
 
     def takes(self, cell: list[Any]) -> bool:
@@ -127,7 +128,6 @@ class _Run:
             return False
         self.count += 1
         self.texts.append(packed_text(cell[4]))
-        self._write_header()
         return True
 
     def _on_line(self, line: int | None, down: int, across: int) -> bool:
@@ -141,7 +141,8 @@ class _Run:
         expected = self.line + down * (self.row_step or 0) + across * (self.col_step or 0)
         return line == expected
 
-    def _write_header(self) -> None:
-        self.header[3] = self.width or self.count
-        self.header[5] = self.col_step or 0
-        self.header[6] = self.row_step or 0
+    def header(self) -> list[Any]:
+        """The run's layout entry: where its first cell is, its width and line steps."""
+        width = self.width or self.count
+        return [self.k, self.row, self.col, width, self.line, self.col_step or 0,
+                self.row_step or 0]  # fmt: skip
