@@ -3,8 +3,8 @@
 When only the configuration changed (the metrics vocabulary, later a publisher profile),
 ingest normalises the stored document again instead of reading the file. What the
 archive already holds is not stored twice: the prose is in `blocks` and every table's
-cells in `source_tables.grid`; the packed body (compressed JSON, one row per bulletin)
-keeps the rest, and ``load_document`` puts the three together again.
+cells in `source_tables.grid` (archive/grid.py); the packed body (compressed JSON, one
+row per bulletin) keeps the rest, and ``load_document`` puts the three together again.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sqlite3
 import zlib
 from typing import Any
 
+from archive.grid import unpack_grid
 from extract.document import Block, Cell, Document, Source, Table
 
 # row, col, rowspan, colspan, text, line, line_end, page, bbox, and for OCR'd cells the
@@ -35,7 +36,8 @@ def pack_document(doc: Document) -> bytes:
 
 
 def cell_array(c: Cell) -> list[Any]:
-    """A cell as stored in `source_tables.grid`, without trailing nulls."""
+    """A cell as a JSON array, without trailing nulls (`source_tables.grid` stores it so
+    when it is not plain: see archive/grid.py)."""
     s = c.source
     if c.confidence is None and c.alternative is None:  # all but OCR'd cells
         if s.bbox:
@@ -67,7 +69,7 @@ def load_document(conn: sqlite3.Connection, bulletin_id: int) -> Document | None
         )
     ]
     grids = [
-        json.loads(g)
+        unpack_grid(json.loads(g))
         for (g,) in conn.execute(
             "SELECT grid FROM source_tables WHERE bulletin_id = ? ORDER BY table_no", [bulletin_id]
         )

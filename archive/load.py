@@ -31,9 +31,11 @@ FACT_COLUMNS = (
     "needs_review, period, period_type"
 )
 FACT_INSERT = f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 23)})"
+_TERM = "(SELECT id FROM check_terms WHERE text = ?)"
 CHECK_INSERT = (
-    "INSERT INTO checks (bulletin_id, table_id, rule, subject, metric, expected, actual, "
-    "status, message, cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO check_rows (bulletin_id, table_id, rule, subject, metric, expected, actual, "
+    f"status, message, cells, given_cells) VALUES (?, ?, {_TERM}, {_TERM}, {_TERM}, ?, ?, "
+    f"{_TERM}, ?, ?, ?)"
 )
 TABLE_INSERT = (
     f"INSERT INTO source_tables (bulletin_id, {TABLE_COLUMNS}) VALUES ({', '.join('?' * 17)})"
@@ -126,14 +128,7 @@ def store_rows(
     labels.add(conn, fact_labels(rows.facts))
     first_fact = _next_id(conn, "facts")
     conn.executemany(FACT_INSERT, compact_facts(bulletin_id, table_ids, labels.ids, rows.facts))
-    conn.executemany(
-        CHECK_INSERT,
-        (
-            (bulletin_id, table_ids.get(c[0]) if c[0] is not None else None, *c[1:8],
-             json.dumps([first_fact + i for i in c[8]], separators=(",", ":")))
-            for c in rows.checks
-        ),
-    )  # fmt: skip
+    store_checks(conn, bulletin_id, table_ids, first_fact, rows.checks)
     conn.executemany(
         "INSERT INTO blocks (bulletin_id, seq, text, line, page) VALUES (?, ?, ?, ?, ?)",
         ((bulletin_id, *b) for b in rows.blocks),
@@ -148,6 +143,35 @@ def store_rows(
     if resolver is not None:
         resolver.store(conn, bulletin_id, scope, set(rows.names))
     return bulletin_id
+
+
+def store_checks(
+    conn: sqlite3.Connection,
+    bulletin_id: int,
+    table_ids: dict[int, int],
+    first_fact: int,
+    checks: list[Row],
+) -> None:
+    """Store a bulletin's check rows (see ``check_row``) compact: their terms as ids
+    into check_terms, their facts as stretches of ids (archive/idlists.py)."""
+    terms = {c[i] for c in checks for i in (1, 2, 3, 6)} - {None}
+    conn.executemany("INSERT OR IGNORE INTO check_terms (text) VALUES (?)", ((t,) for t in terms))
+    conn.executemany(
+        CHECK_INSERT,
+        (
+            (bulletin_id, table_ids.get(c[0]) if c[0] is not None else None, *c[1:8],
+             *compact_cells(first_fact, c[8]))
+            for c in checks
+        ),
+    )  # fmt: skip
+
+
+def compact_cells(first_fact: int, packed: tuple[int, ...]) -> tuple[str | None, str | None]:
+    """(cells, given_cells) of check_rows for a check row's packed fact indexes (see
+    ``archive.idlists``): the first index becomes an id; an empty list is kept as written."""
+    if not packed:
+        return None, "[]"
+    return json.dumps([first_fact + packed[0], *packed[1:]], separators=(",", ":")), None
 
 
 FACT_LABEL_SET = frozenset(FACT_LABELS)
@@ -186,7 +210,7 @@ def fact_labels(facts: list[Row]) -> set[str]:
 
 # Children first: with foreign keys on, a row goes before what it refers to.
 BULLETIN_CHILDREN = (
-    "checks",
+    "check_rows",
     "facts",
     "resolution_overrides",
     "warnings",

@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 from archive.documents import cell_array, pack_document
+from archive.grid import pack_grid
+from archive.idlists import pack_ids
 from extract.document import Table
 from normalize.checks import Check
 from normalize.facts import Bulletin, Fact
@@ -84,9 +86,10 @@ def bulletin_rows(b: Bulletin) -> BulletinRows:
 
 
 def table_row(table: Table, b: Bulletin) -> Row:
-    """A table as a source_tables row (TABLE_COLUMNS); its cells as JSON, once."""
+    """A table as a source_tables row (TABLE_COLUMNS); its cells as JSON, once, in runs
+    (archive/grid.py)."""
     info = b.tables[table.index]
-    grid = [cell_array(c) for c in table.cells]
+    grid = pack_grid([cell_array(c) for c in table.cells])
     return (
         table.index + 1, info.kind, info.caption, table.n_rows, table.n_cols, table.header_rows,
         table.stub_cols, table.engine or b.document.format, table.source.line_start,
@@ -135,10 +138,11 @@ def integer_text(raw: str) -> int | None:
 
 
 def check_row(c: Check) -> Row:
-    """A check with its table's index and the indexes of its facts in the bulletin."""
+    """A check with its table's index and the indexes of its facts in the bulletin, packed
+    (``pack_ids``: the store adds the bulletin's first fact id to the first number)."""
     return (
         c.table_index, c.rule, c.subject, c.metric, c.expected, c.actual, c.status, c.message,
-        tuple(c.facts),
+        tuple(pack_ids(list(c.facts))),
     )  # fmt: skip
 
 

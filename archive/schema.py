@@ -6,9 +6,13 @@ views, so a database made by an older version gains new views on its next ingest
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 
 from archive.database import ArchiveError
+from archive.grid import grid_json, pack_grid
+from archive.idlists import pack_ids
 from archive.names_schema import (
     NAMES_FOREIGN_KEYS,
     NAMES_INDEXES,
@@ -115,19 +119,24 @@ TABLES: dict[str, dict[str, type]] = {
         "period_type": int,
     },
     "warnings": {"id": int, "bulletin_id": int, "message": str},
-    "checks": {
+    # Compact: what the `checks` view shows. rule, subject, metric and status are ids into
+    # check_terms; cells is [first fact id, then each other id less the first] for the
+    # rows ingest writes, given_cells the list as written by anything else (see CHECKS).
+    "check_rows": {
         "id": int,
         "bulletin_id": int,
         "table_id": int,
-        "rule": str,
-        "subject": str,
-        "metric": str,
+        "rule": int,
+        "subject": int,
+        "metric": int,
         "expected": float,
         "actual": float,
-        "status": str,
+        "status": int,
         "message": str,
         "cells": str,
+        "given_cells": str,
     },
+    "check_terms": {"id": int, "text": str},
     "failures": {"id": int, "path": str, "sha256": str, "stage": str, "error": str, "at": str},
     **NAMES_TABLES,
 }
@@ -155,7 +164,7 @@ FOREIGN_KEYS = {
     "warnings": [("bulletin_id", "bulletins", "id")],
     "copies": [("bulletin_id", "bulletins", "id")],
     "documents": [("bulletin_id", "bulletins", "id")],
-    "checks": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
+    "check_rows": [("bulletin_id", "bulletins", "id"), ("table_id", "source_tables", "id")],
     **NAMES_FOREIGN_KEYS,
 }
 INDEXES = [
@@ -166,7 +175,8 @@ INDEXES = [
     ("blocks", ["bulletin_id"], False),
     ("source_tables", ["bulletin_id"], False),
     ("failures", ["path"], False),
-    ("checks", ["bulletin_id"], False),
+    ("check_rows", ["bulletin_id"], False),
+    ("check_terms", ["text"], True),
     *NAMES_INDEXES,
 ]
 # Indexes a bulk load drops and builds again at its end (ensure_schema restores them
@@ -223,24 +233,84 @@ LEFT JOIN labels lp ON lp.id = f.period
 LEFT JOIN labels lt ON lt.id = f.period_type
 """
 
-# Each table's cells live once, as JSON in source_tables.grid: one array per cell,
-# [row, col, rowspan, colspan, text, line, line_end, page, bbox], trailing nulls left out.
-# The CASTs give the columns integer affinity, so Datasette's text filters (?id=7) match.
+# Each table's cells live once, as JSON in source_tables.grid (see archive/grid.py):
+# [layout, texts, ...], the texts of layout entry j at grid[j + 1]. An entry
+# [k, row, col, width, line, col_step, row_step] is a run of one-by-one cells k, k + 1, ...;
+# [k, cell] one cell in full, its text apart: [row, col, rowspan, colspan, line, line_end,
+# page, bbox]. A run's header has no '$[1][0]', so the full cell's field comes first
+# (COALESCE). The CASTs give the columns integer affinity, so Datasette's text filters
+# (?id=7) match; a text stored as a number is cast back to the text it was.
+_DOWN = "c.key / (h.value ->> 3)"  # row and column in a run, from its first cell
+_ACROSS = "c.key % (h.value ->> 3)"
 CELLS = f"""
 CREATE VIEW cells AS
 SELECT
-  CAST(t.id * {CELL_ID_BASE} + j.key AS INTEGER) AS id,
+  CAST(t.id * {CELL_ID_BASE} + (h.value ->> 0) + c.key AS INTEGER) AS id,
   t.id AS table_id,
-  CAST(j.value ->> 0 AS INTEGER) AS "row",
-  CAST(j.value ->> 1 AS INTEGER) AS col,
-  CAST(j.value ->> 2 AS INTEGER) AS rowspan,
-  CAST(j.value ->> 3 AS INTEGER) AS colspan,
-  j.value ->> 4 AS text,
-  CAST(j.value ->> 5 AS INTEGER) AS line,
-  CAST(j.value ->> 7 AS INTEGER) AS page,
-  j.value -> 8 AS bbox
-FROM source_tables t, json_each(t.grid) j
+  CAST(COALESCE(h.value ->> '$[1][0]', (h.value ->> 1) + {_DOWN}) AS INTEGER) AS "row",
+  CAST(COALESCE(h.value ->> '$[1][1]', (h.value ->> 2) + {_ACROSS}) AS INTEGER) AS col,
+  CAST(COALESCE(h.value ->> '$[1][2]', 1) AS INTEGER) AS rowspan,
+  CAST(COALESCE(h.value ->> '$[1][3]', 1) AS INTEGER) AS colspan,
+  CAST(c.value AS TEXT) AS text,
+  CAST(COALESCE(h.value ->> '$[1][4]',
+       (h.value ->> 4) + {_DOWN} * (h.value ->> 6) + {_ACROSS} * (h.value ->> 5))
+       AS INTEGER) AS line,
+  CAST(h.value ->> '$[1][6]' AS INTEGER) AS page,
+  h.value -> '$[1][7]' AS bbox
+FROM source_tables t, json_each(t.grid, '$[0]') h, json_each(t.grid, '$[' || (h.key + 1) || ']') c
 """
+
+# The consistency findings as they read: the columns of the table `checks` was. A list
+# of fact ids stored as stretches [start, step, count, ...] (archive/idlists.py) is
+# written out again in full: each stretch counts its ids over a JSON array of `count`
+# zeros, '[0,0,0]' made from zeroblob(3) as hex '000000'. The INSTEAD OF triggers let
+# writers insert and delete findings as rows of `checks`.
+_COUNTING = "'[' || substr(replace(hex(zeroblob(k.cells ->> (s.key + 2))), '00', ',0'), 2) || ']'"
+CHECKS = f"""
+CREATE VIEW checks AS
+SELECT
+  k.id AS id,
+  k.bulletin_id AS bulletin_id,
+  k.table_id AS table_id,
+  r.text AS rule,
+  j.text AS subject,
+  m.text AS metric,
+  k.expected AS expected,
+  k.actual AS actual,
+  s.text AS status,
+  k.message AS message,
+  CAST(CASE WHEN k.cells IS NULL THEN k.given_cells ELSE (
+    SELECT json_group_array(
+      s.value + CASE WHEN s.key = 0 THEN 0 ELSE k.cells ->> 0 END
+      + n.key * (k.cells ->> (s.key + 1)))
+    FROM json_each(k.cells) s, json_each({_COUNTING}) n
+    WHERE s.key % 3 = 0) END AS TEXT) AS cells
+FROM check_rows k
+LEFT JOIN check_terms r ON r.id = k.rule
+LEFT JOIN check_terms j ON j.id = k.subject
+LEFT JOIN check_terms m ON m.id = k.metric
+LEFT JOIN check_terms s ON s.id = k.status
+"""
+CHECK_TERMS = ("rule", "subject", "metric", "status")
+_TERM_IDS = ", ".join(f"(SELECT id FROM check_terms WHERE text = NEW.{t})" for t in CHECK_TERMS)
+CHECK_TRIGGERS = [
+    f"""
+CREATE TRIGGER checks_insert INSTEAD OF INSERT ON checks BEGIN
+  INSERT OR IGNORE INTO check_terms (text)
+    SELECT value FROM json_each(json_array({", ".join(f"NEW.{t}" for t in CHECK_TERMS)}))
+    WHERE value IS NOT NULL;
+  INSERT INTO check_rows (id, bulletin_id, table_id, {", ".join(CHECK_TERMS)}, expected,
+    actual, message, given_cells)
+  VALUES (NEW.id, NEW.bulletin_id, NEW.table_id, {_TERM_IDS}, NEW.expected, NEW.actual,
+    NEW.message, NEW.cells);
+END
+""",
+    """
+CREATE TRIGGER checks_delete INSTEAD OF DELETE ON checks BEGIN
+  DELETE FROM check_rows WHERE id = OLD.id;
+END
+""",
+]
 
 REVIEW = """
 CREATE VIEW review AS
@@ -267,6 +337,7 @@ WHERE fr.needs_review = 1
 
 VIEWS = {
     "cells": CELLS,
+    "checks": CHECKS,
     "facts_readable": FACTS_READABLE,
     "review": REVIEW,
     **NAMES_VIEWS,
@@ -281,6 +352,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     """
     refuse_old_shape(db)
     migrate_names(db)
+    migrate_grids(db)
+    migrate_checks(db)  # before the views are dropped: `checks` is a table until then
     migrate_raw_names(db)
     for name, columns in TABLES.items():
         table = db.table(name)
@@ -300,6 +373,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for view, sql in VIEWS.items():
         db.execute(f"DROP VIEW IF EXISTS {view}")
         db.execute(sql)
+    for trigger in CHECK_TRIGGERS:  # dropped with their view
+        db.execute(trigger)
 
 
 def refuse_old_shape(db: sqlite_utils.Database) -> None:
@@ -334,6 +409,70 @@ def migrate_raw_names(db: sqlite_utils.Database) -> None:
                 f"WHERE {column} IS NOT NULL"
             )
         facts.transform(types={"name_key": int, "parent_raw": int})  # ids become integers
+
+
+# A grid stored before runs: an array of cells, the first one's text at [0][4].
+OLD_GRID = "json_type(grid, '$[0][4]') = 'text'"
+
+
+def migrate_grids(db: sqlite_utils.Database) -> None:
+    """Store again, as runs, the grids of an archive made when they were one array per
+    cell, in one transaction: the `cells` view gives the same rows, in fewer bytes."""
+    tables = db.table("source_tables")
+    if not tables.exists() or "grid" not in tables.columns_dict:
+        return
+    old = db.execute(f"SELECT id, grid FROM source_tables WHERE {OLD_GRID}").fetchall()
+    if not old:
+        return
+    with db.conn:  # every grid is converted, or none is
+        db.conn.executemany(
+            "UPDATE source_tables SET grid = ? WHERE id = ?",
+            ((grid_json(pack_grid(json.loads(grid))), table_id) for table_id, grid in old),
+        )
+
+
+def migrate_checks(db: sqlite_utils.Database) -> None:
+    """Move the findings of an archive whose `checks` is a table into check_rows, in one
+    transaction; `checks` becomes the view of them. Lists of fact ids in compact JSON are
+    stored packed, any other list as it was written."""
+    if "checks" not in db.table_names():
+        return
+    with db.conn:  # the findings move whole, or stay
+        for name, columns in (("check_terms", TABLES["check_terms"]),
+                              ("check_rows", TABLES["check_rows"])):  # fmt: skip
+            if not db.table(name).exists():
+                db.table(name).create(columns, pk="id", foreign_keys=FOREIGN_KEYS.get(name, []))
+        every = " UNION ".join(f"SELECT {t} AS text FROM checks" for t in CHECK_TERMS)
+        db.execute(
+            f"INSERT OR IGNORE INTO check_terms (text) SELECT text FROM ({every}) "
+            "WHERE text IS NOT NULL"
+        )
+        terms = ", ".join(f"(SELECT id FROM check_terms WHERE text = c.{t})" for t in CHECK_TERMS)
+        db.conn.executemany(
+            f"INSERT INTO check_rows (id, bulletin_id, table_id, {', '.join(CHECK_TERMS)}, "
+            "expected, actual, message, cells, given_cells) "
+            f"SELECT c.id, c.bulletin_id, c.table_id, {terms}, c.expected, c.actual, c.message, "
+            "?, ? FROM checks c WHERE c.id = ?",
+            (
+                (*packed_cells(cells), check_id)
+                for check_id, cells in db.execute("SELECT id, cells FROM checks").fetchall()
+            ),
+        )
+        db.execute("DROP TABLE checks")
+
+
+def packed_cells(cells: str | None) -> tuple[str | None, str | None]:
+    """(cells, given_cells) of check_rows for a `checks` list as stored: packed when it is
+    compact JSON of fact ids (as ingest writes), else as it was."""
+    try:
+        ids = json.loads(cells) if cells else None
+    except ValueError:
+        return None, cells
+    if not isinstance(ids, list) or not ids or any(type(i) is not int for i in ids):
+        return None, cells
+    if json.dumps(ids, separators=(",", ":")) != cells:  # not as ingest writes it
+        return None, cells
+    return json.dumps(pack_ids(ids), separators=(",", ":")), None
 
 
 def drop_bulk_indexes(db: sqlite_utils.Database) -> None:

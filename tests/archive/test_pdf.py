@@ -12,6 +12,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from archive.cli import main
+from archive.grid import unpack_grid
 from extract.hints import fold
 from normalize.catalog import Catalog
 from normalize.names import NameBook
@@ -111,7 +112,7 @@ def test_paragraphs_and_grids_are_those_of_the_text_version(
 def expanded(grid: str, n_rows: int, n_cols: int) -> list[list[str | None]]:
     """Every position of a stored table with the text of the cell covering it."""
     out: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
-    for row, col, rowspan, colspan, text, *_ in json.loads(grid):
+    for row, col, rowspan, colspan, text, *_ in unpack_grid(json.loads(grid)):
         for r in range(row, min(row + rowspan, n_rows)):
             for c in range(col, min(col + colspan, n_cols)):
                 out[r][c] = text

@@ -37,8 +37,9 @@ EXPECTED = {
     "resolution_overrides": ["bulletin_id", "raw", "entity_id", "method", "reason"],
     "name_candidates": ["publisher", "raw", "rank", "entity_id", "score", "how"],
     "warnings": ["id", "bulletin_id", "message"],
-    "checks": ["id", "bulletin_id", "table_id", "rule", "subject", "metric", "expected", "actual",
-               "status", "message", "cells"],
+    "check_rows": ["id", "bulletin_id", "table_id", "rule", "subject", "metric", "expected",
+                   "actual", "status", "message", "cells", "given_cells"],
+    "check_terms": ["id", "text"],
     "failures": ["id", "path", "sha256", "stage", "error", "at"],
 }  # fmt: skip
 FACTS_READABLE = [
@@ -58,6 +59,7 @@ def test_whole_schema() -> None:
     assert {t: [c.name for c in db[t].columns] for t in db.table_names()} == EXPECTED
     assert set(db.view_names()) == {
         "cells",
+        "checks",
         "facts_readable",
         "unresolved_names",
         "names_resolved",
@@ -65,6 +67,11 @@ def test_whole_schema() -> None:
     }
     assert [c.name for c in db["facts_readable"].columns] == FACTS_READABLE
     assert [c.name for c in db["cells"].columns] == CELLS
+    assert [c.name for c in db["checks"].columns] == CHECKS
+
+
+CHECKS = ["id", "bulletin_id", "table_id", "rule", "subject", "metric", "expected", "actual",
+          "status", "message", "cells"]  # fmt: skip
 
 
 def test_an_older_archive_gains_the_new_columns() -> None:
