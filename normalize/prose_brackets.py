@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 
+from normalize.prose_words import mask_brackets
+
 INNERMOST = re.compile(r"\(([^()]*)\)")
 PARTS = re.compile(r"[,、;]")
+DIGIT = re.compile(r"\d")
+DIGIT_INSIDE = re.compile(r"\([^()]*\d")
 # The longest label a figure inside a bracket may carry (占, 同比增长, 较上月减少, 办结率).
 BRACKET_LABEL = 8
 
@@ -50,14 +54,20 @@ def open_figure_brackets(
     """(masked text, positions of opened bracket characters): a bracket that holds only
     figures keeps its content and its bracket characters become spaces (positions stay
     valid); every other bracket is blanked whole, nested ones too."""
+    if "(" not in text:
+        return text, []  # most paragraphs: nothing to mask
+    if not DIGIT_INSIDE.search(text):
+        return mask_brackets(text), []  # notes only (（含上月未办结件，下同）)
     masked = text
     opened: list[int] = []
     prev = None
     while prev != masked:
         prev = masked
         for m in INNERMOST.finditer(prev):
-            labelled = ends_with_figure(prev[: m.start()], figure)
-            if figures_only(m[1], figure, labelled, shares):
+            # (a note without a digit, the usual bracket, is masked without a regex)
+            if DIGIT.search(m[1]) and figures_only(
+                m[1], figure, ends_with_figure(prev[: m.start()], figure), shares
+            ):
                 opened += [m.start(), m.end() - 1]
                 masked = masked[: m.start()] + " " + m[1] + " " + masked[m.end() :]
             else:
