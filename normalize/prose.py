@@ -80,6 +80,9 @@ class _State:
     ended: bool = True  # the paragraph before ended its sentence
     last: Fact | None = None  # the sentence's last figure of a known label (a change's base)
     last_any: Fact | None = None  # its last figure, when none has a known label
+    # Its last figure of a known label in each unit: what a category's count divides when
+    # a rate came between (受理20500件，按时办结率97.5%。其中：城市管理（4100件）).
+    last_of_unit: dict[str, Fact] = field(default_factory=dict)
     # 分别为 x、y: (unit or None for the scope, metric, label) still waiting for a figure.
     respectively: list[tuple[str | None, str, str]] | None = None
     # The one unit the sentence is about since it was named (市住建局受理2130件，办结率97.2%):
@@ -156,8 +159,11 @@ def prose_facts(
         start = 0
         for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
             if end > start:
-                if start == 0 or masked[start - 1] not in ";":
-                    state.last = state.last_any = None  # a semicolon goes on with the sentence
+                goes_on = masked[start:end].lstrip(" |").startswith(vocab.continuations)
+                if not goes_on and (start == 0 or masked[start - 1] not in ";"):
+                    # a semicolon, or an opening 其中, goes on with the sentence before
+                    state.last = state.last_any = None
+                    state.last_of_unit = {}
                 state.respectively = state.breakdown = None
                 state.unit = state.pending = None
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
@@ -213,6 +219,7 @@ def _sentence(
                     state.last_any = fact
                     if not _unknown(fact):
                         state.last = fact  # what a change, a share or a unit's part refers to
+                        state.last_of_unit[fact.unit] = fact
                 out.append(fact)
         clause_start = clause_end + 1
     return out
@@ -342,7 +349,9 @@ def _meaning(
         inherited = (
             _unit_breakdown(fact, label, vocab, state)
             or _listed_unit(fact, label, bracketed, vocab)
-            or category_part(fact, label, bracketed, vocab, (state.breakdown, state.last))
+            or category_part(
+                fact, label, bracketed, vocab, (state.breakdown, state.last_of_unit.get(fact.unit))
+            )
         )
         if inherited is not None:
             return [inherited]

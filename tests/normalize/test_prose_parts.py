@@ -119,3 +119,20 @@ def test_a_label_after_a_note_or_an_average_in_a_listing_is_no_category(
         ("咨询类", "item", "requests", "诉求", 500.0, "count", True),
         ("全部", "total", "日均", "日均", 16.0, "count", True),
     ]
+
+
+def test_a_sentence_opening_with_qizhong_divides_the_figure_before_it(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "本月12345热线受理诉求20500件,按时办结率97.5%。其中:城市管理(4100件)。"
+        "其中城关镇2345件。满意率99%。办结98件(占40%)。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", "受理诉求", 20500.0, "count", False),
+        ("12345热线", "total", "ontime_completion_rate", "按时办结率", 97.5, "percent", False),
+        ("城市管理", "item", "requests", "受理诉求", 4100.0, "count", True),
+        ("城关镇", "item", "requests", "受理诉求", 2345.0, "count", False),
+        ("12345热线", "total", "satisfaction_rate", "满意率", 99.0, "percent", False),
+        ("12345热线", "total", "completed", "办结", 98.0, "count", False),
+        ("12345热线", "total", "completed_share", "占", 40.0, "percent", False),
+    ]
