@@ -4,12 +4,15 @@ A figure is a number followed by a unit of the vocabulary (件 次 人次 个 �
 Dates, issue and document numbers, ordinals (第3次) and phone numbers have no such unit or
 are ruled out by what surrounds them; thresholds (未达到100%), goals (确保…为100%) and
 bounds (50件以上) are not figures. Sections whose heading tells news (二、工作动态) are not
-read. The subject of a sentence is the scope of its figures until another is named; a
-figure whose label follows a single unit's name (其中高新区办结率较低为81.2%) belongs to that
-unit, and 分别为 x、y gives each unit (or label) it follows its figure. A change (同比增长3.2%,
+read. The subject of a sentence is the scope of its figures until another is named, to
+the end of its paragraph (a paragraph opening with 其中 goes on with it; any other starts
+again from its section's scope or the bulletin's); a figure whose label follows a single
+unit's name (其中高新区办结率较低为81.2%) belongs to that unit, and 分别为 x、y gives each
+unit (or label) it follows its figure. A change (同比增长3.2%,
 较上月减少126件) is a signed fact of the kind ``<metric>_change_yoy`` / ``_change_mom``; a
 share (占88.4%) is ``<metric>_share``. A label the vocabulary does not know is kept as a slug,
-reported and flagged for review.
+reported and flagged for review. A bracket holding only figures is read (市政管理（3417件）, a
+category's part: see prose_parts.py); any other bracket is a note.
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ from dataclasses import dataclass, field, replace
 
 from extract.document import Block, Document
 from normalize.facts import Fact, Period
+from normalize.prose_brackets import blank, open_figure_brackets
+from normalize.prose_parts import (
+    breakdown_base,
+    category_part,
+    category_share,
+    listed_unit_measure,
+)
 from normalize.prose_period import figure_period
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import (
@@ -29,7 +39,6 @@ from normalize.prose_words import (
     fold_keep,
     known_label,
     listed_units,
-    mask_brackets,
     named_unit,
     pending_subject,
     respective_subject,
@@ -40,6 +49,8 @@ from normalize.prose_words import (
 from normalize.tables import slug
 
 SENTENCE_END = re.compile(r"[。;!?]")
+# How a paragraph ends that goes on in the next one (以下是各区情况: is not an end).
+PARAGRAPH_ENDS = ("。", "!", "?", ".", ")", '"', "”")
 # A comma between clauses, not one grouping thousands (21,764件).
 CLAUSE_BREAK = re.compile(r":|,(?!(?<=\d,)\d{3}(?!\d))")
 TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.]")
@@ -62,8 +73,16 @@ class _State:
 
     scope: tuple[str, str]
     pattern: re.Pattern[str]
+    # The scope a paragraph starts from: its section heading's, else the bulletin's (the
+    # title's or the publisher's, else the first the text names).
+    bulletin: tuple[str, str] | None = None
+    section: tuple[str, str] | None = None
+    ended: bool = True  # the paragraph before ended its sentence
     last: Fact | None = None  # the sentence's last figure of a known label (a change's base)
     last_any: Fact | None = None  # its last figure, when none has a known label
+    # Its last figure of a known label in each unit: what a category's count divides when
+    # a rate came between (受理20500件，按时办结率97.5%。其中：城市管理（4100件）).
+    last_of_unit: dict[str, Fact] = field(default_factory=dict)
     # 分别为 x、y: (unit or None for the scope, metric, label) still waiting for a figure.
     respectively: list[tuple[str | None, str, str]] | None = None
     # The one unit the sentence is about since it was named (市住建局受理2130件，办结率97.2%):
@@ -71,6 +90,8 @@ class _State:
     unit: str | None = None
     # A clause naming a unit and a measure whose figure follows after a comma.
     pending: tuple[str, str, str] | None = None
+    # 按诉求类型分: (metric, printed label) of the figure whose categories the sentence lists.
+    breakdown: tuple[str, str] | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -119,26 +140,42 @@ def prose_facts(
 ) -> tuple[list[Fact], list[str]]:
     """Every figure of the prose as a fact, and warnings about labels nobody knows."""
     default = context.scope or (vocab.default_scope, vocab.default_scope)
-    state = _State(default, figure_pattern(vocab))
+    state = _State(default, figure_pattern(vocab), bulletin=context.scope)
     facts: list[Fact] = []
     for block, heading in figure_blocks(doc, vocab, context.skip):
         text = fold_keep(block.text)
-        masked = mask_brackets(simplified_keep(text))
+        masked, opened = open_figure_brackets(simplified_keep(text), state.pattern, vocab.shares)
+        text = blank(text, opened)
         if heading:
             scope = first_scope(masked, vocab)
-            if scope is not None:
-                state.scope = (text[scope[0] : scope[1]], scope[2])
+            state.section = None if scope is None else (text[scope[0] : scope[1]], scope[2])
+            state.scope = state.section or state.bulletin or default
+            state.ended = True
             continue
+        home = state.section or state.bulletin or default
+        if not continues(masked, state.ended, vocab) and home[1] != state.scope[1]:
+            state.scope = home  # (the same scope keeps the spelling printed nearest)
+        state.ended = masked.rstrip(" |").endswith(PARAGRAPH_ENDS)
         start = 0
         for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
             if end > start:
-                if start == 0 or masked[start - 1] not in ";":
-                    state.last = state.last_any = None  # a semicolon goes on with the sentence
-                state.respectively = None
+                goes_on = masked[start:end].lstrip(" |").startswith(vocab.continuations)
+                if not goes_on and (start == 0 or masked[start - 1] not in ";"):
+                    # a semicolon, or an opening 其中, goes on with the sentence before
+                    state.last = state.last_any = None
+                    state.last_of_unit = {}
+                state.respectively = state.breakdown = None
                 state.unit = state.pending = None
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
             start = end
     return facts, state.warnings
+
+
+def continues(masked: str, ended: bool, vocab: ProseVocab) -> bool:
+    """Whether a paragraph goes on with the one before (and keeps the scope it named): the
+    one before stopped mid-sentence, or this one opens with 其中 or the like."""
+    opening = masked.lstrip(" |")
+    return not ended or opening.startswith(tuple(vocab.continuations))
 
 
 def _sentence(
@@ -165,9 +202,14 @@ def _sentence(
             s0, s1, canonical = scope
             state.scope = (text[clause_start + s0 : clause_start + s1], canonical)
             state.unit = None
+            if state.bulletin is None:
+                state.bulletin = state.scope  # the first subject the text names
         prev_end = clause_start + (scope[1] if scope else 0)
         if not figures:
             state.pending = pending_subject(masked[clause_start:clause_end], vocab)
+            state.breakdown = breakdown_base(masked[clause_start:clause_end], vocab) or (
+                state.breakdown
+            )
         for m in figures:
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
             prev_end = m.end()
@@ -177,6 +219,7 @@ def _sentence(
                     state.last_any = fact
                     if not _unknown(fact):
                         state.last = fact  # what a change, a share or a unit's part refers to
+                        state.last_of_unit[fact.unit] = fact
                 out.append(fact)
         clause_start = clause_end + 1
     return out
@@ -226,7 +269,9 @@ def _figure(
     )
     if RESPECTIVELY in before or (state.respectively and not strip_words(before, vocab)):
         return _respective(fact, before, masked[sentence_start : m.start()], vocab, state)
-    return _meaning(fact, before, clause_before, m, vocab, state)
+    region = fold_keep(block.text)[label_start : m.start()]
+    bracketed = region.rfind("(") > region.rfind(")")  # printed inside a bracket
+    return _meaning(fact, (before, clause_before, bracketed), m, vocab, state)
 
 
 def _unknown(fact: Fact) -> bool:
@@ -269,9 +314,16 @@ def _targets(
 
 
 def _meaning(
-    fact: Fact, before: str, clause_before: str, m: re.Match[str], vocab: ProseVocab, state: _State
+    fact: Fact,
+    words: tuple[str, str, bool],
+    m: re.Match[str],
+    vocab: ProseVocab,
+    state: _State,
 ) -> list[Fact]:
-    """What the words before a figure make of it: a change, a share, a unit's figure, a level."""
+    """What the words before a figure make of it: a change, a share, a unit's figure, a
+    category's part, a level. ``words``: the label's text, the clause's text before the
+    figure, and whether the figure is printed in a bracket after its label."""
+    before, clause_before, bracketed = words
     change = change_before(before, vocab)
     if change is not None:
         return [_change(fact, before, change, m, vocab, state)]
@@ -283,7 +335,7 @@ def _meaning(
     if not label:
         state.warnings.append(f"line {fact.line}: figure {fact.value_raw} has no label; not stored")
         return []
-    share = _share(fact, label, vocab, state)
+    share = _share(fact, label, bracketed, vocab, state)
     if share is not None:
         return [share]
     known = known_label(label, vocab)
@@ -294,7 +346,13 @@ def _meaning(
     ):
         known = verb_object_label(label, vocab)
     if known is None:
-        inherited = _unit_breakdown(fact, label, vocab, state)
+        inherited = (
+            _unit_breakdown(fact, label, vocab, state)
+            or _listed_unit(fact, label, bracketed, vocab)
+            or category_part(
+                fact, label, bracketed, vocab, (state.breakdown, state.last_of_unit.get(fact.unit))
+            )
+        )
         if inherited is not None:
             return [inherited]
         key = slug(label)
@@ -316,8 +374,11 @@ def _of_unit(fact: Fact, unit: str) -> Fact:
     return replace(fact, entity_raw=unit, name_key=unit, row_label=unit, row_role="item")
 
 
-def _share(fact: Fact, label: str, vocab: ProseVocab, state: _State) -> Fact | None:
-    """占88.4% after a figure, or 来电占比88.4%: the share of that figure's metric."""
+def _share(
+    fact: Fact, label: str, bracketed: bool, vocab: ProseVocab, state: _State
+) -> Fact | None:
+    """占88.4% after a figure, or 来电占比88.4%: the share of that figure's metric; 咨询类占55.3%
+    (a category): the category's share of the figure it divides."""
     if fact.unit != "percent":
         return None
     word = next((w for w in vocab.shares if label.endswith(w)), None)
@@ -327,7 +388,10 @@ def _share(fact: Fact, label: str, vocab: ProseVocab, state: _State) -> Fact | N
     known = known_label(rest, vocab) if rest else None
     if known is not None:
         return replace(fact, metric=f"{known[1]}_share", header=label)
-    if rest or state.last is None:
+    if rest:
+        part = category_share(fact, rest, bracketed, vocab, (state.breakdown, state.last))
+        return None if part is None else replace(part, header=word)
+    if state.last is None:
         return None
     last = state.last
     return replace(
@@ -338,6 +402,8 @@ def _share(fact: Fact, label: str, vocab: ProseVocab, state: _State) -> Fact | N
         row_role=last.row_role,
         metric=f"{last.metric}_share",
         header=label,
+        # the share of a part the text only suggests (a category) is as uncertain as it
+        needs_review=fact.needs_review or (last.row_role == "item" and last.needs_review),
     )
 
 
@@ -348,6 +414,15 @@ def _unit_breakdown(fact: Fact, label: str, vocab: ProseVocab, state: _State) ->
     if unit is None or last is None or last.unit != fact.unit or last.metric.endswith("_share"):
         return None
     return _of_unit(replace(fact, metric=last.metric, header=last.header), unit)
+
+
+def _listed_unit(fact: Fact, label: str, bracketed: bool, vocab: ProseVocab) -> Fact | None:
+    """办结率排名前三的是城东区（99.8%）: the unit's figure of the measure the label names."""
+    found = listed_unit_measure(fact, label, vocab) if bracketed else None
+    if found is None:
+        return None
+    unit, (metric, printed) = found
+    return _of_unit(replace(fact, metric=metric, header=printed), unit)
 
 
 def _note(printed: str) -> str | None:

@@ -24,6 +24,10 @@ LIST_KEYS = (
     "shares",
     "modifiers",
     "comparatives",
+    "breakdowns",
+    "category_endings",
+    "continuations",
+    "averages",
 )
 ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
 META_ROLES = {"publisher", "published", "title", "other"}
@@ -59,6 +63,15 @@ class ProseVocab:
     # Words that end a clause naming a unit and a measure whose figure follows after a
     # comma (市供电公司解决率较低，为79.3%).
     comparatives: tuple[str, ...] = ()
+    # Words that end what a sentence breaks down by (按诉求类型分: 类型), and words that end a
+    # category's name (咨询类): the figures after them are categories of a total.
+    breakdowns: tuple[str, ...] = ()
+    category_endings: tuple[str, ...] = ()
+    # Words that open a paragraph going on with the one before (其中…): its figures keep
+    # the scope that paragraph named.
+    continuations: tuple[str, ...] = ()
+    # Words that, anywhere before a known label, make an average of it (日均受理来电).
+    averages: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
     # Regexes built from these words, compiled on first use (name → pattern).
@@ -148,6 +161,10 @@ def parse_vocab(
         shares=words("shares"),
         modifiers=words("modifiers"),
         comparatives=words("comparatives"),
+        breakdowns=words("breakdowns"),
+        category_endings=words("category_endings"),
+        continuations=words("continuations"),
+        averages=words("averages"),
     )
 
 

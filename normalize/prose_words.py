@@ -90,8 +90,11 @@ def known_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
     best = _longest(vocab, folded, from_end=True)
     if best is None:
         return None
-    if folded[: -best[0]].endswith(vocab.modifiers):
+    prefix = folded[: -best[0]]
+    if prefix and prefix.endswith(vocab.modifiers):
         return None  # 提前办结率: another measure than 办结率
+    if prefix and any(word in prefix for word in vocab.averages):
+        return None  # 日均受理来电: an average, not the period's count
     return text[-best[0] :] if fold(text[-best[0] :]) == folded[-best[0] :] else text, best[1]
 
 

@@ -1,0 +1,145 @@
+"""Categories of a figure printed in prose: 市政管理（3417件）, 咨询类12034件（占55.3%）.
+
+A bulletin breaks a total down by category in a sentence of its own (其中：市政管理（3417件）、
+社会保障（2100件）, or 按诉求类型分，咨询类12034件（占55.3%），投诉类…). Each part is stored the
+way a unit's part is (其中城关镇2345件): the category as its entity (row role ``item``) under
+the metric of the figure it divides, and its share as ``<metric>_share``. A category is not
+a unit the names registry knows, and which total it divides is read from the words around
+it, so these facts are flagged for review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from normalize.facts import Fact
+from normalize.prose_vocab import ProseVocab
+from normalize.prose_words import known_label, named_unit
+
+# 按诉求类型分 / 按来源渠道统计 / 从诉求类别看: a sentence that lists the categories of a measure.
+BREAKDOWN = re.compile(
+    r"^(?:其中)?(?:按|按照|从)(?P<what>[^,;:、]{1,12}?)(?:分类?|划分|统计|来看|看)$"
+)
+CATEGORY_MAX = 12
+# What a category's figure divides: the sentence's breakdown (按诉求类型分), if any, and its
+# last level figure.
+Around = tuple[tuple[str, str] | None, Fact | None]
+
+
+def breakdown_base(clause: str, vocab: ProseVocab) -> tuple[str, str] | None:
+    """(metric, printed label) of the measure a clause such as 按诉求类型分 breaks down;
+    metric and label are empty when the clause names no measure the vocabulary knows
+    (按类型分): the categories then divide the figure before them."""
+    m = BREAKDOWN.match(clause.strip(" ,"))
+    if m is None:
+        return None
+    what = m["what"]
+    for word in vocab.breakdowns:
+        if what.endswith(word) and len(what) > len(word):
+            what = what[: -len(word)]
+            break
+    known = known_label(what, vocab)
+    return (known[1], known[0]) if known is not None else ("", "")
+
+
+def is_category(label: str, bracketed: bool, vocab: ProseVocab, listing: bool) -> bool:
+    """Whether a label no vocabulary knows names a category of the figure before: printed
+    before a bracketed figure, ending in a category word (咨询类), or in a sentence that
+    lists categories (``listing``)."""
+    if not 2 <= len(label) <= CATEGORY_MAX or label.startswith("各"):
+        return False
+    if re.search(r"[\d、,;: ]", label) or any(word in label for word in vocab.averages):
+        return False
+    return bracketed or listing or label.endswith(tuple(vocab.category_endings))
+
+
+def part_base(
+    fact: Fact, breakdown: tuple[str, str] | None, last: Fact | None
+) -> tuple[str, str] | None:
+    """(metric, printed label) a category's count divides: the measure the breakdown names,
+    else the last level figure of the sentence in the same unit."""
+    if breakdown is not None and breakdown[0]:
+        return breakdown
+    if last is None or last.unit != fact.unit or last.metric.endswith("_share"):
+        return None
+    if "_change_" in last.metric:
+        return None
+    return last.metric, last.header
+
+
+def category_part(
+    fact: Fact, label: str, bracketed: bool, vocab: ProseVocab, context: Around
+) -> Fact | None:
+    """市政管理（3417件）: the category's count under the metric of the figure it divides."""
+    breakdown, last = context
+    if fact.unit != "count" or not is_category(label, bracketed, vocab, breakdown is not None):
+        return None
+    base = part_base(fact, breakdown, last)
+    if base is None:
+        return None
+    return _of_category(replace(fact, metric=base[0], header=base[1]), label)
+
+
+def category_share(
+    fact: Fact, rest: str, bracketed: bool, vocab: ProseVocab, context: Around
+) -> Fact | None:
+    """市政管理（占15.7%）, 咨询类占55.3%: the category's share of the figure it divides."""
+    breakdown, last = context
+    rest = rest.strip()
+    if not is_category(rest, bracketed, vocab, breakdown is not None):
+        return None
+    if breakdown is not None and breakdown[0]:
+        metric = breakdown[0]
+    elif last is not None and not last.metric.endswith("_share") and "_change_" not in last.metric:
+        metric = last.metric
+    else:
+        return None
+    return _of_category(replace(fact, metric=f"{metric}_share"), rest)
+
+
+def _of_category(fact: Fact, category: str) -> Fact:
+    return replace(
+        fact,
+        entity_raw=category,
+        name_key=category,
+        row_label=category,
+        row_role="item",
+        needs_review=True,
+    )
+
+
+# Words that end the part of a label naming the measure before the units it lists
+# (办结率排名前三的是城东区（99.8%）、城西区（99.5%）).
+LIST_OPENERS = re.compile(r"(?:依次是|依次为|分别是|的是|是|为|:)")
+
+
+def listed_unit_measure(
+    fact: Fact, label: str, vocab: ProseVocab
+) -> tuple[str, tuple[str, str]] | None:
+    """(unit, (metric, printed label)) of a bracketed figure after a unit named at the end of
+    a label that names the measure first: 办结率排名前三的是城东区（99.8%）."""
+    parts = LIST_OPENERS.split(label)
+    if len(parts) < 2:
+        return None
+    unit = named_unit(parts[-1], vocab)
+    measure = measure_in(LIST_OPENERS.sub("", "".join(parts[:-1])), vocab)
+    if unit is None or measure is None:
+        return None
+    if (fact.unit == "percent") != measure[0].endswith(RATE_ENDINGS):
+        return None  # 办结率…（5210件）: the bracket holds another measure than the label
+    return unit, (measure[1], measure[0])
+
+
+RATE_ENDINGS = ("率", "度")
+
+
+def measure_in(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
+    """(printed label, metric) of the longest vocabulary label in the text (办结率排名前三的
+    → 办结率), the leftmost on ties."""
+    best: tuple[str, str] | None = None
+    for end in range(len(text), 0, -1):
+        known = known_label(text[:end], vocab)
+        if known is not None and (best is None or len(known[0]) > len(best[0])):
+            best = known
+    return best
