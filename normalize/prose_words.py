@@ -84,10 +84,20 @@ def strip_words(text: str, vocab: ProseVocab) -> str:
     return text
 
 
+# The noun a count of cases ends with (直办件, 转办件): the label is the word before it.
+CASE_NOUN = "件"
+
+
 def known_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
     """(label as printed, metric) of the longest vocabulary label the text ends with."""
     folded = fold(text)
     best = _longest(vocab, folded, from_end=True)
+    if folded.endswith(CASE_NOUN) and len(folded) > len(CASE_NOUN):
+        # 直办件 is a 直办 case, not a 办件 (cases) with 直 before it: the label without its
+        # noun wins when it is a longer part of what was printed.
+        bare = _longest(vocab, folded[: -len(CASE_NOUN)], from_end=True)
+        if bare is not None and (best is None or bare[0] + len(CASE_NOUN) > best[0]):
+            best = (bare[0] + len(CASE_NOUN), bare[1])
     if best is None:
         return None
     prefix = folded[: -best[0]]
