@@ -53,9 +53,9 @@ def test_the_publisher_is_the_scope_when_no_sentence_names_one(catalog: Catalog)
     got = [
         (f.entity_raw, f.metric, f.header, f.value, f.unit, f.needs_review) for f in bulletin.facts
     ]
-    assert got == [  # an unknown label, and a change of it: kept, flagged
-        ("平安县行政审批局", "办理业务", "办理业务", 4210.0, "count", True),
-        ("平安县行政审批局", "办理业务_change_yoy", "同比增长", 3.5, "percent_change", True),
+    assert got == [  # 办理 (handled) with its object, and a change of it
+        ("平安县行政审批局", "handled", "办理业务", 4210.0, "count", False),
+        ("平安县行政审批局", "handled_change_yoy", "同比增长", 3.5, "percent_change", False),
     ]
 
 
