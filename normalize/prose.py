@@ -37,6 +37,7 @@ from normalize.prose_words import (
     change_before,
     first_scope,
     fold_keep,
+    is_category_name,
     known_label,
     listed_units,
     named_unit,
@@ -336,7 +337,9 @@ def _meaning(
     if (not label or label in vocab.connectors) and state.pending is not None:
         unit, metric, printed = state.pending
         state.pending = None
-        return [_of_unit(replace(fact, metric=metric, header=printed), unit)]
+        part = _of_unit(replace(fact, metric=metric, header=printed), unit)
+        # a category (市政管理类诉求最多，为4210件) is read from the words alone: flagged
+        return [replace(part, needs_review=True) if is_category_name(unit, vocab) else part]
     if not label:
         state.warnings.append(f"line {fact.line}: figure {fact.value_raw} has no label; not stored")
         return []

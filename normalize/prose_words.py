@@ -200,10 +200,20 @@ def pending_subject(clause: str, vocab: ProseVocab) -> tuple[str, str, str] | No
     word = next((w for w in vocab.comparatives if text.endswith(w)), None)
     if word is None:
         return None
-    listed = listed_units(strip_words(text[: -len(word)], vocab), vocab)
-    if listed is None or len(listed[0]) != 1:
+    subject = strip_words(text[: -len(word)], vocab)
+    listed = listed_units(subject, vocab)
+    if listed is not None:
+        return (listed[0][0], listed[1], listed[2]) if len(listed[0]) == 1 else None
+    known = known_label(subject, vocab)  # 市政管理类诉求最多: a category, not a unit
+    category = subject[: len(subject) - len(known[0])] if known is not None else ""
+    if known is None or not 2 <= len(category) <= 12 or DIGIT.search(category):
         return None
-    return listed[0][0], listed[1], listed[2]
+    return (category, known[1], known[0]) if is_category_name(category, vocab) else None
+
+
+def is_category_name(name: str, vocab: ProseVocab) -> bool:
+    """A name that ends with a category word (咨询类): a category of a total, not a unit."""
+    return name.endswith(tuple(vocab.category_endings)) and len(name) > 1
 
 
 def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | None:

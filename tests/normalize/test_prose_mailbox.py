@@ -33,3 +33,21 @@ def test_a_quarterly_mailbox_report(catalog: Catalog) -> None:
         ("市住建局", "item", "handled", 612.0, False),
         ("市人社局", "item", "handled", 455.0, False),
     ]
+
+
+def test_a_category_named_before_a_comparative_takes_the_figure_after_it(
+    catalog: Catalog,
+) -> None:
+    text = "市政管理类诉求最多，为4210件，占23.1%；其次是社会保障类2980件，占16.3%。"
+    doc = Document("x.txt", "text", "utf-8", [Block(text)], [])
+    facts, warnings = prose_facts(
+        doc, catalog.prose, ProseContext(scope=("12345热线", "12345热线"))
+    )
+    got = [(f.entity_raw, f.row_role, f.metric, f.value, f.needs_review) for f in facts]
+    assert got == [
+        ("市政管理类", "item", "requests", 4210.0, True),
+        ("市政管理类", "item", "requests_share", 23.1, True),
+        ("社会保障类", "item", "requests", 2980.0, True),
+        ("社会保障类", "item", "requests_share", 16.3, True),
+    ]
+    assert warnings == []
