@@ -113,7 +113,9 @@ def layout_body(
         for k, cell in enumerate(row.labels):
             current[first_label + k] = _Span(cell.text, r, first_label + k, cell.line)
         _cover_missing_names(row, shape, current, above, first_label, hints)
-        spans.extend(s for c, s in current.items() if s.row == r and s.col == c)
+        for c, span in current.items():  # the cells that start here (not one continued)
+            if span.row == r and span.col == c:
+                spans.append(span)
         for j, cell in enumerate(row.values):
             if j >= n_values:
                 if not cell.text.strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,26 @@ def fold(text: str) -> str:
     return simplified(re.sub(r"\s+", "", nfkc(text)))
 
 
+INLINE_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"),
+                (re.ASCII, "a"))  # fmt: skip
+NEVER = re.compile(r"(?!)")  # matches nothing: the alternation of no pattern
+
+
+def any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` does. Each is grouped on its own
+    (its flags kept inline), so none changes another; a pattern with numbered back
+    references would, and layout.yaml has none."""
+    if not patterns:
+        return NEVER
+    return re.compile("|".join(f"(?{_inline_flags(p)}:{p.pattern})" for p in patterns))
+
+
+def _inline_flags(pattern: re.Pattern[str]) -> str:
+    """The flags of a compiled pattern as inline letters (none is on by default for str
+    patterns, so no ``-x`` form is needed)."""
+    return "".join(letter for flag, letter in INLINE_FLAGS if pattern.flags & flag)
+
+
 @dataclass(frozen=True)
 class LayoutHints:
     """What the table readers know about headers and values, in folded form."""
@@ -90,8 +110,13 @@ class LayoutHints:
 
     def is_chrome(self, line: str) -> bool:
         """True for page furniture (page numbers, site footers) that is not content."""
-        stripped = line.strip()
-        return any(p.search(stripped) for p in self.chrome)
+        return self._chrome_any.search(line.strip()) is not None
+
+    @cached_property
+    def _chrome_any(self) -> re.Pattern[str]:
+        """The chrome patterns as one alternation: every prose line is searched once, not
+        once per pattern (a match of any is a match of the alternation, and back)."""
+        return any_of(self.chrome)
 
     def is_caption(self, line: str) -> bool:
         """True for a line that reads as a table's caption (附件2, …情况统计表)."""

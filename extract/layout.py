@@ -42,6 +42,18 @@ class RawCell:
         self.__dict__.update(text=text, line=line)
 
 
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def raw_cell(text: str, line: int) -> RawCell:
+    """``RawCell(text, line)`` for the readers' hot loops: the instance gets its dict at
+    once, without the call through ``__init__`` (a text bulletin has a cell a line)."""
+    cell: RawCell = _new_object(RawCell)
+    _set_attribute(cell, "__dict__", {"text": text, "line": line})
+    return cell
+
+
 @dataclass
 class RawRow:
     """One recovered row: optional row number, names, then values (empties included)."""

@@ -24,6 +24,7 @@ from extract.layout import (
     cell_kind,
     cell_kinds,
     find_body_start,
+    raw_cell,
     segment_rows,
 )
 from extract.records import records_to_tables, same_labels, split_records
@@ -170,13 +171,13 @@ def region_cells(lines: list[str], kinds: list[str], region: Region) -> list[Raw
         if kinds[n] == JUNK or not line or line.isspace():  # blank: what strip() would empty
             continue  # junk strings a forum scatters between rows are not cells
         if one_a_line:
-            cells.append(RawCell(squash(line), n + 1))
+            cells.append(raw_cell(squash(line), n + 1))
             continue
         texts = pipe_texts(line)
         if len(texts) == 1:  # a cell a line (``0 |``), the commonest pipe layout
-            cells.append(RawCell(texts[0], n + 1))
+            cells.append(raw_cell(texts[0], n + 1))
         else:
-            cells.extend(RawCell(text, n + 1) for text in texts)
+            cells.extend([raw_cell(text, n + 1) for text in texts])
     return cells
 
 
