@@ -30,7 +30,13 @@ FACT_COLUMNS = (
     'row_role, metric, header, value, value_raw, unit, note, "row", col, line, page, bbox, '
     "needs_review, period, period_type"
 )
-FACT_INSERT = f"INSERT INTO facts ({FACT_COLUMNS}) VALUES ({', '.join('?' * 23)})"
+# The cell id is computed by SQLite from the table id (?2) and the cell's index in its
+# table (?3): NULL when either is, or when the index does not fit under CELL_ID_BASE.
+FACT_INSERT = (
+    f"INSERT INTO facts ({FACT_COLUMNS}) VALUES (?1, ?2, "
+    f"CASE WHEN ?3 < {CELL_ID_BASE} THEN ?2 * {CELL_ID_BASE} + ?3 END, "
+    f"{', '.join(f'?{i}' for i in range(4, 24))})"
+)
 _TERM = "(SELECT id FROM check_terms WHERE text = ?)"
 CHECK_INSERT = (
     "INSERT INTO check_rows (bulletin_id, table_id, rule, subject, metric, expected, actual, "
@@ -125,9 +131,10 @@ def store_rows(
         int(t[0]) - 1: int(conn.execute(TABLE_INSERT, (bulletin_id, *t)).lastrowid or 0)
         for t in rows.tables
     }
-    labels.add(conn, fact_labels(rows.facts))
+    columns = fact_columns(rows.facts)
+    labels.add(conn, fact_labels(columns))
     first_fact = _next_id(conn, "facts")
-    conn.executemany(FACT_INSERT, compact_facts(bulletin_id, table_ids, labels.ids, rows.facts))
+    conn.executemany(FACT_INSERT, compact_facts(bulletin_id, table_ids, labels.ids, columns))
     store_checks(conn, bulletin_id, table_ids, first_fact, rows.checks)
     conn.executemany(
         "INSERT INTO blocks (bulletin_id, seq, text, line, page) VALUES (?, ?, ?, ?, ?)",
@@ -177,34 +184,33 @@ def compact_cells(first_fact: int, packed: tuple[int, ...]) -> tuple[str | None,
 FACT_LABEL_SET = frozenset(FACT_LABELS)
 
 
-def compact_facts(
-    bulletin_id: int, table_ids: dict[int, int], ids: dict[str, int], facts: list[Row]
-) -> Iterator[Row]:
-    """Fact rows as the facts table holds them: ids for tables, cells and strings.
+def fact_columns(facts: list[Row]) -> list[tuple[Any, ...]]:
+    """The fact rows as columns (``compact_facts`` and ``fact_labels`` work by column)."""
+    return list(zip(*facts, strict=True))
 
-    Written column by column for speed (a store's hot loop): the rows are turned into
-    columns once, each string column is mapped to ids by ``map`` and the rows are zipped
-    back, so no Python code runs per fact but for the cell id."""
-    if not facts:
+
+def compact_facts(
+    bulletin_id: int, table_ids: dict[int, int], ids: dict[str, int], columns: list[tuple[Any, ...]]
+) -> Iterator[Row]:
+    """Fact rows as FACT_INSERT takes them: ids for tables and strings.
+
+    Written column by column for speed (a store's hot loop): each column is mapped by
+    ``map`` (the table indexes to table ids, the strings to label ids) and the rows are
+    zipped back, so no Python code runs per fact; SQLite makes the cell id."""
+    if not columns:
         return iter(())
-    columns = list(zip(*facts, strict=True))
     label = ids.get
     mapped: list[Iterable[Any]] = [
         map(label, column) if i in FACT_LABEL_SET else column for i, column in enumerate(columns)
     ]
-    tables = [table_ids.get(t) if t is not None else None for t in columns[0]]
-    cells = [
-        t * CELL_ID_BASE + c if t is not None and c is not None and c < CELL_ID_BASE else None
-        for t, c in zip(tables, columns[1], strict=True)
-    ]
-    return zip(repeat(bulletin_id), tables, cells, *mapped[2:])
+    # a headline figure has no table: its index None is no key of table_ids
+    return zip(repeat(bulletin_id), map(table_ids.get, columns[0]), *mapped[1:])
 
 
-def fact_labels(facts: list[Row]) -> set[str]:
-    """The strings of the fact rows that are stored as label ids."""
-    if not facts:
+def fact_labels(columns: list[tuple[Any, ...]]) -> set[str]:
+    """The strings of the fact columns that are stored as label ids."""
+    if not columns:
         return set()
-    columns = list(zip(*facts, strict=True))
     return set().union(*(columns[i] for i in FACT_LABELS)) - {None}
 
 
