@@ -57,3 +57,25 @@ def test_checks_follow_the_units(catalog: Catalog) -> None:
 def test_no_data_marks_of_a_mirror_copy() -> None:
     assert parse_value("暫無數據").value is None and parse_value("暫無數據").ok
     assert parse_value("１２３").value == 123.0
+
+
+def test_ratings_of_the_service_rating_system_are_named_metrics(catalog: Catalog) -> None:
+    text = "\n".join(
+        [
+            "2023年3月政务服务大厅部门窗口好差评情况",
+            "| 部门 | 评价数 | 好评数 | 好评率 | 差评数 | 差评率 |",
+            "| 区人社局 | 2310 | 2308 | 99.91% | 2 | 0.09% |",
+            "| 区医保局 | 1802 | 1802 | 100% | 0 | 0% |",
+        ]
+    )
+    doc = parse_text(text, "r.txt", "utf-8", load_hints())
+    bulletin = normalize_document(doc, catalog, "r.txt")
+    got = [(f.entity_raw, f.metric, f.value, f.unit) for f in bulletin.facts if f.table_index == 0]
+    assert got[:5] == [
+        ("区人社局", "evaluations", 2310.0, "count"),
+        ("区人社局", "positive_reviews", 2308.0, "count"),
+        ("区人社局", "positive_review_rate", 99.91, "percent"),
+        ("区人社局", "negative_reviews", 2.0, "count"),
+        ("区人社局", "negative_review_rate", 0.09, "percent"),
+    ]
+    assert len(got) == 10 and not any(f.needs_review for f in bulletin.facts)

@@ -60,11 +60,14 @@ def test_unknown_kind_keeps_every_cell_under_a_slug(catalog: Catalog) -> None:
 
 
 def test_unknown_header_in_a_known_kind_is_kept_and_reported(catalog: Catalog) -> None:
-    text = "\n".join(["附件2", "部门窗口办件情况", "序号 |", "部门 |", "办件数 |", "好评数 |",
+    text = "\n".join(["附件2", "部门窗口办件情况", "序号 |", "部门 |", "办件数 |", "帮办代办数 |",
                       "1 |", "区医保局 |", "3986 |", "12 |"])  # fmt: skip
     doc = parse_text(text, "x.txt", "utf-8", load_hints())
     bulletin = normalize_document(doc, catalog, "x.txt")
-    assert [(f.metric, f.value) for f in bulletin.facts] == [("handled", 3986.0), ("好评数", 12.0)]
+    assert [(f.metric, f.value) for f in bulletin.facts] == [
+        ("handled", 3986.0),
+        ("帮办代办数", 12.0),
+    ]
     assert bulletin.warnings == [
-        "table 1 (附件2 部门窗口办件情况): unknown header '好评数' kept as '好评数'"
+        "table 1 (附件2 部门窗口办件情况): unknown header '帮办代办数' kept as '帮办代办数'"
     ]
