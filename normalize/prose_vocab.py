@@ -28,6 +28,7 @@ LIST_KEYS = (
     "category_endings",
     "continuations",
     "averages",
+    "acts",
 )
 ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
 META_ROLES = {"publisher", "published", "title", "other"}
@@ -72,6 +73,9 @@ class ProseVocab:
     continuations: tuple[str, ...] = ()
     # Words that, anywhere before a known label, make an average of it (日均受理来电).
     averages: tuple[str, ...] = ()
+    # Labels of an act on part of what was received (转办, 办结): before the object word a
+    # label ends with (转办诉求), they name the measure, not the object (诉求: requests).
+    acts: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
     # Regexes built from these words, compiled on first use (name → pattern).
@@ -165,6 +169,7 @@ def parse_vocab(
         category_endings=words("category_endings"),
         continuations=words("continuations"),
         averages=words("averages"),
+        acts=words("acts"),
     )
 
 

@@ -105,7 +105,20 @@ def known_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
         return None  # 提前办结率: another measure than 办结率
     if prefix and any(word in prefix for word in vocab.averages):
         return None  # 日均受理来电: an average, not the period's count
+    act = _last_act(prefix, vocab) if "率" not in folded[-best[0] :] else None
+    if act is not None and act in vocab.labels:
+        return text, vocab.labels[act]  # 转办诉求: transferred, not requests (the object)
     return text[-best[0] :] if fold(text[-best[0] :]) == folded[-best[0] :] else text, best[1]
+
+
+def _last_act(prefix: str, vocab: ProseVocab) -> str | None:
+    """The act (转办, 办结) the words before an object name last, if any."""
+    at, found = -1, None
+    for act in vocab.acts:
+        k = prefix.rfind(act)
+        if k > at or (k == at and found is not None and len(act) > len(found)):
+            at, found = k, act
+    return found
 
 
 # What a counting verb takes as its object (受理各类事项, 办理企业群众业务).
