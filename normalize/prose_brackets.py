@@ -35,7 +35,7 @@ def figures_only(
         if len(found) != 1 or found[0].end() != len(part):
             return False
         label = part[: found[0].start()]
-        if len(label) > BRACKET_LABEL or re.search(r"\d", label):
+        if len(label) > BRACKET_LABEL or DIGIT.search(label):
             return False
         if label and not labelled and i == 0 and label not in shares:
             return False
