@@ -23,6 +23,7 @@ RULE_KEYS = {
     "region_prefixes",
     "place_marks",
 }
+OPTIONAL_KEYS = {"not_settlements"}
 
 
 class RulesError(ValueError):
@@ -39,6 +40,8 @@ class MatchRules:
     settlements: tuple[str, ...]
     prefixes: tuple[str, ...]  # longest first
     place_marks: tuple[str, ...] = ()  # 区, 县, 镇 …: a character before one names a place
+    # Words that hold a settlement word but name none (农业农村局 is no village's office).
+    not_settlements: tuple[str, ...] = ()
 
     def with_prefixes(self, extra: tuple[str, ...]) -> MatchRules:
         """These rules plus a publisher's region prefixes (longest tried first)."""
@@ -49,8 +52,8 @@ class MatchRules:
 def parse_rules(data: Any, where: str = "matching rules") -> MatchRules:
     """Rules from parsed YAML; RulesError names every problem."""
     if not isinstance(data, dict):
-        raise RulesError(f"{where}: expected a mapping of {sorted(RULE_KEYS)}")
-    problems = [f"unknown key '{k}'" for k in data if k not in RULE_KEYS]
+        raise RulesError(f"{where}: expected a mapping of {sorted(RULE_KEYS | OPTIONAL_KEYS)}")
+    problems = [f"unknown key '{k}'" for k in data if k not in RULE_KEYS | OPTIONAL_KEYS]
     problems += [f"missing key '{k}'" for k in sorted(RULE_KEYS) if k not in data]
 
     def words(key: str) -> tuple[str, ...]:
@@ -76,6 +79,7 @@ def parse_rules(data: Any, where: str = "matching rules") -> MatchRules:
         settlements=words("settlements"),
         prefixes=tuple(sorted(words("region_prefixes"), key=len, reverse=True)),
         place_marks=words("place_marks"),
+        not_settlements=tuple(sorted(words("not_settlements"), key=len, reverse=True)),
     )
     if problems:
         raise RulesError(f"{where}: " + "; ".join(problems))

@@ -70,8 +70,16 @@ def name_key(raw: str, rules: MatchRules | None = None) -> Key:
             break
     text = STUTTER.sub(r"\1", INSERTED_AND.sub("", text))
     head, bodies, short_head = _head(text, rules)
-    settlements = tuple(w for w in rules.settlements if w in text)
+    settlements = settlement_kinds(text, rules)
     return Key(text, qualifier, head, settlements, bodies, short_head)
+
+
+def settlement_kinds(text: str, rules: MatchRules) -> tuple[str, ...]:
+    """The settlement words a name holds (镇, 村, 社区 …), not counting those inside a word
+    that names no settlement (农村 in 农业农村局, 乡村 in 乡村振兴局)."""
+    for word in rules.not_settlements:
+        text = text.replace(word, "")
+    return tuple(w for w in rules.settlements if w in text)
 
 
 def _head(text: str, rules: MatchRules) -> tuple[str, tuple[str, ...], bool]:

@@ -278,3 +278,20 @@ def test_another_place_or_a_first_word_is_never_taken_for_a_unit(tmp_path: Path)
     assert resolve(book, "市住房公积金中心东区管理部")[0] is None  # 东区 is another place
     assert resolve(book, "区教育局")[0] is None  # 教育 is a part of 教育和体育, not its short form
     assert resolve(book, "区教体局") == ("区教育和体育局", "abbreviation")
+
+
+def test_a_word_holding_a_settlement_character_names_no_settlement(tmp_path: Path) -> None:
+    # 农村 in 区农业农村局 (the 2019 name of 区农业局) is no village: both are departments
+    # of one head noun, so the old name is offered as a candidate, not kept apart as a
+    # village's office; it is still only suggested (农业 is the first word of 农业农村).
+    registry = (
+        "entities:\n  - {name: 区农业农村局, kind: department}\n"
+        "  - {name: 区乡村振兴局, kind: department}\n  - {name: 新村社区, kind: other}\n"
+    )
+    matcher = Matcher(book_from(registry, tmp_path))
+    assert name_key("区农业农村局").settlements == ()
+    assert name_key("区乡村振兴局").settlements == ()
+    assert name_key("新村社区").settlements == ("社区", "村")  # a place's name keeps its 村
+    resolved = matcher.resolve(["区农业局"])
+    assert resolved["区农业局"].entity is None
+    assert [c.entity for c in matcher.candidates["区农业局"]] == ["区农业农村局"]
