@@ -295,3 +295,16 @@ def test_a_word_holding_a_settlement_character_names_no_settlement(tmp_path: Pat
     resolved = matcher.resolve(["区农业局"])
     assert resolved["区农业局"].entity is None
     assert [c.entity for c in matcher.candidates["区农业局"]] == ["区农业农村局"]
+
+
+def test_a_town_government_or_a_street_office_is_its_town(tmp_path: Path) -> None:
+    registry = (
+        "entities:\n  - {name: 河口镇, kind: town}\n  - {name: 东城街道, kind: town}\n"
+        "  - {name: 河口乡, kind: town}\n"
+    )
+    book = book_from(registry, tmp_path)
+    assert resolve(book, "河口镇人民政府") == ("河口镇", "exact")
+    assert resolve(book, "河口镇政府") == ("河口镇", "exact")
+    assert resolve(book, "东城街道办") == ("东城街道", "exact")
+    assert resolve(book, "河口乡人民政府") == ("河口乡", "exact")
+    assert resolve(book, "区人民政府")[0] is None  # a district's government is no town
