@@ -251,8 +251,8 @@ def update_candidates(
     matcher: Matcher | None = None,
 ) -> NameReport:
     """Drop resolutions no stored bulletin prints any more, and rank the candidates of
-    the unresolved names (only those) within each publisher. Cheap: reads no fact
-    beyond the index of printed names, unless a name is printed only as a parent."""
+    the unresolved names (only those) within each publisher. One pass over each
+    publisher's facts for the names they print."""
     matcher = matcher or Matcher(book)
     conn = db.conn
     with conn:
@@ -285,30 +285,22 @@ def _open_names(conn: sqlite3.Connection, key: str) -> set[str]:
     return {raw for (raw,) in rows}
 
 
-PRINTED_BY = (
-    "SELECT 1 FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
-    "WHERE f.{column} = (SELECT id FROM labels WHERE text = ?) AND b.names_scope = ? LIMIT 1"
-)
-
-
 def _drop_unprinted(conn: sqlite3.Connection, key: str) -> None:
     """Remove resolutions of names no bulletin of the publisher prints any more (its
-    bulletins were replaced or pruned)."""
-    raws = [r for (r,) in conn.execute("SELECT raw FROM resolutions WHERE publisher = ?", [key])]
-    by_name = PRINTED_BY.format(column="name_key")
-    rest = [r for r in raws if conn.execute(by_name, [r, key]).fetchone() is None]
-    if not rest:
-        return
-    parents = {
-        p
-        for (p,) in conn.execute(
-            "SELECT l.text FROM labels l WHERE l.id IN (SELECT f.parent_raw FROM facts f "
-            "JOIN bulletins b ON b.id = f.bulletin_id "
+    bulletins were replaced or pruned): one pass over its facts, whatever the number of
+    names (a query per name scanned every fact each time)."""
+    printed = {
+        text
+        for (text,) in conn.execute(
+            "SELECT l.text FROM labels l WHERE l.id IN (SELECT f.name_key FROM facts f "
+            "JOIN bulletins b ON b.id = f.bulletin_id WHERE b.names_scope = ? "
+            "UNION SELECT f.parent_raw FROM facts f JOIN bulletins b ON b.id = f.bulletin_id "
             "WHERE f.parent_raw IS NOT NULL AND b.names_scope = ?)",
-            [key],
+            [key, key],
         )
     }
-    gone = [(key, r) for r in rest if r not in parents]
+    raws = [r for (r,) in conn.execute("SELECT raw FROM resolutions WHERE publisher = ?", [key])]
+    gone = [(key, r) for r in raws if r not in printed]
     conn.executemany("DELETE FROM resolutions WHERE publisher = ? AND raw = ?", gone)
 
 

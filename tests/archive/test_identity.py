@@ -181,3 +181,25 @@ def test_pruning_a_bulletin_keeps_it_under_its_copy(
     assert keys(db) == [("mirror/a.txt", 90)]
     assert db["copies"].count == 0
     assert db["facts"].count == 90
+
+
+def test_names_only_a_pruned_bulletin_printed_leave_the_resolutions(
+    tmp_path: Path, years: Path
+) -> None:
+    db_path = tmp_path / "a.db"
+    runner = CliRunner()
+    runner.invoke(main, ["ingest", str(years), "--db", str(db_path)])
+
+    def resolved(raw: str) -> int:
+        db = sqlite_utils.Database(db_path)
+        return int(
+            db.execute("SELECT COUNT(*) FROM resolutions WHERE raw = ?", [raw]).fetchone()[0]
+        )
+
+    assert resolved("区社会保险事务中心") == 1  # printed in 2022-09 only
+    assert resolved("区社保局") == 1  # printed in 2020-12
+    (years / "2022" / "01.txt").unlink()
+    result = runner.invoke(main, ["ingest", str(years), "--db", str(db_path), "--prune"])
+    assert result.exit_code == 0, result.output
+    assert resolved("区社会保险事务中心") == 0
+    assert resolved("区社保局") == 1
