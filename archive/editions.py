@@ -119,7 +119,7 @@ def key_sql(base: int | None) -> str:
             room = 1
         packs[-1].append(column)
         room *= base
-    return " || ',' || ".join(_packed(columns) for columns in packs)
+    return " || ',' || ".join(f"({_packed(columns)})" for columns in packs)  # || binds first
 
 
 def _packed(columns: list[str]) -> str:
