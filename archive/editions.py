@@ -224,9 +224,9 @@ def load_editions(
     conn: sqlite3.Connection, members: Sequence[int], reading: Reading
 ) -> list[Edition]:
     """The bulletins of one group as editions, ranked (the primary first). Each is read
-    as one row of joined keys and values; when one of them cannot be split so (a name
-    holds a separator, or it prints a key twice), the whole group is read again one
-    fact at a time, so that all its keys are compared alike."""
+    as one row of joined keys and values; when one of them cannot be read so (it
+    prints a key twice), the whole group is read again one fact at a time, so that all
+    its keys are compared alike."""
     try:
         editions = _editions(conn, members, reading, _split)
     except _Unsplittable:
@@ -255,11 +255,12 @@ def _editions(
     for row in rows:
         fact_keys, values = facts_of_row(row)
         numbered = list(map(keys.setdefault, fact_keys, fresh_key))
+        own = bits(numbered)
+        if own.bit_count() != len(numbered):
+            raise _Unsplittable  # the bulletin prints a key twice
         figures = map(printed.setdefault, zip(numbered, values, strict=True), fresh_figure)
         bid, path, fmt, traced = int(row[0]), str(row[1]), str(row[2] or ""), int(row[4])
-        editions.append(
-            Edition(bid, path, fmt, traced, len(numbered), bits(numbered), bits(figures))
-        )
+        editions.append(Edition(bid, path, fmt, traced, len(numbered), own, bits(figures)))
     return editions
 
 
@@ -283,8 +284,8 @@ def _split(row: tuple[Any, ...]) -> Facts:
     if not n:
         return [], []
     fact_keys, fact_values = keys.split("\x02"), values.split("\x02")
-    if len(fact_keys) != n or len(fact_values) != n or len(set(fact_keys)) != n:
-        raise _Unsplittable  # a key repeats
+    if len(fact_keys) != n or len(fact_values) != n:
+        raise _Unsplittable
     return fact_keys, fact_values
 
 

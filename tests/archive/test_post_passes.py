@@ -4,7 +4,7 @@ Editions compare facts by keys whose label ids are packed into integers: the pac
 are checked against numbers worked out by hand, and two editions of the December sample
 give the same finding however many integers a key takes. The cumulative check resolves
 names once per group of facts: a bulletin's override of a name still moves its rows to
-another entity (or to none).
+another entity (or to none). The search index built whole finds what it found.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sqlite_utils
 import archive.editions
 from archive.crossbulletin import refresh_cross_checks
 from archive.editions import key_sql
+from archive.search import SEARCH_SQL, drop_search_triggers, ensure_search
 from normalize.catalog import Catalog
 from normalize.names import NameBook
 from tests.archive.test_crosscheck import archive_of, findings
@@ -155,3 +156,27 @@ def test_an_override_moves_a_row_of_the_cumulative_check(
     override(db, "2022-08.txt", "区民政局", entity)
     override(db, "2022-09.txt", "区民政局", entity)
     assert cumulative(db) == MISPRINT
+
+
+def fts_settings(db: sqlite_utils.Database) -> dict[str, object]:
+    return dict(db.execute("SELECT k, v FROM blocks_fts_config WHERE k != 'version'").fetchall())
+
+
+def test_an_index_built_whole_finds_what_it_found(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    """Built with a larger buffer and no merging, then merged: the same paragraph is
+    found, and FTS5's defaults (automerge 4, hashsize 1 MiB) hold for what follows."""
+    copy = tmp_path / "2020-12_xiqu_zwfw.txt"
+    copy.write_bytes(DEC.read_bytes())
+    db, _ = ingest_into(tmp_path / "a.db", [copy], catalog, names)
+    found = [("2020-12_xiqu_zwfw.txt", 7)]
+    assert [(r[1], r[2]) for r in db.execute(SEARCH_SQL, {"q": "李彬调研"})] == found
+    assert fts_settings(db) == {"automerge": 4, "hashsize": 1048576}
+    drop_search_triggers(db)  # a bulk load: the index is built again, whole
+    assert ensure_search(db)
+    assert [(r[1], r[2]) for r in db.execute(SEARCH_SQL, {"q": "李彬调研"})] == found
+    assert fts_settings(db) == {"automerge": 4, "hashsize": 1048576}
+    with db.conn:
+        db.execute("INSERT INTO blocks_fts (blocks_fts) VALUES ('integrity-check')")
+    assert db.execute("SELECT count(*) FROM blocks_fts_docsize").fetchone()[0] == db["blocks"].count
