@@ -165,8 +165,9 @@ def fts_settings(db: sqlite_utils.Database) -> dict[str, object]:
 def test_an_index_built_whole_finds_what_it_found(
     tmp_path: Path, catalog: Catalog, names: NameBook
 ) -> None:
-    """Built with a larger buffer and no merging, then merged: the same paragraph is
-    found, and FTS5's defaults (automerge 4, hashsize 1 MiB) hold for what follows."""
+    """Built with a larger buffer and wider merges: the same paragraph is found, the
+    index is sound, and FTS5's defaults (automerge 4, hashsize 1 MiB) hold for what
+    follows."""
     copy = tmp_path / "2020-12_xiqu_zwfw.txt"
     copy.write_bytes(DEC.read_bytes())
     db, _ = ingest_into(tmp_path / "a.db", [copy], catalog, names)
