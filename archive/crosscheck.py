@@ -57,20 +57,31 @@ class Printed:
 
 # The figures the check reads: per row (publisher, year, table kind, entity or raw name,
 # row role: ids compared as they are), month and metric, the first fact as stored (the
-# bare columns of min() come from the row holding the minimum).
+# bare columns of min() come from the row holding the minimum). The facts are grouped
+# first on what decides their entity (raw name, the bulletin's names and, where it has
+# resolution overrides, the bulletin itself), so names are resolved once per group; the
+# first of the first facts is the first fact.
 FACTS = f"""
-SELECT COALESCE(b.publisher, ''), substr(b.period, 1, 4), CAST(substr(b.period, 6, 2) AS INT),
-       f.table_kind, e.id, CASE WHEN e.id IS NULL THEN f.name_key END, f.row_role,
-       f.metric, min(f.id), b.id, f.value
-FROM facts f
-JOIN bulletins b ON b.id = f.bulletin_id
-LEFT JOIN labels lp ON lp.id = f.period
-{entity_join("f", "b", "f.name_key", "e")}
-WHERE b.is_primary = 1 AND b.period_type = 'month' AND b.period IS NOT NULL
-  AND (lp.text IS NULL OR lp.text = b.period OR lp.text LIKE '%..' || b.period)
-  AND f.value IS NOT NULL AND f.name_key IS NOT NULL
-  AND f.metric IN (SELECT value FROM json_each(:metrics))
-  {{among}}
+SELECT g.publisher, g.year, g.month, g.table_kind, e.id,
+       CASE WHEN e.id IS NULL THEN g.name_key END, g.row_role, g.metric, min(g.first),
+       g.printed_in, g.value
+FROM (SELECT COALESCE(b.publisher, '') AS publisher, substr(b.period, 1, 4) AS year,
+             CAST(substr(b.period, 6, 2) AS INT) AS month, f.table_kind AS table_kind,
+             f.name_key AS name_key, f.row_role AS row_role, f.metric AS metric,
+             b.names_scope AS names_scope,
+             CASE WHEN b.id IN (SELECT bulletin_id FROM resolution_overrides) THEN b.id END
+               AS bulletin_id,
+             min(f.id) AS first, b.id AS printed_in, f.value AS value
+      FROM facts f
+      JOIN bulletins b ON b.id = f.bulletin_id
+      LEFT JOIN labels lp ON lp.id = f.period
+      WHERE b.is_primary = 1 AND b.period_type = 'month' AND b.period IS NOT NULL
+        AND (lp.text IS NULL OR lp.text = b.period OR lp.text LIKE '%..' || b.period)
+        AND f.value IS NOT NULL AND f.name_key IS NOT NULL
+        AND f.metric IN (SELECT value FROM json_each(:metrics))
+        {{among}}
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) g
+{entity_join("g", "g", "g.name_key", "e")}
 GROUP BY 1, 2, 4, 5, 6, 7, 3, 8
 ORDER BY 1, 2, 4, 5, 6, 7, 3, 8
 """

@@ -19,11 +19,11 @@ longer certain: it needs review (bit ``CONTESTED`` of ``facts.needs_review``, se
 cleared here; bit 1 is extraction's).
 
 Comparing reads little: each bulletin of a group comes as one row of strings (its facts'
-keys and values, joined in SQL) and is kept as two sets of small ints, its keys and its
-printed figures (key and value), numbered per group and held as the bits of two ints,
-so that comparing two editions is two ANDs. The facts themselves are read only for two
-editions found to be one report, to write their disagreements; one group is held at a
-time.
+keys, their label ids packed into integers, and values, joined in SQL) and is kept as
+two sets of small ints, its keys and its printed figures (key and value), numbered per
+group and held as the bits of two ints, so that comparing two editions is two ANDs. The
+facts themselves are read only for two editions found to be one report, to write their
+disagreements; one group is held at a time.
 """
 
 from __future__ import annotations
@@ -77,23 +77,15 @@ SELECT COALESCE(publisher, ''), period, COALESCE(period_type, ''), group_concat(
 FROM bulletins WHERE period IS NOT NULL
 GROUP BY 1, 2, 3 HAVING COUNT(*) > 1
 """
-# A fact's key and value as text. Label ids compare as their texts do (labels.text is
-# unique); the four of a key are packed into one integer when they fit (base :m, NULL
-# as 0), else joined. A period left out counts as the label '' (:blank, its id or 0).
-# Name and parent follow, NULL written as char(3); whole values print as integers,
-# others by quote(), exact for any double. The separators: char(1) within a key,
-# char(2) between facts.
-_PACKED = (
-    "((ifnull(f.table_kind, 0) * :m + ifnull(f.row_role, 0)) * :m + ifnull(f.metric, 0)) * :m "
-    "+ ifnull(f.period, :blank)"
-)
-_JOINED = (
-    "ifnull(f.table_kind, 0) || ',' || ifnull(f.row_role, 0) || ',' || ifnull(f.metric, 0) "
-    "|| ',' || ifnull(f.period, :blank)"
-)
-_KEY = (
-    "({ids}) || char(1) || ifnull(f.name_key, char(3)) || char(1) || ifnull(f.parent_raw, char(3))"
-)
+# A fact's key and value as text. The key is six label ids (table kind, row role,
+# metric, period, name, parent); label ids compare as their texts do (labels.text is
+# unique). They are packed into as few integers as fit below 2**63 (base :m, NULL as 0;
+# ids start at 1), joined by ',' when more than one is needed. A period left out counts
+# as the label '' (:blank, its id or 0). Whole values print as integers, others by
+# quote(), exact for any double. char(2) separates facts.
+KEY_COLUMNS = ("table_kind", "row_role", "metric", "period", "name_key", "parent_raw")
+PACK_LIMIT = 1 << 63
+EMPTY = "''"  # SQL of the empty text
 _VALUE = (
     "CASE WHEN f.value = CAST(f.value AS INTEGER) THEN CAST(f.value AS INTEGER) "
     "ELSE quote(f.value) END"
@@ -101,18 +93,46 @@ _VALUE = (
 _TRACED = "f.cell_id IS NOT NULL AND (f.needs_review & 1) = 0"
 SIGNATURES = """
 SELECT b.id, b.path, b.format, count(f.id), total({traced}),
-       count(f.id) - count(f.name_key) + count(f.id) - count(f.parent_raw),
        group_concat({key}, char(2)), group_concat({value}, char(2))
 FROM bulletins b LEFT JOIN facts f ON f.bulletin_id = b.id
 WHERE b.id IN (SELECT value FROM json_each(:ids))
 GROUP BY b.id
 """
-# One bulletin's facts in order, for groups where a name holds a separator or a
-# bulletin prints a key twice.
+# One bulletin's facts in order, for groups where a bulletin prints a key twice.
 ONE_BY_ONE = """
-SELECT {ids}, f.name_key, f.parent_raw, {value} FROM facts f
+SELECT {key}, {value} FROM facts f
 WHERE f.bulletin_id = :id ORDER BY f.id
 """
+
+
+def key_sql(base: int | None) -> str:
+    """SQL of a fact's key: its label ids packed into integers below PACK_LIMIT (each
+    id in 1..base-1, NULL as 0), as few as fit, joined by ','; base None (ids below 1):
+    each id as it is."""
+    if base is None:
+        return " || ',' || ".join(f"ifnull(f.{c}, {_null(c, EMPTY)})" for c in KEY_COLUMNS)
+    packs: list[list[str]] = [[]]
+    room = 1
+    for column in KEY_COLUMNS:
+        if packs[-1] and room * base >= PACK_LIMIT:
+            packs.append([])
+            room = 1
+        packs[-1].append(column)
+        room *= base
+    return " || ',' || ".join(f"({_packed(columns)})" for columns in packs)  # || binds first
+
+
+def _packed(columns: list[str]) -> str:
+    expression = ""
+    for column in columns:
+        value = f"ifnull(f.{column}, {_null(column, '0')})"
+        expression = f"({expression}) * :m + {value}" if expression else value
+    return expression
+
+
+def _null(column: str, otherwise: str) -> str:
+    """What a NULL of a key column reads as: a period left out is the label ''."""
+    return ":blank" if column == "period" else otherwise
 
 
 @dataclass(frozen=True)
@@ -126,9 +146,8 @@ class Reading:
     @classmethod
     def of(cls, conn: sqlite3.Connection) -> Reading:
         low, high = conn.execute("SELECT min(id), max(id) FROM labels").fetchone()
-        base = int(high or 0) + 1
-        ids = _PACKED if int(low or 1) >= 1 and base**4 < 2**63 else _JOINED
-        parts = {"traced": _TRACED, "key": _KEY.format(ids=ids), "ids": ids, "value": _VALUE}
+        base = int(high or 0) + 1 if int(low or 1) >= 1 else None
+        parts = {"traced": _TRACED, "key": key_sql(base), "value": _VALUE}
         blank = conn.execute("SELECT id FROM labels WHERE text = ''").fetchone()
         params = {"m": base, "blank": blank[0] if blank else 0}
         return cls(SIGNATURES.format(**parts), ONE_BY_ONE.format(**parts), params)
@@ -205,9 +224,9 @@ def load_editions(
     conn: sqlite3.Connection, members: Sequence[int], reading: Reading
 ) -> list[Edition]:
     """The bulletins of one group as editions, ranked (the primary first). Each is read
-    as one row of joined keys and values; when one of them cannot be split so (a name
-    holds a separator, or it prints a key twice), the whole group is read again one
-    fact at a time, so that all its keys are compared alike."""
+    as one row of joined keys and values; when one of them cannot be read so (it
+    prints a key twice), the whole group is read again one fact at a time, so that all
+    its keys are compared alike."""
     try:
         editions = _editions(conn, members, reading, _split)
     except _Unsplittable:
@@ -236,11 +255,12 @@ def _editions(
     for row in rows:
         fact_keys, values = facts_of_row(row)
         numbered = list(map(keys.setdefault, fact_keys, fresh_key))
+        own = bits(numbered)
+        if own.bit_count() != len(numbered):
+            raise _Unsplittable  # the bulletin prints a key twice
         figures = map(printed.setdefault, zip(numbered, values, strict=True), fresh_figure)
         bid, path, fmt, traced = int(row[0]), str(row[1]), str(row[2] or ""), int(row[4])
-        editions.append(
-            Edition(bid, path, fmt, traced, len(numbered), bits(numbered), bits(figures))
-        )
+        editions.append(Edition(bid, path, fmt, traced, len(numbered), own, bits(figures)))
     return editions
 
 
@@ -260,14 +280,12 @@ _BINARY = bytes.maketrans(b"\x00\x01", b"01")
 
 def _split(row: tuple[Any, ...]) -> Facts:
     """Keys and values of a bulletin's facts from its joined row."""
-    n, nulls, keys, values = int(row[3]), int(row[5] or 0), row[6], row[7]
+    n, keys, values = int(row[3]), row[5], row[6]
     if not n:
         return [], []
-    if keys.count("\x01") != 2 * n or keys.count("\x03") != nulls:
-        raise _Unsplittable  # a name holds a separator or the NULL mark
     fact_keys, fact_values = keys.split("\x02"), values.split("\x02")
-    if len(fact_keys) != n or len(fact_values) != n or len(set(fact_keys)) != n:
-        raise _Unsplittable  # a name holds the separator of facts, or a key repeats
+    if len(fact_keys) != n or len(fact_values) != n:
+        raise _Unsplittable
     return fact_keys, fact_values
 
 
@@ -275,14 +293,11 @@ def _one_by_one(conn: sqlite3.Connection, reading: Reading, row: tuple[Any, ...]
     """Keys and values in fact order; the n-th repeat of a key ends in n."""
     keys: list[Hashable] = []
     values: list[str] = []
-    seen: dict[tuple[Any, ...], int] = {}
-    for ids, name, parent, value in conn.execute(
-        reading.one_by_one, {**reading.params, "id": int(row[0])}
-    ):
-        key = (ids, name, parent)
+    seen: dict[object, int] = {}
+    for key, value in conn.execute(reading.one_by_one, {**reading.params, "id": int(row[0])}):
         n = seen.get(key, 0)
         seen[key] = n + 1
-        keys.append((*key, n))
+        keys.append((key, n))
         values.append(str(value))
     return keys, values
 
