@@ -22,20 +22,21 @@ from archive.rows import (
     Row,
     bulletin_rows,
 )
-from archive.schema import CELL_ID_BASE
+from archive.schema import cell_code, label_code
 from normalize.facts import Bulletin
 
 FACT_COLUMNS = (
-    "bulletin_id, table_id, cell_id, table_kind, entity_raw, name_key, parent_raw, row_label, "
+    "bulletin_id, table_id, cell, table_kind, entity_raw, name_code, parent_raw, label_code, "
     'row_role, metric, header, value, value_raw, unit, note, "row", col, line, page, bbox, '
     "needs_review, period, period_type"
 )
-# The cell id is computed by SQLite from the table id (?2) and the cell's index in its
-# table (?3): NULL when either is, or when the index does not fit under CELL_ID_BASE.
+# The parameters are the facts columns with cell_id, name_key and row_label in their
+# places (?3 the cell's index in its table); SQLite stores the codes they are computed
+# from (archive/schema.py, FACT_GENERATED), so no Python code runs per fact for them.
 FACT_INSERT = (
-    f"INSERT INTO facts ({FACT_COLUMNS}) VALUES (?1, ?2, "
-    f"CASE WHEN ?3 < {CELL_ID_BASE} THEN ?2 * {CELL_ID_BASE} + ?3 END, "
-    f"{', '.join(f'?{i}' for i in range(4, 24))})"
+    f"INSERT INTO facts ({FACT_COLUMNS}) VALUES (?1, ?2, {cell_code('?2', '?3')}, ?4, ?5, "
+    f"{label_code('?6', '?5')}, ?7, {label_code('?8', '?5')}, "
+    f"{', '.join(f'?{i}' for i in range(9, 24))})"
 )
 _TERM = "(SELECT id FROM check_terms WHERE text = ?)"
 CHECK_INSERT = (
