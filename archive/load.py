@@ -162,7 +162,8 @@ def store_checks(
 ) -> None:
     """Store a bulletin's check rows (see ``check_row``) compact: their terms as ids
     into check_terms, their facts as stretches of ids (archive/idlists.py)."""
-    terms = {c[i] for c in checks for i in (1, 2, 3, 6)} - {None}
+    # sorted: the same ids in every run (a set's order changes with PYTHONHASHSEED)
+    terms = sorted({c[i] for c in checks for i in (1, 2, 3, 6)} - {None})
     conn.executemany("INSERT OR IGNORE INTO check_terms (text) VALUES (?)", ((t,) for t in terms))
     conn.executemany(
         CHECK_INSERT,
