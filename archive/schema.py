@@ -436,7 +436,8 @@ def column_names(db: sqlite_utils.Database, table: str) -> list[str]:
 def migrate_fact_codes(db: sqlite_utils.Database) -> None:
     """Store again the facts of an archive made when cell_id, name_key and row_label were
     stored columns, as codes they are computed from (FACT_GENERATED), in one transaction:
-    every column is checked to read as before, or nothing changes (ArchiveError)."""
+    every column is checked to read as before, or nothing changes (ArchiveError). Then
+    the file is compacted (VACUUM), once: the old table's pages would stay free in it."""
     if not db.table("facts").exists():
         return
     old = column_names(db, "facts")
@@ -477,6 +478,8 @@ def migrate_fact_codes(db: sqlite_utils.Database) -> None:
         conn.execute("RELEASE fact_codes")
         raise
     conn.execute("RELEASE fact_codes")
+    if not conn.in_transaction:  # give the old table's pages back: the file shrinks
+        conn.execute("VACUUM")
 
 
 def refuse_old_shape(db: sqlite_utils.Database) -> None:

@@ -199,6 +199,7 @@ def test_facts_stored_whole_by_an_older_version_become_codes(
     assert db.execute(f"SELECT {listed} FROM facts ORDER BY id").fetchall() == facts
     assert db.execute(readable).fetchall() == before
     assert "facts_stored" not in db.table_names()
+    assert db.execute("PRAGMA freelist_count").fetchone() == (0,)  # the file was compacted
     # 区社保局's accepted count of December 2020, read from a table: its cell id is its
     # table's id times the base plus its index; its name and row label are the raw name,
     # so both codes are NULL
