@@ -454,7 +454,7 @@ def migrate_fact_codes(db: sqlite_utils.Database) -> None:
     compared = [c for c in TABLES["facts"] if c in old]
     differ = " OR ".join(f"n.[{c}] IS NOT o.[{c}]" for c in compared)
     conn = db.conn
-    conn.execute("SAVEPOINT fact_codes")  # DDL too: Python would commit before it
+    conn.execute("SAVEPOINT fact_codes")  # the DDL too: Python begins only before an INSERT
     try:
         for view in VIEWS:  # they read facts; ensure_schema makes them again
             conn.execute(f"DROP VIEW IF EXISTS {view}")
