@@ -12,12 +12,14 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.grid import grid_json, refer_texts
 from archive.labels import Labels
 from archive.names import Resolver
 from archive.rows import (
     FACT_LABELS,
     META_COLUMNS,
     TABLE_COLUMNS,
+    TABLE_GRID,
     BulletinRows,
     Row,
     bulletin_rows,
@@ -128,12 +130,16 @@ def store_rows(
     conn.execute("DELETE FROM copies WHERE path = ?", [path])
     scope = resolver.scope_of(conn, rows.publisher) if resolver else (rows.publisher or "")
     bulletin_id = insert_bulletin(conn, path, origin, rows, scope)
+    columns = fact_columns(rows.facts)
+    texts = fact_labels(columns)
+    labels.add(conn, texts)
+    refs = {text: labels.ids[text] for text in texts}  # what the grids refer to
     table_ids = {
-        int(t[0]) - 1: int(conn.execute(TABLE_INSERT, (bulletin_id, *t)).lastrowid or 0)
+        int(t[0]) - 1: int(
+            conn.execute(TABLE_INSERT, table_values(bulletin_id, t, refs)).lastrowid or 0
+        )
         for t in rows.tables
     }
-    columns = fact_columns(rows.facts)
-    labels.add(conn, fact_labels(columns))
     first_fact = _next_id(conn, "facts")
     conn.executemany(FACT_INSERT, compact_facts(bulletin_id, table_ids, labels.ids, columns))
     store_checks(conn, bulletin_id, table_ids, first_fact, rows.checks)
@@ -151,6 +157,12 @@ def store_rows(
     if resolver is not None:
         resolver.store(conn, bulletin_id, scope, set(rows.names))
     return bulletin_id
+
+
+def table_values(bulletin_id: int, table: Row, refs: dict[str, int]) -> Row:
+    """TABLE_INSERT's values for a table row: its grid as JSON, referring to labels."""
+    grid = grid_json(refer_texts(table[TABLE_GRID], refs))
+    return (bulletin_id, *table[:TABLE_GRID], grid, *table[TABLE_GRID + 1 :])
 
 
 def store_checks(

@@ -266,7 +266,8 @@ LEFT JOIN labels lt ON lt.id = f.period_type
 # [k, cell] one cell in full, its text apart: [row, col, rowspan, colspan, line, line_end,
 # page, bbox]. A run's header has no '$[1][0]', so the full cell's field comes first
 # (COALESCE). The CASTs give the columns integer affinity, so Datasette's text filters
-# (?id=7) match; a text stored as a number is cast back to the text it was.
+# (?id=7) match; a text stored as a number is cast back to the text it was, a negative
+# number is a label's id negated (a reference to its text).
 _DOWN = "c.key / (h.value ->> 3)"  # row and column in a run, from its first cell
 _ACROSS = "c.key % (h.value ->> 3)"
 CELLS = f"""
@@ -278,7 +279,8 @@ SELECT
   CAST(COALESCE(h.value ->> '$[1][1]', (h.value ->> 2) + {_ACROSS}) AS INTEGER) AS col,
   CAST(COALESCE(h.value ->> '$[1][2]', 1) AS INTEGER) AS rowspan,
   CAST(COALESCE(h.value ->> '$[1][3]', 1) AS INTEGER) AS colspan,
-  CAST(c.value AS TEXT) AS text,
+  CAST(CASE WHEN c.type = 'integer' AND c.value < 0
+       THEN (SELECT l.text FROM labels l WHERE l.id = -c.value) ELSE c.value END AS TEXT) AS text,
   CAST(COALESCE(h.value ->> '$[1][4]',
        (h.value ->> 4) + {_DOWN} * (h.value ->> 6) + {_ACROSS} * (h.value ->> 5))
        AS INTEGER) AS line,
