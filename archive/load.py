@@ -160,7 +160,10 @@ def store_rows(
 
 
 def table_values(bulletin_id: int, table: Row, refs: dict[str, int]) -> Row:
-    """TABLE_INSERT's values for a table row: its grid as JSON, referring to labels."""
+    """TABLE_INSERT's values for a table row: its grid as JSON, referring to labels. A
+    row short of its columns goes as it is, for SQLite to refuse (a store error)."""
+    if len(table) <= TABLE_GRID:
+        return (bulletin_id, *table)
     grid = grid_json(refer_texts(table[TABLE_GRID], refs))
     return (bulletin_id, *table[:TABLE_GRID], grid, *table[TABLE_GRID + 1 :])
 
