@@ -14,7 +14,7 @@ import sqlite3
 import zlib
 from typing import Any
 
-from archive.grid import unpack_grid
+from archive.grid import label_references, resolve_texts, unpack_grid
 from extract.document import Block, Cell, Document, Source, Table
 
 # row, col, rowspan, colspan, text, line, line_end, page, bbox, and for OCR'd cells the
@@ -68,12 +68,17 @@ def load_document(conn: sqlite3.Connection, bulletin_id: int) -> Document | None
             "SELECT text FROM blocks WHERE bulletin_id = ? ORDER BY seq", [bulletin_id]
         )
     ]
-    grids = [
-        unpack_grid(json.loads(g))
+    stored = [
+        json.loads(g)
         for (g,) in conn.execute(
             "SELECT grid FROM source_tables WHERE bulletin_id = ? ORDER BY table_no", [bulletin_id]
         )
     ]
+    ids = sorted(set().union(*(label_references(g) for g in stored)))
+    labels = dict(
+        conn.execute(f"SELECT id, text FROM labels WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    )
+    grids = [unpack_grid(resolve_texts(g, labels)) for g in stored]
     return unpack_document(row[0], texts, grids)
 
 

@@ -18,12 +18,16 @@ the `cells` view is one plain SELECT over both (SQLite folds it into the query, 
 count reads no header).
 
 A text that is a plain non-negative integer (``2463``, not ``007`` or ``2,463``) is
-stored as a JSON number, so it costs no quotes; the view casts it back to text.
+stored as a JSON number, so it costs no quotes; the view casts it back to text. A text
+that the bulletin's facts hold as a label too (a row's name, a column's header: they
+come back every month) is stored as a reference to it, the label's id negated (-17 for
+label 17; no text is stored as a negative number), which the view looks up.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 LONGEST_NUMBER = 15  # digits a text may have to be stored as a number (exact in a double)
@@ -71,6 +75,36 @@ def unpack_grid(grid: list[Any]) -> list[list[Any]]:
     if sorted(found) != list(range(len(found))):
         raise ValueError("a stored grid does not give every cell index once")
     return [found[k] for k in range(len(found))]
+
+
+def refer_texts(grid: list[Any], ids: Mapping[str, int]) -> list[Any]:
+    """The stored grid with each text that ``ids`` maps to a label id written as the
+    reference to it (the id negated)."""
+    return [grid[0], *([_reference(t, ids) for t in texts] for texts in grid[1:])]
+
+
+def _reference(text: str | int, ids: Mapping[str, int]) -> str | int:
+    if isinstance(text, str) and text in ids:
+        return -ids[text]
+    return text
+
+
+def label_references(grid: list[Any]) -> set[int]:
+    """The label ids a stored grid refers to."""
+    return {-t for texts in grid[1:] for t in texts if isinstance(t, int) and t < 0}
+
+
+def resolve_texts(grid: list[Any], texts: Mapping[int, str]) -> list[Any]:
+    """The stored grid with each reference to a label written back as the label's text."""
+    if not grid:  # a table without cells, stored before runs
+        return grid
+    return [grid[0], *([_text(t, texts) for t in payload] for payload in grid[1:])]
+
+
+def _text(stored: str | int, texts: Mapping[int, str]) -> str | int:
+    if isinstance(stored, int) and stored < 0:
+        return texts[-stored]
+    return stored
 
 
 def grid_json(grid: list[Any]) -> str:

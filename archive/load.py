@@ -12,30 +12,33 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.grid import grid_json, refer_texts
 from archive.labels import Labels
 from archive.names import Resolver
 from archive.rows import (
     FACT_LABELS,
     META_COLUMNS,
     TABLE_COLUMNS,
+    TABLE_GRID,
     BulletinRows,
     Row,
     bulletin_rows,
 )
-from archive.schema import CELL_ID_BASE
+from archive.schema import cell_code, label_code
 from normalize.facts import Bulletin
 
 FACT_COLUMNS = (
-    "bulletin_id, table_id, cell_id, table_kind, entity_raw, name_key, parent_raw, row_label, "
+    "bulletin_id, table_id, cell, table_kind, entity_raw, name_code, parent_raw, label_code, "
     'row_role, metric, header, value, value_raw, unit, note, "row", col, line, page, bbox, '
     "needs_review, period, period_type"
 )
-# The cell id is computed by SQLite from the table id (?2) and the cell's index in its
-# table (?3): NULL when either is, or when the index does not fit under CELL_ID_BASE.
+# The parameters are the facts columns with cell_id, name_key and row_label in their
+# places (?3 the cell's index in its table); SQLite stores the codes they are computed
+# from (archive/schema.py, FACT_GENERATED), so no Python code runs per fact for them.
 FACT_INSERT = (
-    f"INSERT INTO facts ({FACT_COLUMNS}) VALUES (?1, ?2, "
-    f"CASE WHEN ?3 < {CELL_ID_BASE} THEN ?2 * {CELL_ID_BASE} + ?3 END, "
-    f"{', '.join(f'?{i}' for i in range(4, 24))})"
+    f"INSERT INTO facts ({FACT_COLUMNS}) VALUES (?1, ?2, {cell_code('?2', '?3')}, ?4, ?5, "
+    f"{label_code('?6', '?5')}, ?7, {label_code('?8', '?5')}, "
+    f"{', '.join(f'?{i}' for i in range(9, 24))})"
 )
 _TERM = "(SELECT id FROM check_terms WHERE text = ?)"
 CHECK_INSERT = (
@@ -127,12 +130,16 @@ def store_rows(
     conn.execute("DELETE FROM copies WHERE path = ?", [path])
     scope = resolver.scope_of(conn, rows.publisher) if resolver else (rows.publisher or "")
     bulletin_id = insert_bulletin(conn, path, origin, rows, scope)
+    columns = fact_columns(rows.facts)
+    texts = fact_labels(columns)
+    labels.add(conn, texts)
+    refs = {text: labels.ids[text] for text in texts}  # what the grids refer to
     table_ids = {
-        int(t[0]) - 1: int(conn.execute(TABLE_INSERT, (bulletin_id, *t)).lastrowid or 0)
+        int(t[0]) - 1: int(
+            conn.execute(TABLE_INSERT, table_values(bulletin_id, t, refs)).lastrowid or 0
+        )
         for t in rows.tables
     }
-    columns = fact_columns(rows.facts)
-    labels.add(conn, fact_labels(columns))
     first_fact = _next_id(conn, "facts")
     conn.executemany(FACT_INSERT, compact_facts(bulletin_id, table_ids, labels.ids, columns))
     store_checks(conn, bulletin_id, table_ids, first_fact, rows.checks)
@@ -152,6 +159,15 @@ def store_rows(
     return bulletin_id
 
 
+def table_values(bulletin_id: int, table: Row, refs: dict[str, int]) -> Row:
+    """TABLE_INSERT's values for a table row: its grid as JSON, referring to labels. A
+    row short of its columns goes as it is, for SQLite to refuse (a store error)."""
+    if len(table) <= TABLE_GRID:
+        return (bulletin_id, *table)
+    grid = grid_json(refer_texts(table[TABLE_GRID], refs))
+    return (bulletin_id, *table[:TABLE_GRID], grid, *table[TABLE_GRID + 1 :])
+
+
 def store_checks(
     conn: sqlite3.Connection,
     bulletin_id: int,
@@ -161,7 +177,8 @@ def store_checks(
 ) -> None:
     """Store a bulletin's check rows (see ``check_row``) compact: their terms as ids
     into check_terms, their facts as stretches of ids (archive/idlists.py)."""
-    terms = {c[i] for c in checks for i in (1, 2, 3, 6)} - {None}
+    # sorted: the same ids in every run (a set's order changes with PYTHONHASHSEED)
+    terms = sorted({c[i] for c in checks for i in (1, 2, 3, 6)} - {None})
     conn.executemany("INSERT OR IGNORE INTO check_terms (text) VALUES (?)", ((t,) for t in terms))
     conn.executemany(
         CHECK_INSERT,

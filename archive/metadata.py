@@ -189,10 +189,11 @@ def _line(node: Any, key: Any) -> str:
 
 
 def archive_columns(db: sqlite_utils.Database) -> dict[str, list[str]]:
-    """Every table and view of the archive with its columns (full-text index tables left out)."""
+    """Every table and view of the archive with its columns, generated ones too (which
+    ``PRAGMA table_info`` leaves out); full-text index tables left out."""
     names = [*db.table_names(), *db.view_names()]
     return {
-        name: [c.name for c in db[name].columns]
+        name: [str(r[1]) for r in db.execute(f'PRAGMA table_xinfo("{name}")').fetchall()]
         for name in names
         if not name.startswith((FTS_TABLE, "sqlite_"))
     }

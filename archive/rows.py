@@ -57,6 +57,7 @@ TABLE_COLUMNS = (
     "table_no, kind, caption, n_rows, n_cols, header_rows, stub_cols, engine, line_start, "
     "line_end, page, headers, metrics, grid, quality, review"
 )
+TABLE_GRID = 13  # where a table row holds its grid (a packed grid, not yet JSON)
 
 
 def bulletin_rows(b: Bulletin) -> BulletinRows:
@@ -86,15 +87,15 @@ def bulletin_rows(b: Bulletin) -> BulletinRows:
 
 
 def table_row(table: Table, b: Bulletin) -> Row:
-    """A table as a source_tables row (TABLE_COLUMNS); its cells as JSON, once, in runs
-    (archive/grid.py)."""
+    """A table as a source_tables row (TABLE_COLUMNS); its cells once, in runs
+    (archive/grid.py), at TABLE_GRID: the store refers to labels and writes the JSON."""
     info = b.tables[table.index]
     grid = pack_grid([cell_array(c) for c in table.cells])
     return (
         table.index + 1, info.kind, info.caption, table.n_rows, table.n_cols, table.header_rows,
         table.stub_cols, table.engine or b.document.format, table.source.line_start,
         table.source.line_end, table.source.page, _json(info.headers), _json(info.metrics),
-        _json(grid), info.quality, info.review,
+        grid, info.quality, info.review,
     )  # fmt: skip
 
 
@@ -152,7 +153,7 @@ def bbox_text(bbox: tuple[float, float, float, float] | None) -> str | None:
 
 
 # What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` writes, without its
-# check for cycles (rows are trees): a table's grid is a list per cell.
+# check for cycles (rows are trees).
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 

@@ -91,7 +91,8 @@ TABLES: dict[str, dict[str, type]] = {
     # Compact: the repeated strings are ids into `labels` (see LABEL_COLUMNS), the raw names
     # too (name_key, parent_raw: the label's text is the key `resolutions` is joined on).
     # value_raw is NULL when it is the integer value as printed (4406 for 4406.0); cell_id
-    # is a `cells` view id.
+    # is a `cells` view id. cell_id, name_key and row_label are computed from the codes
+    # after period_type (see FACT_GENERATED): they take no bytes.
     "facts": {
         "id": int,
         "bulletin_id": int,
@@ -117,6 +118,9 @@ TABLES: dict[str, dict[str, type]] = {
         "needs_review": int,
         "period": int,
         "period_type": int,
+        "cell": int,
+        "name_code": int,
+        "label_code": int,
     },
     "warnings": {"id": int, "bulletin_id": int, "message": str},
     # Compact: what the `checks` view shows. rule, subject, metric and status are ids into
@@ -146,6 +150,29 @@ LABEL_COLUMNS = ("table_kind", "entity_raw", "name_key", "parent_raw", "row_labe
                  "metric", "header", "unit", "note", "period", "period_type")  # fmt: skip
 # A cell's id in the `cells` view: its table's id times CELL_ID_BASE plus its index there.
 CELL_ID_BASE = 1_000_000
+# Columns of `facts` SQLite computes from small codes stored beside them (VIRTUAL generated
+# columns: read like the others, stored nowhere). `cell` is the cell's index in its table;
+# a name or label code is NULL when the text is the entity's raw name (most rows), 0 when
+# there is none, else the label id.
+_SAME_AS_ENTITY = "CASE WHEN {0} IS NULL THEN entity_raw ELSE nullif({0}, 0) END"
+FACT_GENERATED = {
+    "cell_id": f"table_id * {CELL_ID_BASE} + cell",
+    "name_key": _SAME_AS_ENTITY.format("name_code"),
+    "row_label": _SAME_AS_ENTITY.format("label_code"),
+}
+# The code of a label id (any SQL expression, e.g. ?6) beside the raw name (e.g. ?5).
+_CODE = "CASE WHEN {0} IS {1} THEN NULL ELSE coalesce({0}, 0) END"
+
+
+def label_code(label: str, entity_raw: str) -> str:
+    """SQL for the code stored for a label id beside the entity's raw name (its id)."""
+    return _CODE.format(label, entity_raw)
+
+
+def cell_code(table_id: str, index: str) -> str:
+    """SQL for the cell index stored: NULL without a table or past CELL_ID_BASE."""
+    return f"CASE WHEN {table_id} IS NOT NULL AND {index} < {CELL_ID_BASE} THEN {index} END"
+
 
 PRIMARY_KEYS: dict[str, str | tuple[str, ...]] = {
     "documents": "bulletin_id",
@@ -239,7 +266,8 @@ LEFT JOIN labels lt ON lt.id = f.period_type
 # [k, cell] one cell in full, its text apart: [row, col, rowspan, colspan, line, line_end,
 # page, bbox]. A run's header has no '$[1][0]', so the full cell's field comes first
 # (COALESCE). The CASTs give the columns integer affinity, so Datasette's text filters
-# (?id=7) match; a text stored as a number is cast back to the text it was.
+# (?id=7) match; a text stored as a number is cast back to the text it was, a negative
+# number is a label's id negated (a reference to its text).
 _DOWN = "c.key / (h.value ->> 3)"  # row and column in a run, from its first cell
 _ACROSS = "c.key % (h.value ->> 3)"
 CELLS = f"""
@@ -251,7 +279,8 @@ SELECT
   CAST(COALESCE(h.value ->> '$[1][1]', (h.value ->> 2) + {_ACROSS}) AS INTEGER) AS col,
   CAST(COALESCE(h.value ->> '$[1][2]', 1) AS INTEGER) AS rowspan,
   CAST(COALESCE(h.value ->> '$[1][3]', 1) AS INTEGER) AS colspan,
-  CAST(c.value AS TEXT) AS text,
+  CAST(CASE WHEN c.type = 'integer' AND c.value < 0
+       THEN (SELECT l.text FROM labels l WHERE l.id = -c.value) ELSE c.value END AS TEXT) AS text,
   CAST(COALESCE(h.value ->> '$[1][4]',
        (h.value ->> 4) + {_DOWN} * (h.value ->> 6) + {_ACROSS} * (h.value ->> 5))
        AS INTEGER) AS line,
@@ -355,8 +384,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     migrate_grids(db)
     migrate_checks(db)  # before the views are dropped: `checks` is a table until then
     migrate_raw_names(db)
+    migrate_fact_codes(db)
     for name, columns in TABLES.items():
         table = db.table(name)
+        if name == "facts" and not table.exists():
+            db.execute(facts_sql("facts"))
+            continue
         if not table.exists():
             table.create(
                 columns,
@@ -364,7 +397,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 foreign_keys=FOREIGN_KEYS.get(name, []),
             )
             continue
-        present = set(table.columns_dict)
+        present = set(column_names(db, name))
         for column, kind in columns.items():
             if column not in present:  # an archive made by an older version
                 table.add_column(column, kind)
@@ -375,6 +408,80 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.execute(sql)
     for trigger in CHECK_TRIGGERS:  # dropped with their view
         db.execute(trigger)
+
+
+SQL_TYPES = {int: "INTEGER", float: "FLOAT", str: "TEXT", bytes: "BLOB"}
+
+
+def facts_sql(name: str) -> str:
+    """CREATE TABLE for `facts` under ``name``: the columns of TABLES, those of
+    FACT_GENERATED computed (VIRTUAL), each reference to another table declared."""
+    refers = {column: (other, key) for column, other, key in FOREIGN_KEYS["facts"]}
+    columns = []
+    for column, kind in TABLES["facts"].items():
+        declared = f"[{column}] {SQL_TYPES[kind]}"
+        if column == "id":
+            declared += " PRIMARY KEY"
+        if column in FACT_GENERATED:
+            declared += f" GENERATED ALWAYS AS ({FACT_GENERATED[column]}) VIRTUAL"
+        if column in refers:
+            declared += f" REFERENCES [{refers[column][0]}]([{refers[column][1]}])"
+        columns.append(declared)
+    return f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(columns) + "\n)"
+
+
+def column_names(db: sqlite_utils.Database, table: str) -> list[str]:
+    """A table's columns, generated ones too (``PRAGMA table_info`` leaves them out)."""
+    return [str(r[1]) for r in db.execute(f"PRAGMA table_xinfo([{table}])").fetchall()]
+
+
+def migrate_fact_codes(db: sqlite_utils.Database) -> None:
+    """Store again the facts of an archive made when cell_id, name_key and row_label were
+    stored columns, as codes they are computed from (FACT_GENERATED), in one transaction:
+    every column is checked to read as before, or nothing changes (ArchiveError). Then
+    the file is compacted (VACUUM), once: the old table's pages would stay free in it."""
+    if not db.table("facts").exists():
+        return
+    old = column_names(db, "facts")
+    if "cell" in old:
+        return
+    kept = [c for c in TABLES["facts"] if c in old and c not in FACT_GENERATED]
+    codes = {
+        "cell": cell_code("table_id", f"cell_id - table_id * {CELL_ID_BASE}"),
+        "name_code": label_code("name_key", "entity_raw"),
+        "label_code": label_code("row_label", "entity_raw"),
+    }
+    copied = [f"[{c}]" for c in kept] + list(codes)
+    read = [f"[{c}]" for c in kept] + list(codes.values())
+    compared = [c for c in TABLES["facts"] if c in old]
+    differ = " OR ".join(f"n.[{c}] IS NOT o.[{c}]" for c in compared)
+    conn = db.conn
+    conn.execute("SAVEPOINT fact_codes")  # the DDL too: Python begins only before an INSERT
+    try:
+        for view in VIEWS:  # they read facts; ensure_schema makes them again
+            conn.execute(f"DROP VIEW IF EXISTS {view}")
+        conn.execute("ALTER TABLE facts RENAME TO facts_stored")
+        conn.execute(facts_sql("facts"))
+        conn.execute(
+            f"INSERT INTO facts ({', '.join(copied)}) SELECT {', '.join(read)} FROM facts_stored"
+        )
+        changed = conn.execute(
+            f"SELECT count(*) FROM facts_stored o LEFT JOIN facts n ON n.id = o.id "
+            f"WHERE n.id IS NULL OR {differ}"
+        ).fetchone()[0]
+        if changed:
+            raise ArchiveError(
+                f"{changed} facts would read otherwise once stored as codes; the archive "
+                "is left as it was: ingest into a new file instead, e.g. --db archive-new.db"
+            )
+        conn.execute("DROP TABLE facts_stored")
+    except BaseException:
+        conn.execute("ROLLBACK TO fact_codes")
+        conn.execute("RELEASE fact_codes")
+        raise
+    conn.execute("RELEASE fact_codes")
+    if not conn.in_transaction:  # give the old table's pages back: the file shrinks
+        conn.execute("VACUUM")
 
 
 def refuse_old_shape(db: sqlite_utils.Database) -> None:

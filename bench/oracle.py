@@ -3,7 +3,8 @@
 Ingests the samples, fixtures of each format read without OCR and a generated corpus,
 with ``-j 1`` and ``-j 2``, through the CLI (of the ``archive`` that PYTHONPATH names,
 else the installed one), then digests every row of every table and view (rows in id
-order, views sorted) but the times. It reads the archive with
+order, views sorted) but the times, and each column of every table apart (a column
+added to a table leaves the others' digests as they were). It reads the archive with
 ``sqlite3`` only, nothing of the project, so it cannot share a bug with what it checks.
 
     python bench/oracle.py CORPUS OUT.json [BASE.json]
@@ -71,6 +72,10 @@ def digest_db(db: Path) -> dict[str, str]:
             at = columns.index("id")
             rows.sort(key=lambda r: int(str(r[at])))
         out[name] = f"{len(rows)}:" + hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+        if kind == "table":  # and each column, so a column added shows which ones kept
+            for i, column in enumerate(columns):
+                values = repr([r[i] for r in rows]).encode()
+                out[f"{name}.{column}"] = hashlib.sha256(values).hexdigest()[:16]
     hits = conn.execute(
         "SELECT rowid FROM blocks_fts WHERE blocks_fts MATCH '\"办件量\"' ORDER BY rowid"
     ).fetchall()

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.grid import pack_grid, packed_text, unpack_grid
+from archive.grid import (
+    label_references,
+    pack_grid,
+    packed_text,
+    refer_texts,
+    resolve_texts,
+    unpack_grid,
+)
 from archive.schema import ensure_schema
 from normalize.catalog import Catalog
 from normalize.names import NameBook
@@ -75,6 +82,52 @@ def test_only_texts_that_write_back_exactly_become_numbers() -> None:
 def test_a_table_without_cells() -> None:
     assert pack_grid([]) == [[]]
     assert unpack_grid([[]]) == [] == unpack_grid([])
+
+
+def test_texts_that_are_labels_are_stored_as_references_to_them() -> None:
+    # the row names and a header are labels 17, 18 and 3; "2,463" and "序号" are not
+    ids = {"区社保局": 17, "区医保局": 18, "办件量": 3, "accepted": 4}
+    referred = refer_texts(pack_grid(PIPE), ids)
+    assert referred == [
+        [[0, 0, 0, 3, 10, 0, 2], [6, 2, 0, 3, 13, 0, 0]],
+        ["序号", "部门", -3, 1, -17, "2,463"],
+        [2, -18, "007"],
+    ]
+    assert label_references(referred) == {3, 17, 18}
+    texts = {17: "区社保局", 18: "区医保局", 3: "办件量"}
+    assert unpack_grid(resolve_texts(referred, texts)) == PIPE
+    full = refer_texts(pack_grid(SPANNED), {"便民服务中心": 9})  # a cell in full
+    assert full[1] == [-9] and unpack_grid(resolve_texts(full, {9: "便民服务中心"})) == SPANNED
+
+
+def test_the_cells_view_reads_a_reference_as_the_labels_text() -> None:
+    db = sqlite_utils.Database(memory=True)
+    ensure_schema(db)
+    db.execute("INSERT INTO bulletins (id, path) VALUES (1, 'a.txt')")
+    db.execute("INSERT INTO labels (id, text) VALUES (17, '区社保局'), (3, '办件量')")
+    grid = refer_texts(pack_grid(PIPE), {"区社保局": 17, "办件量": 3})
+    db.execute(
+        "INSERT INTO source_tables (id, bulletin_id, grid) VALUES (3, 1, ?)",
+        [json.dumps(grid, ensure_ascii=False)],
+    )
+    assert db.execute("SELECT id, text, line FROM cells ORDER BY id").fetchall() == [
+        (3000000, "序号", 10), (3000001, "部门", 10), (3000002, "办件量", 10),
+        (3000003, "1", 12), (3000004, "区社保局", 12), (3000005, "2,463", 12),
+        (3000006, "2", 13), (3000007, "区医保局", 13), (3000008, "007", 13),
+    ]  # fmt: skip
+
+
+def test_an_ingested_grid_refers_to_the_names_its_facts_hold(
+    tmp_path: Path, catalog: Catalog, names: NameBook
+) -> None:
+    db, _ = ingest_into(tmp_path / "a.db", [DEC], catalog, names)
+    label = db.execute("SELECT id FROM labels WHERE text = '区社保局'").fetchone()[0]
+    grids = [json.loads(g) for (g,) in db.execute("SELECT grid FROM source_tables")]
+    assert any(label in label_references(g) for g in grids)
+    assert not any("区社保局" in texts for g in grids for texts in g[1:])
+    assert db.execute(
+        "SELECT text, line FROM cells WHERE text = '区社保局' ORDER BY id LIMIT 1"
+    ).fetchone() == ("区社保局", 22)  # 2020-12_xiqu_zwfw.txt, line 22
 
 
 # The `cells` view of the version before runs, as the oracle for the new one.

@@ -7,7 +7,7 @@ import sqlite3
 
 import sqlite_utils
 
-from archive.load import FACT_INSERT, compact_facts, fact_columns, fact_labels
+from archive.load import FACT_INSERT, compact_facts, fact_columns, fact_labels, store_checks
 from archive.rows import Row
 from archive.schema import CELL_ID_BASE, ensure_schema
 
@@ -62,3 +62,44 @@ def test_the_labels_are_the_strings_of_the_label_columns_only() -> None:
         "hall", "区政务服务中心", "handled", "办件量", "件", "2020-12", "month",
     }  # fmt: skip
     assert fact_labels(fact_columns([])) == set()
+
+
+def test_the_codes_say_when_a_name_or_label_is_the_raw_name() -> None:
+    conn = sqlite3.connect(":memory:")
+    ensure_schema(sqlite_utils.Database(conn))
+    labels = ["区政务服务中心", "政务服务中心", "handled"]
+    conn.executemany("INSERT INTO labels (id, text) VALUES (?, ?)", enumerate(labels, start=1))
+    after = (None, 3, None, 5.0, None, None, None, 2, 1, 14, None, None, 0, None, None)
+    # FACT_INSERT's parameters up to row_label: bulletin, table, cell index, kind,
+    # entity_raw, name_key, parent_raw, row_label (label ids)
+    conn.executemany(
+        FACT_INSERT,
+        [
+            (7, 31, 5, None, 1, 1, None, 1, *after),  # name and label are the raw name
+            (7, 31, 6, None, 1, 2, None, None, *after),  # another name, no label
+            (7, None, 7, None, None, 2, None, 1, *after),  # no table, no raw name
+        ],
+    )
+    assert conn.execute(
+        "SELECT cell, name_code, label_code, cell_id, entity_raw, name_key, row_label "
+        "FROM facts ORDER BY id"
+    ).fetchall() == [
+        (5, None, None, 31 * CELL_ID_BASE + 5, 1, 1, 1),
+        (6, 2, 0, 31 * CELL_ID_BASE + 6, 1, 2, None),
+        (None, 2, 1, None, None, 2, 1),
+    ]
+
+
+def test_check_terms_are_stored_in_sorted_order() -> None:
+    conn = sqlite3.connect(":memory:")
+    ensure_schema(sqlite_utils.Database(conn))
+    checks = [
+        (None, "sum", "区政务服务中心", "办件量", 10.0, 9.0, "fail", "off by one", (0, 1, 1, 2)),
+        (None, "range", "区医保局", "满意率", 101.0, None, "warn", "over 100", (1,)),
+    ]
+    store_checks(conn, 7, {}, 40, checks)
+    # by code point: 办 U+529E, 区 U+533A, 满 U+6EE1; 医 U+533B before 政 U+653F
+    assert conn.execute("SELECT text FROM check_terms ORDER BY id").fetchall() == [
+        ("fail",), ("range",), ("sum",), ("warn",), ("办件量",), ("区医保局",),
+        ("区政务服务中心",), ("满意率",),
+    ]  # fmt: skip

@@ -12,7 +12,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from archive.cli import main
-from archive.grid import unpack_grid
+from archive.grid import resolve_texts, unpack_grid
 from extract.hints import fold
 from normalize.catalog import Catalog
 from normalize.names import NameBook
@@ -96,10 +96,12 @@ def test_paragraphs_and_grids_are_those_of_the_text_version(
                 caption,
                 header,
                 stub,
-                [[fold(c) if c else c for c in r] for r in expanded(grid, n_rows, n_cols)],
+                [[fold(c) if c else c for c in r] for r in expanded(grid, n_rows, n_cols, labels)],
             )
             for kind, caption, header, stub, n_rows, n_cols, grid in rows
         ]
+
+    labels = dict(db.execute("SELECT id, text FROM labels").fetchall())
 
     ours, theirs = blocks(pdf), blocks(text_version(pdf))
     if pdf == "2022-09_html_ruled.pdf":  # the web page's navigation line and title
@@ -109,10 +111,13 @@ def test_paragraphs_and_grids_are_those_of_the_text_version(
     assert tables(pdf) == tables(text_version(pdf))
 
 
-def expanded(grid: str, n_rows: int, n_cols: int) -> list[list[str | None]]:
-    """Every position of a stored table with the text of the cell covering it."""
+def expanded(grid: str, n_rows: int, n_cols: int, labels: dict[int, str]) -> list[list[str | None]]:
+    """Every position of a stored table with the text of the cell covering it (a text
+    stored as a reference to a label written back)."""
     out: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
-    for row, col, rowspan, colspan, text, *_ in unpack_grid(json.loads(grid)):
+    for row, col, rowspan, colspan, text, *_ in unpack_grid(
+        resolve_texts(json.loads(grid), labels)
+    ):
         for r in range(row, min(row + rowspan, n_rows)):
             for c in range(col, min(col + colspan, n_cols)):
                 out[r][c] = text
