@@ -86,7 +86,9 @@ def _by_metric(
 
 
 def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
-    """Items add up to each 小计; 小计 (and items outside any group) add up to the 总计.
+    """Items add up to each 小计; 小计 (and items outside any group) add up to the 总计,
+    printed below them or, for a table's first row (全市合计 on top), above them. A part
+    (其中…) is in its row's figure and is never added.
 
     ``columns``: the table's facts by (metric, column), in row order."""
     for (metric, _), column in columns.items():
@@ -96,6 +98,7 @@ def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
         group: list[tuple[int, Fact]] = []
         outside: list[tuple[int, Fact]] = []
         subtotals: list[tuple[int, Fact]] = []
+        first: tuple[int, Fact] | None = None  # a total printed above its rows (全市合计)
         for i, f in column:
             if f.row_role == "item":
                 group.append((i, f))
@@ -104,13 +107,29 @@ def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
                 yield compare("items_sum_to_subtotal", table, subject, metric, (i, f), group)
                 subtotals.append((i, f))
                 group = []
+            elif f.row_role == "total" and first is None and not (group or outside or subtotals):
+                first = (i, f)
             elif f.row_role == "total":
                 outside.extend(group)
-                rule = "subtotals_sum_to_total" if subtotals else "items_sum_to_total"
-                yield compare(
-                    rule, table, f"{f.row_label} · {header}", metric, (i, f), subtotals + outside
-                )
+                yield _total_check(table, header, metric, (i, f), subtotals, outside)
                 group, outside, subtotals = [], [], []
+            # a part (其中…) is inside the row above: never added to the others
+        if first is not None:
+            yield _total_check(table, header, metric, first, subtotals, outside + group)
+
+
+def _total_check(
+    table: int,
+    header: str,
+    metric: str,
+    total: tuple[int, Fact],
+    subtotals: list[tuple[int, Fact]],
+    items: list[tuple[int, Fact]],
+) -> Check:
+    """The 总计 against its 小计 rows and the items outside any group (or all its items)."""
+    rule = "subtotals_sum_to_total" if subtotals else "items_sum_to_total"
+    subject = f"{total[1].row_label} · {header}"
+    return compare(rule, table, subject, metric, total, subtotals + items)
 
 
 def compare(

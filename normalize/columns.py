@@ -2,7 +2,8 @@
 
 A column is a count, a percent, a score (147.72), a rank, days, a signed change (同比
 -1.47%) or a ratio. The header's words decide first (the catalog's ``column_kinds``,
-data), then the values as printed.
+data), then the values as printed: a unit printed in the cells (1.6天: days, 98分: score),
+a % sign, a sign or change mark (+3.20%, ↑12).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
     )
     printed = [(raw, v) for raw, v in values if v.ok and v.value is not None]
     percent = any(v.percent for _, v in printed)
-    signed = any(raw.strip().startswith(("+", "-", "－", "＋")) for raw, _ in printed)
+    signed = any(v.signed for _, v in printed)
+    units = {v.unit for _, v in printed if v.unit is not None}
     if by_header == "percent_change":
         return "percent_change" if percent or not printed else "count_change"
     if by_header == "percent" and printed and not percent:
@@ -31,6 +33,9 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
         return "ratio" if fractions and decimals else "percent"
     if by_header is not None:
         return by_header
+    if len(units) == 1 and not percent:
+        unit = units.pop()
+        return CHANGES.get(unit, unit) if signed else unit
     if percent:
         return CHANGES["percent"] if signed else "percent"
     return CHANGES["count"] if signed else "count"

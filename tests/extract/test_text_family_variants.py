@@ -1,5 +1,6 @@
 """The same family tables written the other ways sites write cells give the same facts:
-one cell a line ending in ' |' (rows not written), or one cell a line between blank lines."""
+one cell a line ending in ' |' (rows not written), or one cell a line between blank lines.
+Full-width pipes (｜) are pipes; a ruled line (|:---|---:|) holds no cells and is dropped."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from extract.hints import load_hints
 from extract.text import parse_text
+from extract.text_lines import RULE_RE, narrow_pipes
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog
 from tests.helpers import ROOT
@@ -26,8 +28,11 @@ BLANK_LINES = [p for p in ONE_CELL if "forum" not in p.stem]
 
 
 def split_cells(line: str) -> list[str] | None:
-    """The cells of a whole row written on one line (None for any other line)."""
-    stripped = line.strip()
+    """The cells of a whole row written on one line (None for any other line; none for a
+    ruled line)."""
+    stripped = narrow_pipes(line).strip()
+    if RULE_RE.match(stripped):
+        return []
     if stripped.count("|") < 2 or "索引号" in stripped or "发布机构" in stripped:
         return None
     if stripped.startswith("|"):
