@@ -17,6 +17,8 @@ KEYS = {"value_units", "multipliers", "change_marks", "part_prefixes"}
 UNITS = {"count", "days", "hours", "score"}
 # The number itself: grouped thousands or plain digits, an optional fraction.
 DIGITS = r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
+# A sign: ASCII, or the minus sign U+2212 that word processors print (NFKC keeps it).
+SIGN = "[-+\u2212]"
 
 
 class CellWordsError(ValueError):
@@ -50,7 +52,7 @@ def number_pattern(
     mark = f"(?P<mark>{_alternation(list(marks))})?\\s*" if marks else ""
     mult = f"(?P<mult>{_alternation(list(multipliers))})?" if multipliers else ""
     unit = f"|(?P<unit>{_alternation(list(units))})" if units else ""
-    core = f"^{mark}(?P<num>[+-]?{DIGITS})\\s*{mult}\\s*(?:(?P<pct>%){unit})?"
+    core = f"^{mark}(?P<num>{SIGN}?{DIGITS})\\s*{mult}\\s*(?:(?P<pct>%){unit})?"
     if noted:
         return re.compile(core + r"\s*[(\[【](?P<note>.*)[)\]】]$")
     return re.compile(core + "$")

@@ -44,7 +44,7 @@ from extract.text_lines import (
     narrow_pipes,
     pipe_parts,
 )
-from extract.text_spaced import SPACED, is_spaced_row, spaced_rows
+from extract.text_spaced import SPACED, is_spaced_row, mark_short_rows, spaced_rows
 
 SPACES = re.compile(r"[\s\u3000]+")
 # Distinct lines and cell texts remembered by the pure string functions (memory stays flat).
@@ -80,6 +80,7 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
         else kind
         for line, kind in zip(lines, line_kinds(lines, hints), strict=True)
     ]
+    mark_short_rows(lines, kinds)
     blocks: list[Block] = []
     tables: list[Table] = []
     positions: list[int] = []
@@ -167,7 +168,8 @@ def caption_below(lines: list[str], kinds: list[str], end: int, hints: LayoutHin
 
 
 def find_regions(kinds: list[str]) -> list[Region]:
-    """Maximal runs of pipe lines; runs of tab lines or cell lines that may hold blank lines."""
+    """Maximal runs of pipe lines or space-aligned rows; runs of tab lines or cell lines
+    that may hold blank lines."""
     regions: list[Region] = []
     i = 0
     while i < len(kinds):
@@ -180,7 +182,7 @@ def find_regions(kinds: list[str]) -> list[Region]:
         while j < len(kinds) and kinds[j] in (kind, BLANK, JUNK, RULE):
             if kinds[j] == kind:
                 last = j
-            elif kind == PIPE and kinds[j] == BLANK:
+            elif kind in (PIPE, SPACED) and kinds[j] == BLANK:
                 break
             j += 1
         regions.append(Region(kind, i, last + 1))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from extract.text_lines import MAX_CELL_CHARS, is_sentence
+from extract.text_lines import MAX_CELL_CHARS, PROSE, is_sentence
 
 SPACED = "spaced"
 GAP = re.compile(r"(?:[ \u3000]{2,}|\u3000|\t)+")
@@ -35,6 +35,27 @@ def is_spaced_row(line: str) -> bool:
         and not is_sentence(line.strip())
         and "。" not in line
     )
+
+
+def mark_short_rows(lines: list[str], kinds: list[str]) -> None:
+    """A line of two cells right under two or more space-aligned rows (a row whose other
+    cells are empty) is a row of that table too."""
+    run = 0
+    for n, kind in enumerate(kinds):
+        if kind == SPACED:
+            run += 1
+            continue
+        text = lines[n].strip()
+        if (
+            run >= 2
+            and kind == PROSE
+            and "|" not in text
+            and len(GAP.split(text)) == 2
+            and not is_sentence(text)
+        ):
+            kinds[n] = SPACED
+            continue
+        run = 0
 
 
 def spans(line: str) -> list[tuple[str, int, int]]:

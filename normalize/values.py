@@ -56,13 +56,18 @@ def parse_value(raw: str) -> Value:
         note = (raw_note["note"] if raw_note else match["note"]).strip() or None
     number = _number(match["num"])
     if match["mult"]:  # in decimal: 2.9万 is 29000, not 29000.000000000004
-        number = float(Decimal(match["num"].replace(",", "")) * words.multipliers[match["mult"]])
+        number = float(Decimal(_digits(match["num"])) * words.multipliers[match["mult"]])
     if match["mark"]:
         number *= words.marks[match["mark"]]
     unit = words.units[match["unit"]] if match["unit"] else None
-    signed = bool(match["mark"]) or match["num"][0] in "+-"
+    signed = bool(match["mark"]) or match["num"][0] in "+-\u2212"
     return Value(number, bool(match["pct"]), note, unit=unit, signed=signed)
 
 
+def _digits(text: str) -> str:
+    """A printed number as Python reads one: no thousands commas, an ASCII minus."""
+    return text.replace(",", "").replace("\u2212", "-")
+
+
 def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+    return float(_digits(text))

@@ -1,0 +1,197 @@
+"""Family tables in normalisation: values with units, marks and no-data words; rank
+columns printed first; 其中 rows; totals printed above their rows; the kind of a
+department table; cells that are not numbers, or print another column's unit."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.hints import load_hints
+from extract.text import parse_text
+from normalize.bulletin import Bulletin, normalize_document
+from normalize.catalog import Catalog
+from normalize.columns import column_unit
+from normalize.values import Value, parse_value
+
+
+def bulletin_of(lines: list[str], catalog: Catalog) -> Bulletin:
+    doc = parse_text("\n".join(lines), "t.txt", "utf-8", load_hints())
+    return normalize_document(doc, catalog, "t.txt")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "percent", "unit", "signed"),
+    [
+        ("1,234件", 1234.0, False, "count", False),
+        ("3.2万件", 32000.0, False, "count", False),
+        ("2.9万次", 29000.0, False, "count", False),  # not 29000.000000000004
+        ("1.23亿", 123000000.0, False, None, False),
+        ("1.6天", 1.6, False, "days", False),
+        ("３个工作日", 3.0, False, "days", False),
+        ("98.5分", 98.5, False, "score", False),
+        ("↑3.2%", 3.2, True, None, True),
+        ("↓1.47％", -1.47, True, None, True),
+        ("▼12", -12.0, False, None, True),
+        ("+3.20%", 3.2, True, None, True),
+        ("\u22121.47%", -1.47, True, None, True),  # the minus sign word processors print
+        ("\u22121.5万", -15000.0, False, None, True),
+    ],
+)
+def test_numbers_with_units_multipliers_and_marks(
+    raw: str, value: float, percent: bool, unit: str | None, signed: bool
+) -> None:
+    assert parse_value(raw) == Value(value, percent, None, unit=unit, signed=signed)
+
+
+@pytest.mark.parametrize(
+    "raw", ["不涉及", "未统计", "待统计", "暂无", "—", "/", "无", "暫無數據", ""]
+)
+def test_no_data_words_are_no_value_never_zero(raw: str) -> None:
+    assert parse_value(raw) == Value(None, False, None)
+
+
+def test_a_number_with_a_unit_and_a_note() -> None:
+    assert parse_value("1,234件（含线上）") == Value(1234.0, False, "含线上", unit="count")
+
+
+def test_text_is_not_a_number() -> None:
+    assert parse_value("见说明") == Value(None, False, None, ok=False)
+
+
+@pytest.mark.parametrize(
+    ("header", "raws", "unit"),
+    [
+        ("用时", ["1.6天", "2.1天"], "days"),
+        ("考评", ["98分", "96.5分"], "score"),
+        ("变化", ["↑12", "↓3"], "count_change"),
+        ("变化", ["↑1.2%", "↓0.3%"], "percent_change"),
+        ("件数", ["1,234件", "3.2万件"], "count"),
+        ("用时", ["1.6天", "2件"], "count"),  # units that disagree say nothing
+    ],
+)
+def test_a_column_takes_its_unit_from_the_units_its_cells_print(
+    header: str, raws: list[str], unit: str, catalog: Catalog
+) -> None:
+    assert column_unit(header, [(r, parse_value(r)) for r in raws], catalog) == unit
+
+
+def test_a_rank_column_printed_first_is_ranks_and_the_next_column_names_the_row(
+    catalog: Catalog,
+) -> None:
+    bulletin = bulletin_of(
+        [
+            "2023年6月政务服务窗口评议",
+            "| 名次 | 部门 | 受理 | 满意率 |",
+            "| 1 | 区人社局 | 132 | 99.2% |",
+            "| 2 | 区医保局 | 91 | 98.9% |",
+        ],
+        catalog,
+    )
+    assert [(f.entity_raw, f.metric, f.value, f.unit, f.col) for f in bulletin.facts] == [
+        ("区人社局", "名次", 1.0, "rank", 0),
+        ("区人社局", "accepted", 132.0, "count", 2),
+        ("区人社局", "satisfaction_rate", 99.2, "percent", 3),
+        ("区医保局", "名次", 2.0, "rank", 0),
+        ("区医保局", "accepted", 91.0, "count", 2),
+        ("区医保局", "satisfaction_rate", 98.9, "percent", 3),
+    ]
+    assert all(not f.needs_review for f in bulletin.facts)
+
+
+def test_a_numbered_table_keeps_its_row_numbers_out_of_the_facts(catalog: Catalog) -> None:
+    bulletin = bulletin_of(
+        ["2023年6月", "| 序号 | 部门 | 受理 |", "| 1 | 区人社局 | 132 |", "| 2 | 区医保局 | 91 |"],
+        catalog,
+    )
+    assert [(f.entity_raw, f.metric) for f in bulletin.facts] == [
+        ("区人社局", "accepted"),
+        ("区医保局", "accepted"),
+    ]
+
+
+def test_part_rows_belong_to_the_row_above_and_are_not_summed(catalog: Catalog) -> None:
+    bulletin = bulletin_of(
+        [
+            "2023年8月市长信箱来信办理情况",
+            "| 单位 | 来信数 |",
+            "| 城东区 | 320 |",
+            "| 其中：网上来信 | 250 |",
+            "| 城西区 | 210 |",
+            "| 其中, 网上来信 | 150 |",
+            "| 全县总计 | 530 |",
+        ],
+        catalog,
+    )
+    assert [(f.entity_raw, f.row_role, f.parent_raw, f.row_label) for f in bulletin.facts] == [
+        ("城东区", "item", None, "城东区"),
+        ("网上来信", "part", "城东区", "其中：网上来信"),
+        ("城西区", "item", None, "城西区"),
+        ("网上来信", "part", "城西区", "其中, 网上来信"),
+        ("全县总计", "total", None, "全县总计"),
+    ]
+    (check,) = [c for c in bulletin.checks if c.rule == "items_sum_to_total"]
+    assert (check.expected, check.actual, check.status) == (530.0, 530.0, "ok")
+
+
+def test_a_total_printed_above_its_rows_is_checked_against_them(catalog: Catalog) -> None:
+    bulletin = bulletin_of(
+        [
+            "2023年8月12345热线工单情况",
+            "| 单位 | 工单数 |",
+            "| 全市合计 | 900 |",
+            "| 城东区 | 500 |",
+            "| 城西区 | 350 |",
+        ],
+        catalog,
+    )
+    (check,) = [c for c in bulletin.checks if c.rule == "items_sum_to_total"]
+    assert (check.subject, check.expected, check.actual, check.status) == (
+        "全市合计 · 工单数",
+        900.0,
+        850.0,
+        "mismatch",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "kind"),
+    [
+        (
+            ["2023年9月份办件情况", "| 部门 | 受理件数 | 办结件数 | 办结率 |",
+             "| 区人社局 | 1032 | 1030 | 99.81% |", "| 区医保局 | 875 | 875 | 100% |"],
+            "hall_windows",
+        ),
+        (
+            ["2023年9月份办件情况", "| 乡镇 | 受理件数 | 办结件数 | 办结率 |",
+             "| 青山镇 | 512 | 510 | 99.61% |", "| 白水乡 | 240 | 236 | 98.33% |"],
+            "town_centers",
+        ),
+    ],
+)  # fmt: skip
+def test_the_name_header_settles_a_tie_between_kinds(
+    lines: list[str], kind: str, catalog: Catalog
+) -> None:
+    assert [t.kind for t in bulletin_of(lines, catalog).tables] == [kind]
+
+
+def test_a_cell_that_is_not_a_number_or_prints_another_unit_is_flagged(
+    catalog: Catalog,
+) -> None:
+    bulletin = bulletin_of(
+        [
+            "2023年7月12345热线工单情况",
+            "| 单位 | 工单数 | 平均办结时间 |",
+            "| 城东区 | 见说明 | 1.6天 |",
+            "| 城西区 | 870 | 2件 |",
+        ],
+        catalog,
+    )
+    assert [(f.value, f.value_raw, f.unit, f.needs_review) for f in bulletin.facts] == [
+        (None, "见说明", "count", True),
+        (1.6, "1.6天", "days", False),
+        (870.0, "870", "count", False),
+        (2.0, "2件", "days", True),
+    ]
+    where = "table 1 (2023年7月12345热线工单情况)"
+    assert f"{where}: line 3: '见说明' is not a number" in bulletin.warnings
+    assert f"{where}: line 4: '2件' prints a unit of count in a column of days" in bulletin.warnings
