@@ -44,7 +44,13 @@ from extract.text_lines import (
     narrow_pipes,
     pipe_parts,
 )
-from extract.text_spaced import SPACED, is_spaced_row, mark_short_rows, spaced_rows
+from extract.text_spaced import (
+    SPACED,
+    is_spaced_row,
+    mark_short_rows,
+    spaced_rows,
+    spaced_runs,
+)
 
 SPACES = re.compile(r"[\s\u3000]+")
 # Distinct lines and cell texts remembered by the pure string functions (memory stays flat).
@@ -168,8 +174,8 @@ def caption_below(lines: list[str], kinds: list[str], end: int, hints: LayoutHin
 
 
 def find_regions(kinds: list[str]) -> list[Region]:
-    """Maximal runs of pipe lines or space-aligned rows; runs of tab lines or cell lines
-    that may hold blank lines."""
+    """Maximal runs of pipe lines; runs of tab lines, cell lines or space-aligned rows
+    that may hold blank lines (see ``spaced_runs`` for the last)."""
     regions: list[Region] = []
     i = 0
     while i < len(kinds):
@@ -182,10 +188,14 @@ def find_regions(kinds: list[str]) -> list[Region]:
         while j < len(kinds) and kinds[j] in (kind, BLANK, JUNK, RULE):
             if kinds[j] == kind:
                 last = j
-            elif kind in (PIPE, SPACED) and kinds[j] == BLANK:
+            elif kind == PIPE and kinds[j] == BLANK:
                 break
             j += 1
-        regions.append(Region(kind, i, last + 1))
+        if kind == SPACED:
+            rows = [n for n in range(i, last + 1) if kinds[n] == SPACED]
+            regions.extend(Region(kind, run[0], run[-1] + 1) for run in spaced_runs(rows))
+        else:
+            regions.append(Region(kind, i, last + 1))
         i = last + 1
     return regions
 

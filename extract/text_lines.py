@@ -83,8 +83,8 @@ def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
         _line_kind(line, keys) if len(line) <= MEMO_LINE else work_out(line, keys) for line in lines
     ]
     for n in range(1, len(kinds)):
-        # A metadata value written as its own pipe line right after a key alone.
-        if kinds[n] == PIPE and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
+        # A metadata value written as its own pipe or tab line right after a key alone.
+        if kinds[n] in (PIPE, TAB) and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
             kinds[n] = META
     pipes = [
         line.count("|") if kind == PROSE and not line.strip().startswith("|") else 0
@@ -136,7 +136,8 @@ def _line_kind(line: str, keys: frozenset[str]) -> str:
         if stripped.endswith("|") or stripped.count("|") >= 2:
             return PIPE
     if line.startswith("\t"):
-        return TAB
+        # a metadata field written as a tab-indented cell is the metadata block's
+        return META if _meta_key(stripped, keys) else TAB
     if JUNK_RE.match(stripped) or JAMMER_RE.match(stripped):
         return JUNK
     return PROSE

@@ -58,6 +58,23 @@ def mark_short_rows(lines: list[str], kinds: list[str]) -> None:
         run = 0
 
 
+def spaced_runs(rows: list[int]) -> list[list[int]]:
+    """Line numbers of space-aligned rows cut into tables: rows a blank line apart are one
+    table when every row is (a double-spaced export); where some rows follow each other
+    directly, a blank line ends a table (a title line with its date far right, a blank
+    line, then the table)."""
+    gaps = {b - a for a, b in zip(rows, rows[1:], strict=False)}
+    if gaps <= {2}:
+        return [rows]
+    runs = [[rows[0]]]
+    for n in rows[1:]:
+        if n - runs[-1][-1] == 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
 def spans(line: str) -> list[tuple[str, int, int]]:
     """The cells of a line with their display columns [start, end) (a Chinese character
     is two columns wide, as a fixed-width font prints it)."""

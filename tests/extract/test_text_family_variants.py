@@ -77,3 +77,26 @@ def test_one_cell_a_line_gives_the_same_facts(path: Path, catalog: Catalog) -> N
 def test_cells_between_blank_lines_give_the_same_facts(path: Path, catalog: Catalog) -> None:
     text = path.read_text(encoding="utf-8")
     assert facts(between_blank_lines(text), catalog) == facts(text, catalog)
+
+
+def tab_indented(text: str) -> str:
+    """Each cell on its own line after a tab, a blank line after each row (an office
+    document saved as text)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        cells = split_cells(line)
+        if cells is None:
+            out.append(line)
+        elif cells:
+            out += [f"\t{c}" for c in cells] + [""]
+    return "\n".join(out)
+
+
+# A cell left empty is lost when each cell is a line of its own (as between blank lines).
+TAB_INDENTED = BLANK_LINES
+
+
+@pytest.mark.parametrize("path", TAB_INDENTED, ids=lambda p: p.stem)
+def test_tab_indented_cells_give_the_same_facts(path: Path, catalog: Catalog) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert facts(tab_indented(text), catalog) == facts(text, catalog)
