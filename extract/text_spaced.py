@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 from extract.text_lines import MAX_CELL_CHARS, PROSE, is_sentence
 
@@ -63,7 +64,7 @@ def spaced_runs(rows: list[int]) -> list[list[int]]:
     table when every row is (a double-spaced export); where some rows follow each other
     directly, a blank line ends a table (a title line with its date far right, a blank
     line, then the table)."""
-    gaps = {b - a for a, b in zip(rows, rows[1:], strict=False)}
+    gaps = {b - a for a, b in pairwise(rows)}
     if gaps <= {2}:
         return [rows]
     runs = [[rows[0]]]
