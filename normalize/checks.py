@@ -230,14 +230,10 @@ def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
                 and cell.colspan == 1
                 and cell.text.strip().isdigit()
             )
-            missing = sorted(set(range(1, (numbers[-1] if numbers else 0) + 1)) - set(numbers))
-            repeated = sorted({n for n in numbers if numbers.count(n) > 1})
-            status = MISMATCH if missing or repeated else OK
-            message = f"rows numbered 1–{numbers[-1] if numbers else 0}"
-            if missing:
-                message += "; missing " + ", ".join(map(str, missing))
-            if repeated:
-                message += "; repeated " + ", ".join(map(str, repeated))
+            if info.metrics[0] is not None:  # ranks printed first (排名): ties allowed
+                status, message, missing = _ranks_in_order(numbers)
+            else:
+                status, message, missing = _numbered_in_order(numbers)
             yield Check(
                 "row_numbers_complete",
                 table.index,
@@ -267,6 +263,31 @@ def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
             ("no cell at " + "; ".join(holes)) if holes else "every row has every column",
             (),
         )
+
+
+def _numbered_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
+    """Row numbers (sorted) 1…n without gaps or repeats: status, message, the missing."""
+    missing = sorted(set(range(1, (numbers[-1] if numbers else 0) + 1)) - set(numbers))
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    message = f"rows numbered 1–{numbers[-1] if numbers else 0}"
+    if missing:
+        message += "; missing " + ", ".join(map(str, missing))
+    if repeated:
+        message += "; repeated " + ", ".join(map(str, repeated))
+    return (MISMATCH if missing or repeated else OK), message, missing
+
+
+def _ranks_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
+    """Ranks (sorted) as a ranking prints them: the k-th row ranks k, or ties the row
+    before (1, 2, 2, 4): status, message, the ranks out of place."""
+    wrong = [n for k, n in enumerate(numbers) if n != k + 1 and not (k and n == numbers[k - 1])]
+    tied = sorted({n for n in numbers if numbers.count(n) > 1})
+    message = f"ranks 1–{numbers[-1] if numbers else 0}"
+    if tied:
+        message += "; tied " + ", ".join(map(str, tied))
+    if wrong:
+        message += "; out of place " + ", ".join(map(str, wrong))
+    return (MISMATCH if wrong else OK), message, wrong
 
 
 def headline_checks(

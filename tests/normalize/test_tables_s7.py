@@ -195,3 +195,24 @@ def test_a_cell_that_is_not_a_number_or_prints_another_unit_is_flagged(
     where = "table 1 (2023年7月12345热线工单情况)"
     assert f"{where}: line 3: '见说明' is not a number" in bulletin.warnings
     assert f"{where}: line 4: '2件' prints a unit of count in a column of days" in bulletin.warnings
+
+
+@pytest.mark.parametrize(
+    ("ranks", "status", "message"),
+    [
+        (["1", "2", "2", "4"], "ok", "ranks 1–4; tied 2"),
+        (["1", "2", "3", "4"], "ok", "ranks 1–4"),
+        (["1", "3", "4", "5"], "mismatch", "ranks 1–5; out of place 3, 4, 5"),
+    ],
+)
+def test_ranks_printed_first_may_tie(
+    ranks: list[str], status: str, message: str, catalog: Catalog
+) -> None:
+    names = ["市住建局", "市人社局", "市医保局", "市税务局"]
+    bulletin = bulletin_of(
+        ["2023年6月12345热线承办单位排名", "| 排名 | 单位 | 工单数 |"]
+        + [f"| {r} | {n} | {100 + k} |" for k, (r, n) in enumerate(zip(ranks, names, strict=True))],
+        catalog,
+    )
+    (check,) = [c for c in bulletin.checks if c.rule == "row_numbers_complete"]
+    assert (check.status, check.message) == (status, message)
