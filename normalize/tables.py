@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extract.cells import load_cell_words
 from extract.document import Cell, Table
@@ -66,7 +67,7 @@ def classify_table(
     names = fold(" ".join(flat[: table.stub_cols]))  # 部门, 乡镇: what the rows are
     best, best_score = OTHER, 0.0
     for name, kind in catalog.kinds.items():
-        hits = sum(_weight(catalog.metric_for(name, label)) for label in leaves)
+        hits = sum(_weight(metric_for(catalog, name, label)) for label in leaves)
         in_headers = any(w in headers for w in kind.marks)
         in_caption = any(w in caption for w in kind.marks)
         if not hits and not in_headers and not in_caption:
@@ -79,6 +80,24 @@ def classify_table(
         if score > best_score:
             best, best_score = name, score
     return best
+
+
+def metric_for(catalog: Catalog, kind: str, label: str) -> Metric | None:
+    """The metric a header label means in a table of ``kind``; a count label may print its
+    unit before 数 or 量 (受理件数 is 受理数, 办结件数 is 办结数: the units of
+    extract/data/cells.yaml that are counts)."""
+    known = catalog.metric_for(kind, label)
+    if known is not None:
+        return known
+    key = label_key(label)
+    short = _count_unit_re().sub("", key)
+    return catalog.metric_for(kind, short) if short != key else None
+
+
+@lru_cache(maxsize=1)
+def _count_unit_re() -> re.Pattern[str]:
+    units = sorted((u for u, kind in load_cell_words().units.items() if kind == "count"), key=len)
+    return re.compile("(?:" + "|".join(map(re.escape, reversed(units))) + ")(?=[数量]$)")
 
 
 def _weight(metric: Metric | None) -> float:
@@ -233,7 +252,7 @@ def column_meanings(
         leaf = leaves[c]
         if fold(leaf) in catalog.totals and groups[c]:
             leaf = groups[c]  # 案件总数/合计: the total of the group is the group's measure
-        known = catalog.metric_for(kind, leaf) if kind != OTHER else None
+        known = metric_for(catalog, kind, leaf) if kind != OTHER else None
         if known is None:
             out.metrics[c] = slug(headers[c])
             if kind != OTHER:
