@@ -12,8 +12,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from extract.hints import fold
+
 CELLS_FILE = Path(__file__).parent / "data" / "cells.yaml"
-KEYS = {"value_units", "multipliers", "change_marks", "part_prefixes"}
+KEYS = {"value_units", "multipliers", "change_marks", "part_prefixes", "current_period_headers"}
 UNITS = {"count", "days", "hours", "score"}
 # The number itself: grouped thousands or plain digits, an optional fraction.
 DIGITS = r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
@@ -34,6 +36,7 @@ class CellWords:
     multipliers: dict[str, int]
     marks: dict[str, int]
     part_prefixes: tuple[str, ...]
+    current_headers: frozenset[str]  # folded: 本月, 当月 … (a column of this period)
     number: re.Pattern[str]  # the whole cell is a number
     noted: re.Pattern[str]  # a number with a note in brackets after it (6459（…）)
 
@@ -56,6 +59,14 @@ def number_pattern(
     if noted:
         return re.compile(core + r"\s*[(\[【](?P<note>.*)[)\]】]$")
     return re.compile(core + "$")
+
+
+def words(path: Path, data: dict[str, Any], key: str) -> list[str]:
+    """A list of non-empty words under ``key`` (none when the key is absent)."""
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise CellWordsError(f"{path}: '{key}' must be a list of words")
+    return value
 
 
 @lru_cache(maxsize=2)
@@ -88,9 +99,10 @@ def load_cell_words(path: Path = CELLS_FILE) -> CellWords:
     for word, sign in marks.items():
         if sign not in (1, -1) or isinstance(sign, bool):
             raise CellWordsError(f"{path}: change_marks: '{word}' must be 1 or -1")
-    prefixes = data.get("part_prefixes") or []
-    if not isinstance(prefixes, list) or not all(isinstance(p, str) and p for p in prefixes):
-        raise CellWordsError(f"{path}: 'part_prefixes' must be a list of words")
+    prefixes, current = (
+        words(path, data, "part_prefixes"),
+        words(path, data, "current_period_headers"),
+    )
     units = {str(k): str(v) for k, v in units.items()}
     factors = {str(k): int(v) for k, v in multipliers.items()}
     signs = {str(k): int(v) for k, v in marks.items()}
@@ -99,6 +111,7 @@ def load_cell_words(path: Path = CELLS_FILE) -> CellWords:
         multipliers=factors,
         marks=signs,
         part_prefixes=tuple(prefixes),
+        current_headers=frozenset(fold(w) for w in current),
         number=number_pattern(units, factors, signs, noted=False),
         noted=number_pattern(units, factors, signs, noted=True),
     )

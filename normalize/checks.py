@@ -114,7 +114,7 @@ def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
                 yield _total_check(table, header, metric, (i, f), subtotals, outside)
                 group, outside, subtotals = [], [], []
             # a part (其中…) is inside the row above: never added to the others
-        if first is not None:
+        if first is not None and (subtotals or outside or group):
             yield _total_check(table, header, metric, first, subtotals, outside + group)
 
 

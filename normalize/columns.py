@@ -8,11 +8,21 @@ a % sign, a sign or change mark (+3.20%, ↑12).
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from extract.cells import load_cell_words
 from extract.hints import fold
-from normalize.catalog import Catalog
+from normalize.catalog import Catalog, Metric, label_key
 from normalize.values import Value
 
 CHANGES = {"percent": "percent_change", "count": "count_change"}
+SLUG_DROP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+
+
+def slug(label: str) -> str:
+    """A stable key for a header the catalog does not know: folded, lower case, underscores."""
+    return SLUG_DROP.sub("_", label_key(label).lower()).strip("_") or "unnamed"
 
 
 def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) -> str:
@@ -39,3 +49,21 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
     if percent:
         return CHANGES["percent"] if signed else "percent"
     return CHANGES["count"] if signed else "count"
+
+
+def metric_for(catalog: Catalog, kind: str, label: str) -> Metric | None:
+    """The metric a header label means in a table of ``kind``; a count label may print its
+    unit before 数 or 量 (受理件数 is 受理数, 办结件数 is 办结数: the units of
+    extract/data/cells.yaml that are counts)."""
+    known = catalog.metric_for(kind, label)
+    if known is not None:
+        return known
+    key = label_key(label)
+    short = _count_unit_re().sub("", key)
+    return catalog.metric_for(kind, short) if short != key else None
+
+
+@lru_cache(maxsize=1)
+def _count_unit_re() -> re.Pattern[str]:
+    units = sorted((u for u, kind in load_cell_words().units.items() if kind == "count"), key=len)
+    return re.compile("(?:" + "|".join(map(re.escape, reversed(units))) + ")(?=[数量]$)")

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from extract.cells import load_cell_words
 from extract.document import Cell, Table
 from extract.hints import fold, load_hints
 from normalize.catalog import Catalog, Metric, label_key
-from normalize.columns import column_unit
+from normalize.columns import column_unit, metric_for
+from normalize.columns import slug as slug  # prose.py takes it from here
 from normalize.facts import Fact, TableInfo, fact_of
 from normalize.ocr_repair import low_confidence
+from normalize.transposed import transposed_facts, transposed_kind
 from normalize.values import clean, parse_value
 
 OTHER = "other"
-SLUG_DROP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 PART_GLUE = re.compile(r"^[\s:：,，、]+")  # between 其中 and the part's name
-
-
-def slug(label: str) -> str:
-    """A stable key for a header the catalog does not know: folded, lower case, underscores."""
-    return SLUG_DROP.sub("_", label_key(label).lower()).strip("_") or "unnamed"
 
 
 def flat_headers(table: Table) -> list[str]:
@@ -82,24 +77,6 @@ def classify_table(
     return best
 
 
-def metric_for(catalog: Catalog, kind: str, label: str) -> Metric | None:
-    """The metric a header label means in a table of ``kind``; a count label may print its
-    unit before 数 or 量 (受理件数 is 受理数, 办结件数 is 办结数: the units of
-    extract/data/cells.yaml that are counts)."""
-    known = catalog.metric_for(kind, label)
-    if known is not None:
-        return known
-    key = label_key(label)
-    short = _count_unit_re().sub("", key)
-    return catalog.metric_for(kind, short) if short != key else None
-
-
-@lru_cache(maxsize=1)
-def _count_unit_re() -> re.Pattern[str]:
-    units = sorted((u for u, kind in load_cell_words().units.items() if kind == "count"), key=len)
-    return re.compile("(?:" + "|".join(map(re.escape, reversed(units))) + ")(?=[数量]$)")
-
-
 def _weight(metric: Metric | None) -> float:
     """How much a known label tells a table's kind: a score, rank or change little (any
     kind of table may have one), a count or rate fully."""
@@ -116,6 +93,11 @@ def table_facts(
     kind = classify_table(table, catalog, headers, leaves)
     where = f"table {table.index + 1} ({' '.join(table.caption) or 'no caption'})"
     index_col = _index_column(table, leaves)
+    rows = _named_rows(table, index_col)
+    across = transposed_kind(table, catalog, leaves, rows)
+    if across is not None:  # rows are measures, columns periods (项目 | 本月 | 上月 | 环比)
+        metrics, read = transposed_facts(table, across, catalog, leaves, rows, warnings, where)
+        return TableInfo(table.index, across, " ".join(table.caption), headers, metrics), read
     # A leading rank column (排名 first) numbers the rows by rank: its numbers are facts.
     ranks = index_col is not None and column_unit(leaves[index_col], [], catalog) == "rank"
     lead = (index_col,) if ranks and index_col is not None else ()
@@ -292,6 +274,17 @@ def _index_column(table: Table, leaves: list[str]) -> int | None:
     if table.stub_cols < 2:
         return None
     return 0 if fold(leaves[0]) in load_hints().index_headers else None
+
+
+def _named_rows(table: Table, index_col: int | None) -> list[tuple[int, str]]:
+    """Each body row that has a name, with its last name as printed (cleaned)."""
+    grid = table.grid()
+    out = []
+    for r in range(table.header_rows, table.n_rows):
+        names = _row_names(grid[r][: table.stub_cols], index_col)
+        if names:
+            out.append((r, clean(names[-1].text)))
+    return out
 
 
 def _row_names(stub: list[Cell | None], index_col: int | None) -> list[Cell]:

@@ -11,6 +11,7 @@ from extract.text import parse_text
 from normalize.bulletin import Bulletin, normalize_document
 from normalize.catalog import Catalog
 from normalize.columns import column_unit
+from normalize.tables import table_facts
 from normalize.values import Value, parse_value
 
 
@@ -216,3 +217,56 @@ def test_ranks_printed_first_may_tie(
     )
     (check,) = [c for c in bulletin.checks if c.rule == "row_numbers_complete"]
     assert (check.status, check.message) == (status, message)
+
+
+def test_a_table_of_measures_by_period_is_read_across(catalog: Catalog) -> None:
+    lines = [
+        "2023年5月12345热线运行情况",
+        "| 指标 | 当月 | 1-5月累计 | 同比 |",
+        "| 来电量 | 35210 | 160233 | ↓2.1% |",
+        "| 按时办结率 | 97.12% | 96.80% | 0.4% |",
+        "| 话务员人数 | 42 | 42 | / |",
+    ]
+    (table,) = parse_text("\n".join(lines), "t.txt", "utf-8", load_hints()).tables
+    warnings: list[str] = []
+    info, facts = table_facts(table, catalog, warnings)
+    assert (info.kind, info.metrics) == ("hotline", [None, "当月", "1_5月累计", "同比"])
+    got = [
+        (f.entity_raw, f.row_role, f.row_label, f.metric, f.value, f.unit, f.needs_review)
+        for f in facts
+    ]
+    assert got[:7] == [
+        ("12345热线", "total", "来电量", "calls", 35210.0, "count", False),
+        ("12345热线", "total", "来电量", "calls_1_5月累计", 160233.0, "count", True),
+        ("12345热线", "total", "来电量", "calls_change_yoy", -2.1, "percent_change", False),
+        ("12345热线", "total", "按时办结率", "ontime_completion_rate", 97.12, "percent", False),
+        ("12345热线", "total", "按时办结率", "ontime_completion_rate_1_5月累计", 96.8, "percent", True),
+        (
+            "12345热线", "total", "按时办结率", "ontime_completion_rate_change_yoy", 0.4,
+            "percent_change", False,
+        ),
+        ("12345热线", "total", "话务员人数", "话务员人数", 42.0, "count", True),
+    ]  # fmt: skip
+    assert warnings == [
+        "table 1 (2023年5月12345热线运行情况): unknown measure '话务员人数' kept as '话务员人数'"
+    ]
+    # The quality gate scores value kinds per column, and here a column holds counts and
+    # rates: the whole table is stored for review (normalize/quality.py).
+    bulletin = bulletin_of(lines, catalog)
+    assert all(f.needs_review for f in bulletin.facts)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # rows are units, not measures
+        ["2023年5月", "| 单位 | 本月 | 累计 |", "| 城东区 | 35 | 160 |", "| 城西区 | 42 | 170 |"],
+        # a value column names a measure: an ordinary table
+        ["2023年5月", "| 项目 | 本月 | 办结率 |", "| 来电量 | 35210 | 97% |", "| 工单量 | 21764 | 98% |"],
+        # no column of this period
+        ["2023年5月", "| 项目 | 上月 | 环比 |", "| 来电量 | 33100 | 6.37% |", "| 工单量 | 20988 | 3.7% |"],
+    ],
+)  # fmt: skip
+def test_other_tables_are_not_read_across(lines: list[str], catalog: Catalog) -> None:
+    bulletin = bulletin_of(lines, catalog)
+    assert all(f.row_role != "total" or f.entity_raw != "12345热线" for f in bulletin.facts)
