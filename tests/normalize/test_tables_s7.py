@@ -68,6 +68,8 @@ def test_text_is_not_a_number() -> None:
         ("变化", ["↑1.2%", "↓0.3%"], "percent_change"),
         ("件数", ["1,234件", "3.2万件"], "count"),
         ("用时", ["1.6天", "2件"], "count"),  # units that disagree say nothing
+        ("排名变化", ["↑2", "↓1", "0"], "count_change"),  # a change of rank, not a rank
+        ("排名升降", ["+3", "-1"], "count_change"),
     ],
 )
 def test_a_column_takes_its_unit_from_the_units_its_cells_print(
