@@ -16,7 +16,7 @@ from extract.hints import fold
 
 CELLS_FILE = Path(__file__).parent / "data" / "cells.yaml"
 KEYS = {"value_units", "multipliers", "change_marks", "part_prefixes", "current_period_headers"}
-UNITS = {"count", "days", "hours", "score"}
+UNITS = {"count", "days", "hours", "score", "points"}
 # The number itself: grouped thousands or plain digits, an optional fraction.
 DIGITS = r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
 # A sign: ASCII, or the minus sign U+2212 that word processors print (NFKC keeps it).

@@ -17,6 +17,7 @@ from normalize.catalog import Catalog, Metric, label_key
 from normalize.values import Value
 
 CHANGES = {"percent": "percent_change", "count": "count_change"}
+POINTS = "point_change"  # percentage points (0.4个百分点), as prose stores them
 SLUG_DROP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 
 
@@ -36,6 +37,8 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
     signed = any(v.signed for _, v in printed)
     units = {v.unit for _, v in printed if v.unit is not None}
     if by_header == "percent_change":
+        if units == {"points"} and not percent:
+            return POINTS
         return "percent_change" if percent or not printed else "count_change"
     if by_header == "percent" and printed and not percent:
         fractions = all(0 <= (v.value or 0) <= 1 for _, v in printed)
@@ -45,6 +48,8 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
         return by_header
     if len(units) == 1 and not percent:
         unit = units.pop()
+        if unit == "points":  # 0.4个百分点: a change of a rate, signed or not
+            return POINTS
         return CHANGES.get(unit, unit) if signed else unit
     if percent:
         return CHANGES["percent"] if signed else "percent"

@@ -184,7 +184,7 @@ def table_facts(
 
 def _fits(printed: str, unit: str) -> bool:
     """A unit printed in a cell (件: count) agrees with its column's (a count or its change)."""
-    return unit in (printed, f"{printed}_change")
+    return unit in (printed, f"{printed}_change") or (printed, unit) == ("points", "point_change")
 
 
 def _join_notes(cell_note: str | None, row_note: str) -> str | None:

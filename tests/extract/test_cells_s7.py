@@ -29,6 +29,8 @@ HINTS = load_hints()
         ("↑3.2%", VALUE),
         ("↓1.47%", VALUE),
         ("98.5分", VALUE),
+        ("0.4个百分点", VALUE),
+        ("35210件次", VALUE),
         ("6459（数据来源于窗口统计）", VALUE),
         ("1,234件（含线上）", VALUE),
         ("不涉及", VALUE),  # a no-data word is a value cell, not a row name

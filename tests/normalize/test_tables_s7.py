@@ -30,6 +30,9 @@ def bulletin_of(lines: list[str], catalog: Catalog) -> Bulletin:
         ("1.6天", 1.6, False, "days", False),
         ("３个工作日", 3.0, False, "days", False),
         ("98.5分", 98.5, False, "score", False),
+        ("35210件次", 35210.0, False, "count", False),
+        ("1.2万人次", 12000.0, False, "count", False),
+        ("-0.4个百分点", -0.4, False, "points", True),
         ("↑3.2%", 3.2, True, None, True),
         ("↓1.47％", -1.47, True, None, True),
         ("▼12", -12.0, False, None, True),
@@ -70,6 +73,8 @@ def test_text_is_not_a_number() -> None:
         ("用时", ["1.6天", "2件"], "count"),  # units that disagree say nothing
         ("排名变化", ["↑2", "↓1", "0"], "count_change"),  # a change of rank, not a rank
         ("排名升降", ["+3", "-1"], "count_change"),
+        ("环比", ["0.4个百分点", "-1.2个百分点"], "point_change"),
+        ("变动", ["0.4个百分点"], "point_change"),
     ],
 )
 def test_a_column_takes_its_unit_from_the_units_its_cells_print(
