@@ -380,7 +380,7 @@ def prose_blocks(
                 n += 1
             out.extend(Block(t, Source(line)) for t, line in meta_texts(lines, rows, hints))
             continue
-        if kinds[n] == RULE:  # a ruled line is not content
+        if kinds[n] in (RULE, JUNK):  # a ruled line, a forum's junk string: not content
             n += 1
             continue
         text = SPACES.sub(" ", lines[n]).strip()
