@@ -316,6 +316,8 @@ def _row_identity(names: list[Cell], catalog: Catalog) -> tuple[str, str, str | 
     part = _part_name(label)
     if part is not None:
         return "part", part, outer
+    if outer is not None and _part_name(outer + label) == label:  # 其中 in a cell of its own
+        return "part", label, None
     return "item", label, outer
 
 

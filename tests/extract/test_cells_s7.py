@@ -195,3 +195,12 @@ def test_a_markdown_table_keeps_no_rule_anywhere() -> None:
     assert [c.text for c in table.row_cells(0)] == ["区县", "工单数"]
     assert table.n_rows == 3
     assert all("---" not in b.text for b in doc.blocks)
+
+
+def test_forum_junk_is_neither_a_cell_nor_prose() -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures" / "family"
+    for name in ("table-forum-jammer.txt", "table-forum-repost.txt"):
+        doc = parse_text((fixtures / name).read_text(encoding="utf-8"), name, "utf-8", HINTS)
+        texts = [b.text for b in doc.blocks] + [c.text for t in doc.tables for c in t.cells]
+        assert not any(line_kind(text, HINTS) == JUNK for text in texts), name
+        assert all(t.caption != ["x7Kq2LmZ"] for t in doc.tables)

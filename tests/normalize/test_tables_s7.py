@@ -277,3 +277,21 @@ def test_a_table_of_measures_by_period_is_read_across(catalog: Catalog) -> None:
 def test_other_tables_are_not_read_across(lines: list[str], catalog: Catalog) -> None:
     bulletin = bulletin_of(lines, catalog)
     assert all(f.row_role != "total" or f.entity_raw != "12345热线" for f in bulletin.facts)
+
+
+def test_a_part_prefix_in_a_cell_of_its_own(catalog: Catalog) -> None:
+    bulletin = bulletin_of(
+        [
+            "2023年8月市长信箱来信办理情况",
+            "| 单位 | | 来信数 |",
+            "| 城东区 | | 320 |",
+            "| 其中: | 网上来信 | 250 |",
+            "| 城西区 | | 210 |",
+        ],
+        catalog,
+    )
+    assert [(f.entity_raw, f.row_role, f.parent_raw) for f in bulletin.facts] == [
+        ("城东区", "item", None),
+        ("网上来信", "part", "城东区"),
+        ("城西区", "item", None),
+    ]
