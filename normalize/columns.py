@@ -59,13 +59,20 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
 def metric_for(catalog: Catalog, kind: str, label: str) -> Metric | None:
     """The metric a header label means in a table of ``kind``; a count label may print its
     unit before 数 or 量 (受理件数 is 受理数, 办结件数 is 办结数: the units of
-    extract/data/cells.yaml that are counts)."""
+    extract/data/cells.yaml that are counts), and any label may start with a word of the
+    bulletin's own period (本月工单数 is 工单数: ``current_period_headers``)."""
     known = catalog.metric_for(kind, label)
     if known is not None:
         return known
     key = label_key(label)
-    short = _count_unit_re().sub("", key)
-    return catalog.metric_for(kind, short) if short != key else None
+    words = sorted(load_cell_words().current_headers, key=len, reverse=True)
+    current = next((w for w in words if key.startswith(w)), "")
+    for short in (_count_unit_re().sub("", key), key[len(current) :]):
+        if short and short != key:
+            known = catalog.metric_for(kind, short) or metric_for(catalog, kind, short)
+            if known is not None:
+                return known
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from extract.hints import load_hints
 from extract.text import parse_text
 from normalize.bulletin import Bulletin, normalize_document
 from normalize.catalog import Catalog
-from normalize.columns import column_unit
+from normalize.columns import column_unit, metric_for
 from normalize.tables import table_facts
 from normalize.values import Value, parse_value
 
@@ -295,3 +295,23 @@ def test_a_part_prefix_in_a_cell_of_its_own(catalog: Catalog) -> None:
         ("网上来信", "part", "城东区"),
         ("城西区", "item", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "key"),
+    [
+        ("hall_windows", "受理件数", "accepted"),  # the unit before 数
+        ("hall_windows", "办结件数(件)", "completed"),
+        ("hotline", "来电个数", "calls"),
+        ("hotline", "本月工单数", "tickets"),  # this period's word first
+        ("hall_windows", "当月受理件数", "accepted"),
+        ("hotline", "累计工单数", None),  # another period: not this metric
+        ("hotline", "本月", None),
+        ("hall_windows", "件数", None),
+    ],
+)
+def test_header_labels_with_a_unit_or_this_period_first(
+    kind: str, label: str, key: str | None, catalog: Catalog
+) -> None:
+    known = metric_for(catalog, kind, label)
+    assert (known.key if known is not None else None) == key
