@@ -13,7 +13,7 @@ from normalize.columns import column_unit, metric_for
 from normalize.columns import slug as slug  # prose.py takes it from here
 from normalize.facts import Fact, TableInfo, fact_of
 from normalize.ocr_repair import low_confidence
-from normalize.transposed import transposed_facts, transposed_kind
+from normalize.transposed import has_current_column, transposed_facts, transposed_kind
 from normalize.values import clean, parse_value
 
 OTHER = "other"
@@ -93,8 +93,8 @@ def table_facts(
     kind = classify_table(table, catalog, headers, leaves)
     where = f"table {table.index + 1} ({' '.join(table.caption) or 'no caption'})"
     index_col = _index_column(table, leaves)
-    rows = _named_rows(table, index_col)
-    across = transposed_kind(table, catalog, leaves, rows)
+    rows = _named_rows(table, index_col) if has_current_column(table, leaves) else []
+    across = transposed_kind(table, catalog, leaves, rows) if rows else None
     if across is not None:  # rows are measures, columns periods (项目 | 本月 | 上月 | 环比)
         metrics, read = transposed_facts(table, across, catalog, leaves, rows, warnings, where)
         return TableInfo(table.index, across, " ".join(table.caption), headers, metrics), read

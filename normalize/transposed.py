@@ -30,13 +30,18 @@ MIN_SHARE = 0.6
 CHANGE_UNITS = ("percent_change", "count_change")
 
 
+def has_current_column(table: Table, leaves: list[str]) -> bool:
+    """A value column headed by a word of the bulletin's own period (本月, 当月)."""
+    current = load_cell_words().current_headers
+    return any(fold(h) in current for h in leaves[table.stub_cols :])
+
+
 def transposed_kind(
     table: Table, catalog: Catalog, leaves: list[str], rows: list[tuple[int, str]]
 ) -> str | None:
     """The kind whose measures the row labels name, when the table is read across."""
     values = leaves[table.stub_cols :]
-    current = load_cell_words().current_headers
-    if not any(fold(h) in current for h in values) or len(rows) < 2:
+    if not has_current_column(table, leaves) or len(rows) < 2:
         return None
     best, hits = None, 0
     for kind in catalog.kinds:
