@@ -123,6 +123,14 @@ def open_body(path: Path, name: str) -> Any:
         raise UnreadableWord(
             name, f"not a readable Word document ({said}); open it in Word and save it as .docx"
         ) from None
+    except (AttributeError, TypeError, IndexError):
+        # python-docx trips over a package part that is XML but not the element it expects
+        # ([Content_Types].xml without <Types>): its own message names its internals.
+        raise UnreadableWord(
+            name,
+            "not a readable Word document (a part of its package is not what Word writes); "
+            "open it in Word and save it as .docx",
+        ) from None
 
 
 class BodyReader:

@@ -151,4 +151,15 @@ def _stub_cols(cells: list[Cell], kinds: dict[tuple[int, int], str], header_rows
                 break
             c = here.col + here.colspan
         widest = max(widest, c)
+    # A note printed in a value cell (见说明) does not make its column a name column: the
+    # first column after the first that holds a number in some row is a value column.
+    numbers = [
+        cell.col
+        for cell in cells
+        if cell.row >= header_rows
+        and cell.col > 0
+        and kinds[(cell.row, cell.col)] != TEXT
+        and any(ch.isdigit() for ch in cell.text)
+    ]
+    widest = min(widest, min(numbers, default=widest))
     return min(widest, n_cols - 1) if n_cols > 1 else 1

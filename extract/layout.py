@@ -14,13 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.cells import load_cell_words
 from extract.hints import LayoutHints, fold
 
 EMPTY, VALUE, INDEX, TEXT = "empty", "value", "index", "text"
 
 INT_RE = re.compile(r"^\d+$")
-NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
-NOTED_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?%?\s*[(\[【].*[)\]】]$")
 # How many name cells a row may have before its values (e.g. town, centre).
 MAX_LABELS = 3
 # Cells enough to hold a table's first row, when only that row is needed.
@@ -92,7 +91,10 @@ def _cell_kind(text: str, null_values: frozenset[str]) -> str:
         return EMPTY
     if INT_RE.match(folded):
         return INDEX
-    if folded in null_values or NUMBER_RE.match(folded) or NOTED_NUMBER_RE.match(folded):
+    if folded in null_values:
+        return VALUE
+    words = load_cell_words()  # a number with its unit, mark or note (1,234件, ↑3.2%)
+    if words.number.match(folded) or words.noted.match(folded):
         return VALUE
     return TEXT
 

@@ -10,12 +10,15 @@ cell in that column is empty, closes the same group.
 
 from __future__ import annotations
 
+import re
+
 from extract.document import Source, Table
 from extract.explicit import SpanCell, table_from_rows
 from extract.hints import LayoutHints, fold
 from extract.layout import EMPTY, TEXT, cell_kind
 
 TABROW = "tabrow"
+TAB_RUN = re.compile(r"\t+")
 
 
 def is_tab_row(line: str) -> bool:
@@ -28,10 +31,28 @@ def tab_table(
     lines: list[tuple[int, str]], hints: LayoutHints, *, index: int, caption: list[str]
 ) -> Table | None:
     """A table from (line number, text) rows; None when no row holds a value."""
+    rows = tab_cells(lines)
+    return stated_table(rows, hints, index=index, caption=caption, engine="text-tabrow")
+
+
+def tab_cells(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """Each row's cells, one a tab. Tabs doubled to line cells up (县公安局⇥⇥420):
+    when rows differ in length but reading each run of tabs as one separator gives every
+    row the same length (the doubling varies from row to row), runs are separators;
+    otherwise a column that no row, header included, writes in is dropped."""
     rows = [
         (number, [cell.strip() for cell in text.rstrip().split("\t")]) for number, text in lines
     ]
-    return stated_table(rows, hints, index=index, caption=caption, engine="text-tabrow")
+    if len({len(cells) for _, cells in rows}) > 1:
+        runs = [(n, [c.strip() for c in TAB_RUN.split(text.strip())]) for n, text in lines]
+        if len({len(cells) for _, cells in runs}) == 1:
+            return runs
+    width = max(len(cells) for _, cells in rows)
+    padded = [cells + [""] * (width - len(cells)) for _, cells in rows]
+    used = [c for c in range(width) if any(cells[c] for cells in padded)]
+    return [
+        (number, [cells[c] for c in used]) for (number, _), cells in zip(rows, padded, strict=True)
+    ]
 
 
 def whole_pipe_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]] | None:

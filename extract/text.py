@@ -35,11 +35,21 @@ from extract.text_lines import (
     JUNK,
     META,
     PIPE,
+    PROSE,
+    RULE,
     TAB,
     line_kinds,
     meta_key,
     meta_texts,
+    narrow_pipes,
     pipe_parts,
+)
+from extract.text_spaced import (
+    SPACED,
+    is_spaced_row,
+    mark_short_rows,
+    spaced_rows,
+    spaced_runs,
 )
 
 SPACES = re.compile(r"[\s\u3000]+")
@@ -67,11 +77,16 @@ def read_text(path: Path, display: str | None = None, hints: LayoutHints | None 
 
 def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Document:
     """Split decoded text into prose blocks and tables."""
-    lines = text.split("\n")
+    lines = [narrow_pipes(line) for line in text.split("\n")]
     kinds = [
-        TABROW if "\t" in line and is_tab_row(line) else kind  # most lines hold no tab
+        TABROW
+        if "\t" in line and is_tab_row(line)  # most lines hold no tab
+        else SPACED
+        if kind == PROSE and is_spaced_row(line)
+        else kind
         for line, kind in zip(lines, line_kinds(lines, hints), strict=True)
     ]
+    mark_short_rows(lines, kinds)
     blocks: list[Block] = []
     tables: list[Table] = []
     positions: list[int] = []
@@ -81,11 +96,17 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
         blocks.extend(prose_blocks(lines, kinds, i, region.start, hints))
         i = region.end
         caption = caption_for(blocks, positions, region, hints)
-        if region.layout == TABROW:
+        if region.layout in (TABROW, SPACED):
             rows = [
-                (n + 1, lines[n]) for n in range(region.start, region.end) if kinds[n] == TABROW
+                (n + 1, lines[n])
+                for n in range(region.start, region.end)
+                if kinds[n] == region.layout
             ]
-            table = tab_table(rows, hints, index=len(tables), caption=caption)
+            table = (
+                tab_table(rows, hints, index=len(tables), caption=caption)
+                if region.layout == TABROW
+                else spaced_table(rows, hints, index=len(tables), caption=caption)
+            )
             if table is None:
                 blocks.extend(prose_blocks(lines, kinds, region.start, region.end, hints))
                 continue
@@ -125,6 +146,18 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
     return Document(name, fmt, encoding, blocks, tables, positions)
 
 
+def spaced_table(
+    lines: list[tuple[int, str]], hints: LayoutHints, *, index: int, caption: list[str]
+) -> Table | None:
+    """A table from rows whose cells are aligned with runs of spaces; None for a lone line
+    (a title with its date far right) or rows without a value."""
+    if len(lines) < 2:
+        return None
+    return stated_table(
+        spaced_rows(lines), hints, index=index, caption=caption, engine="text-spaced"
+    )
+
+
 def nothing_after(lines: list[str], end: int, hints: LayoutHints) -> bool:
     """True when only blank lines and page furniture follow: the text stops in the table."""
     return all(not line.strip() or hints.is_chrome(line) for line in lines[end:])
@@ -141,23 +174,28 @@ def caption_below(lines: list[str], kinds: list[str], end: int, hints: LayoutHin
 
 
 def find_regions(kinds: list[str]) -> list[Region]:
-    """Maximal runs of pipe lines; runs of tab lines or cell lines that may hold blank lines."""
+    """Maximal runs of pipe lines; runs of tab lines, cell lines or space-aligned rows
+    that may hold blank lines (see ``spaced_runs`` for the last)."""
     regions: list[Region] = []
     i = 0
     while i < len(kinds):
         kind = kinds[i]
-        if kind not in (PIPE, TAB, CELL, TABROW):
+        if kind not in (PIPE, TAB, CELL, TABROW, SPACED):
             i += 1
             continue
         j = i + 1
         last = i
-        while j < len(kinds) and kinds[j] in (kind, BLANK, JUNK):
+        while j < len(kinds) and kinds[j] in (kind, BLANK, JUNK, RULE):
             if kinds[j] == kind:
                 last = j
             elif kind == PIPE and kinds[j] == BLANK:
                 break
             j += 1
-        regions.append(Region(kind, i, last + 1))
+        if kind == SPACED:
+            rows = [n for n in range(i, last + 1) if kinds[n] == SPACED]
+            regions.extend(Region(kind, run[0], run[-1] + 1) for run in spaced_runs(rows))
+        else:
+            regions.append(Region(kind, i, last + 1))
         i = last + 1
     return regions
 
@@ -168,8 +206,8 @@ def region_cells(lines: list[str], kinds: list[str], region: Region) -> list[Raw
     one_a_line = region.layout in (TAB, CELL)
     for n in range(region.start, region.end):
         line = lines[n]
-        if kinds[n] == JUNK or not line or line.isspace():  # blank: what strip() would empty
-            continue  # junk strings a forum scatters between rows are not cells
+        if kinds[n] in (JUNK, RULE) or not line or line.isspace():  # blank: strip() empties it
+            continue  # junk strings a forum scatters between rows, ruled lines: not cells
         if one_a_line:
             cells.append(raw_cell(squash(line), n + 1))
             continue
@@ -341,6 +379,9 @@ def prose_blocks(
                     rows.append(n)
                 n += 1
             out.extend(Block(t, Source(line)) for t, line in meta_texts(lines, rows, hints))
+            continue
+        if kinds[n] in (RULE, JUNK):  # a ruled line, a forum's junk string: not content
+            n += 1
             continue
         text = SPACES.sub(" ", lines[n]).strip()
         if "|" in text and kinds[n] != PIPE:

@@ -16,9 +16,19 @@ from extract.hints import LayoutHints, fold
 from extract.layout import INDEX, TEXT, VALUE, cell_kind
 
 PIPE, TAB, BLANK, PROSE, META, CELL = "pipe", "tab", "blank", "prose", "meta", "cell"
-JUNK = "junk"
+JUNK, RULE = "junk", "rule"
 # A forum's anti-copy string: letters and digits without a Chinese character or a space.
 JUNK_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]{6,32}$")
+# A forum's "jammer": runs of one to three ASCII characters with spaces between, letters
+# and punctuation among them (3 t& k+ Y2 V" l), printed between the lines of a repost.
+JAMMER_RE = re.compile(
+    r"^(?=.*[A-Za-z])(?=.*[!-/:-@\[-`{-~])[!-~]{1,3}(?:[ \u3000]+[!-~]{1,3}){3,}$"
+)
+# A ruled line between rows: a markdown separator (|:---|---:|), a text grid's border
+# (+----+----+), box drawing (├──┼──┤); nothing but rules, colons and joints.
+RULE_RE = re.compile(r"^(?=(?:.*[-=─━]){3})[-=─━:|+ \t┌┬┐├┼┤└┴┘│]+$")
+# Full-width and box-drawing pipes (｜, │, ┃), as sites and converters write them.
+WIDE_PIPES = str.maketrans({"｜": "|", "│": "|", "┃": "|"})
 YEAR = re.compile(r"\d{4}\s*年")  # a title or date line, never a name header
 SENTENCE_MARKS = re.compile(r"[。；！？]|，.*，")
 # Longest text a cell written between blank lines may hold.
@@ -29,6 +39,14 @@ MIN_RUN_CELLS, MIN_RUN_VALUES = 6, 2
 MEMO_SIZE = 1 << 11
 # Longest line whose kind is remembered (cells and rows recur; paragraphs do not).
 MEMO_LINE = 200
+
+
+def narrow_pipes(line: str) -> str:
+    """A line whose cells are fenced by full-width or box-drawing pipes (｜区人社局｜1032｜)
+    with ASCII pipes; a line with one such character only (a title's separator) as is."""
+    if sum(line.count(ch) for ch in "｜│┃") < 2:
+        return line
+    return line.translate(WIDE_PIPES)
 
 
 def pipe_parts(line: str) -> list[str]:
@@ -65,8 +83,8 @@ def line_kinds(lines: list[str], hints: LayoutHints) -> list[str]:
         _line_kind(line, keys) if len(line) <= MEMO_LINE else work_out(line, keys) for line in lines
     ]
     for n in range(1, len(kinds)):
-        # A metadata value written as its own pipe line right after a key alone.
-        if kinds[n] == PIPE and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
+        # A metadata value written as its own pipe or tab line right after a key alone.
+        if kinds[n] in (PIPE, TAB) and kinds[n - 1] == META and _key_alone(lines[n - 1], hints):
             kinds[n] = META
     pipes = [
         line.count("|") if kind == PROSE and not line.strip().startswith("|") else 0
@@ -100,6 +118,8 @@ def _line_kind(line: str, keys: frozenset[str]) -> str:
     stripped = line.strip()
     if not stripped:
         return BLANK
+    if RULE_RE.match(stripped):
+        return RULE
     if "|" in stripped:
         parts = [p for p in map(str.strip, pipe_parts(stripped)) if p]
         found = [p for p in parts if _meta_key(p, keys)]
@@ -116,8 +136,9 @@ def _line_kind(line: str, keys: frozenset[str]) -> str:
         if stripped.endswith("|") or stripped.count("|") >= 2:
             return PIPE
     if line.startswith("\t"):
-        return TAB
-    if JUNK_RE.match(stripped):
+        # a metadata field written as a tab-indented cell is the metadata block's
+        return META if _meta_key(stripped, keys) else TAB
+    if JUNK_RE.match(stripped) or JAMMER_RE.match(stripped):
         return JUNK
     return PROSE
 

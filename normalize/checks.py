@@ -86,7 +86,9 @@ def _by_metric(
 
 
 def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
-    """Items add up to each 小计; 小计 (and items outside any group) add up to the 总计.
+    """Items add up to each 小计; 小计 (and items outside any group) add up to the 总计,
+    printed below them or, for a table's first row (全市合计 on top), above them. A part
+    (其中…) is in its row's figure and is never added.
 
     ``columns``: the table's facts by (metric, column), in row order."""
     for (metric, _), column in columns.items():
@@ -96,6 +98,7 @@ def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
         group: list[tuple[int, Fact]] = []
         outside: list[tuple[int, Fact]] = []
         subtotals: list[tuple[int, Fact]] = []
+        first: tuple[int, Fact] | None = None  # a total printed above its rows (全市合计)
         for i, f in column:
             if f.row_role == "item":
                 group.append((i, f))
@@ -104,13 +107,29 @@ def sum_checks(columns: Columns, table: int) -> Iterator[Check]:
                 yield compare("items_sum_to_subtotal", table, subject, metric, (i, f), group)
                 subtotals.append((i, f))
                 group = []
+            elif f.row_role == "total" and first is None and not (group or outside or subtotals):
+                first = (i, f)
             elif f.row_role == "total":
                 outside.extend(group)
-                rule = "subtotals_sum_to_total" if subtotals else "items_sum_to_total"
-                yield compare(
-                    rule, table, f"{f.row_label} · {header}", metric, (i, f), subtotals + outside
-                )
+                yield _total_check(table, header, metric, (i, f), subtotals, outside)
                 group, outside, subtotals = [], [], []
+            # a part (其中…) is inside the row above: never added to the others
+        if first is not None and (subtotals or outside or group):
+            yield _total_check(table, header, metric, first, subtotals, outside + group)
+
+
+def _total_check(
+    table: int,
+    header: str,
+    metric: str,
+    total: tuple[int, Fact],
+    subtotals: list[tuple[int, Fact]],
+    items: list[tuple[int, Fact]],
+) -> Check:
+    """The 总计 against its 小计 rows and the items outside any group (or all its items)."""
+    rule = "subtotals_sum_to_total" if subtotals else "items_sum_to_total"
+    subject = f"{total[1].row_label} · {header}"
+    return compare(rule, table, subject, metric, total, subtotals + items)
 
 
 def compare(
@@ -211,14 +230,10 @@ def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
                 and cell.colspan == 1
                 and cell.text.strip().isdigit()
             )
-            missing = sorted(set(range(1, (numbers[-1] if numbers else 0) + 1)) - set(numbers))
-            repeated = sorted({n for n in numbers if numbers.count(n) > 1})
-            status = MISMATCH if missing or repeated else OK
-            message = f"rows numbered 1–{numbers[-1] if numbers else 0}"
-            if missing:
-                message += "; missing " + ", ".join(map(str, missing))
-            if repeated:
-                message += "; repeated " + ", ".join(map(str, repeated))
+            if info.metrics[0] is not None:  # ranks printed first (排名): ties allowed
+                status, message, missing = _ranks_in_order(numbers)
+            else:
+                status, message, missing = _numbered_in_order(numbers)
             yield Check(
                 "row_numbers_complete",
                 table.index,
@@ -248,6 +263,31 @@ def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
             ("no cell at " + "; ".join(holes)) if holes else "every row has every column",
             (),
         )
+
+
+def _numbered_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
+    """Row numbers (sorted) 1…n without gaps or repeats: status, message, the missing."""
+    missing = sorted(set(range(1, (numbers[-1] if numbers else 0) + 1)) - set(numbers))
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    message = f"rows numbered 1–{numbers[-1] if numbers else 0}"
+    if missing:
+        message += "; missing " + ", ".join(map(str, missing))
+    if repeated:
+        message += "; repeated " + ", ".join(map(str, repeated))
+    return (MISMATCH if missing or repeated else OK), message, missing
+
+
+def _ranks_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
+    """Ranks (sorted) as a ranking prints them: the k-th row ranks k, or ties the row
+    before (1, 2, 2, 4): status, message, the ranks out of place."""
+    wrong = [n for k, n in enumerate(numbers) if n != k + 1 and not (k and n == numbers[k - 1])]
+    tied = sorted({n for n in numbers if numbers.count(n) > 1})
+    message = f"ranks 1–{numbers[-1] if numbers else 0}"
+    if tied:
+        message += "; tied " + ", ".join(map(str, tied))
+    if wrong:
+        message += "; out of place " + ", ".join(map(str, wrong))
+    return (MISMATCH if wrong else OK), message, wrong
 
 
 def headline_checks(

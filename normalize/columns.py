@@ -2,16 +2,28 @@
 
 A column is a count, a percent, a score (147.72), a rank, days, a signed change (同比
 -1.47%) or a ratio. The header's words decide first (the catalog's ``column_kinds``,
-data), then the values as printed.
+data), then the values as printed: a unit printed in the cells (1.6天: days, 98分: score),
+a % sign, a sign or change mark (+3.20%, ↑12).
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from extract.cells import load_cell_words
 from extract.hints import fold
-from normalize.catalog import Catalog
+from normalize.catalog import Catalog, Metric, label_key
 from normalize.values import Value
 
 CHANGES = {"percent": "percent_change", "count": "count_change"}
+POINTS = "point_change"  # percentage points (0.4个百分点), as prose stores them
+SLUG_DROP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+
+
+def slug(label: str) -> str:
+    """A stable key for a header the catalog does not know: folded, lower case, underscores."""
+    return SLUG_DROP.sub("_", label_key(label).lower()).strip("_") or "unnamed"
 
 
 def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) -> str:
@@ -22,8 +34,11 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
     )
     printed = [(raw, v) for raw, v in values if v.ok and v.value is not None]
     percent = any(v.percent for _, v in printed)
-    signed = any(raw.strip().startswith(("+", "-", "－", "＋")) for raw, _ in printed)
+    signed = any(v.signed for _, v in printed)
+    units = {v.unit for _, v in printed if v.unit is not None}
     if by_header == "percent_change":
+        if units == {"points"} and not percent:
+            return POINTS
         return "percent_change" if percent or not printed else "count_change"
     if by_header == "percent" and printed and not percent:
         fractions = all(0 <= (v.value or 0) <= 1 for _, v in printed)
@@ -31,6 +46,36 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
         return "ratio" if fractions and decimals else "percent"
     if by_header is not None:
         return by_header
+    if len(units) == 1 and not percent:
+        unit = units.pop()
+        if unit == "points":  # 0.4个百分点: a change of a rate, signed or not
+            return POINTS
+        return CHANGES.get(unit, unit) if signed else unit
     if percent:
         return CHANGES["percent"] if signed else "percent"
     return CHANGES["count"] if signed else "count"
+
+
+def metric_for(catalog: Catalog, kind: str, label: str) -> Metric | None:
+    """The metric a header label means in a table of ``kind``; a count label may print its
+    unit before 数 or 量 (受理件数 is 受理数, 办结件数 is 办结数: the units of
+    extract/data/cells.yaml that are counts), and any label may start with a word of the
+    bulletin's own period (本月工单数 is 工单数: ``current_period_headers``)."""
+    known = catalog.metric_for(kind, label)
+    if known is not None:
+        return known
+    key = label_key(label)
+    words = sorted(load_cell_words().current_headers, key=len, reverse=True)
+    current = next((w for w in words if key.startswith(w)), "")
+    for short in (_count_unit_re().sub("", key), key[len(current) :]):
+        if short and short != key:
+            known = catalog.metric_for(kind, short) or metric_for(catalog, kind, short)
+            if known is not None:
+                return known
+    return None
+
+
+@lru_cache(maxsize=1)
+def _count_unit_re() -> re.Pattern[str]:
+    units = sorted((u for u, kind in load_cell_words().units.items() if kind == "count"), key=len)
+    return re.compile("(?:" + "|".join(map(re.escape, reversed(units))) + ")(?=[数量]$)")

@@ -5,21 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.cells import load_cell_words
 from extract.document import Cell, Table
 from extract.hints import fold, load_hints
 from normalize.catalog import Catalog, Metric, label_key
-from normalize.columns import column_unit
+from normalize.columns import column_unit, metric_for
+from normalize.columns import slug as slug  # prose.py takes it from here
 from normalize.facts import Fact, TableInfo, fact_of
 from normalize.ocr_repair import low_confidence
+from normalize.transposed import has_current_column, transposed_facts, transposed_kind
 from normalize.values import clean, parse_value
 
 OTHER = "other"
-SLUG_DROP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
-
-
-def slug(label: str) -> str:
-    """A stable key for a header the catalog does not know: folded, lower case, underscores."""
-    return SLUG_DROP.sub("_", label_key(label).lower()).strip("_") or "unnamed"
+PART_GLUE = re.compile(r"^[\s:：,，、]+")  # between 其中 and the part's name
 
 
 def flat_headers(table: Table) -> list[str]:
@@ -52,21 +50,25 @@ def classify_table(
     flat_labels: list[str] | None = None,
     leaf_labels: list[str] | None = None,
 ) -> str:
-    """The table kind whose labels its headers match best; captions break ties, and a
-    kind's marks (工单, 诉求 … in a header) outweigh any count of labels.
+    """The table kind whose labels its headers match best; caption words in the caption
+    and in the name columns' headers (部门, 乡镇) break ties, and a kind's marks (工单,
+    诉求 … in a header) outweigh any count of labels.
 
     ``flat_labels`` and ``leaf_labels``: the table's flat and leaf headers, when known."""
     leaves = (leaf_labels if leaf_labels is not None else leaf_headers(table))[table.stub_cols :]
     caption = fold(" ".join(table.caption))
-    headers = fold(" ".join(flat_labels if flat_labels is not None else flat_headers(table)))
+    flat = flat_labels if flat_labels is not None else flat_headers(table)
+    headers = fold(" ".join(flat))
+    names = fold(" ".join(flat[: table.stub_cols]))  # 部门, 乡镇: what the rows are
     best, best_score = OTHER, 0.0
     for name, kind in catalog.kinds.items():
-        hits = sum(_weight(catalog.metric_for(name, label)) for label in leaves)
+        hits = sum(_weight(metric_for(catalog, name, label)) for label in leaves)
         in_headers = any(w in headers for w in kind.marks)
         in_caption = any(w in caption for w in kind.marks)
         if not hits and not in_headers and not in_caption:
             continue
         score = hits + (0.5 if any(w in caption for w in kind.caption_words) else 0.0)
+        score += 0.5 if any(w in names for w in kind.caption_words) else 0.0
         # A mark in a header settles the kind; one in the caption (which may be the
         # bulletin's title) weighs more than a caption word, less than two labels.
         score += 1000 if in_headers else 1.5 if in_caption else 0.0
@@ -90,16 +92,25 @@ def table_facts(
     headers, leaves = flat_headers(table), leaf_headers(table)
     kind = classify_table(table, catalog, headers, leaves)
     where = f"table {table.index + 1} ({' '.join(table.caption) or 'no caption'})"
-    columns = column_meanings(table, kind, catalog, warnings, where, headers, leaves)
+    index_col = _index_column(table, leaves)
+    rows = _named_rows(table, index_col) if has_current_column(table, leaves) else []
+    across = transposed_kind(table, catalog, leaves, rows) if rows else None
+    if across is not None:  # rows are measures, columns periods (项目 | 本月 | 上月 | 环比)
+        metrics, read = transposed_facts(table, across, catalog, leaves, rows, warnings, where)
+        return TableInfo(table.index, across, " ".join(table.caption), headers, metrics), read
+    # A leading rank column (排名 first) numbers the rows by rank: its numbers are facts.
+    ranks = index_col is not None and column_unit(leaves[index_col], [], catalog) == "rank"
+    lead = (index_col,) if ranks and index_col is not None else ()
+    columns = column_meanings(table, kind, catalog, warnings, where, headers, leaves, lead)
     facts: list[Fact] = []
     grid = table.grid()
-    index_col = _index_column(table, leaves)
     scope = catalog.kinds[kind].scope if kind in catalog.kinds else None
     value_cols = [
         (c, metric, headers[c], columns.units[c], c in columns.review)
-        for c in range(table.stub_cols, table.n_cols)
+        for c in (*lead, *range(table.stub_cols, table.n_cols))
         if (metric := columns.metrics[c]) is not None
     ]
+    parent_of_parts: str | None = None  # the row a 其中 row is part of
     for r in range(table.header_rows, table.n_rows):
         line = grid[r]
         names = _row_names(line[: table.stub_cols], index_col)
@@ -107,6 +118,10 @@ def table_facts(
             warnings.append(f"{where}: row {r + 1} has no name; its values are skipped")
             continue
         role, entity, parent = _row_identity(names, catalog)
+        if role == "part":
+            parent = parent_of_parts
+        else:
+            parent_of_parts = entity
         name_key = scope if role == "total" and scope else entity
         row_label = clean(names[-1].text)
         row_note = "; ".join(
@@ -121,8 +136,16 @@ def table_facts(
                 continue
             text = cell.text
             value = parse_value(text)
-            if not value.ok:
+            doubt = guessed
+            if not value.ok:  # kept as printed, with no value, and flagged
                 warnings.append(f"{where}: line {cell.source.line_start}: '{text}' is not a number")
+                doubt = True
+            elif value.unit is not None and not _fits(value.unit, unit):
+                warnings.append(
+                    f"{where}: line {cell.source.line_start}: '{text}' prints a unit of "
+                    f"{value.unit} in a column of {unit}"
+                )
+                doubt = True
             source = cell.source
             facts.append(
                 fact_of(
@@ -145,7 +168,7 @@ def table_facts(
                     source.page,
                     source.bbox,
                     # needs_review; only an OCR'd cell has a confidence
-                    guessed or (cell.confidence is not None and low_confidence(cell)),
+                    doubt or (cell.confidence is not None and low_confidence(cell)),
                     None,  # period: the bulletin's
                     None,  # period_type
                 )
@@ -157,6 +180,11 @@ def table_facts(
         table.index, kind, " ".join(table.caption), headers, columns.metrics, review=review
     )
     return info, facts
+
+
+def _fits(printed: str, unit: str) -> bool:
+    """A unit printed in a cell (件: count) agrees with its column's (a count or its change)."""
+    return unit in (printed, f"{printed}_change") or (printed, unit) == ("points", "point_change")
 
 
 def _join_notes(cell_note: str | None, row_note: str) -> str | None:
@@ -184,8 +212,10 @@ def column_meanings(
     where: str,
     flat_labels: list[str] | None = None,
     leaf_labels: list[str] | None = None,
+    lead: tuple[int, ...] = (),
 ) -> Columns:
-    """Metric and unit per value column; notes columns; columns whose meaning is a guess.
+    """Metric and unit per value column (and the ``lead`` columns among the names: a
+    leading rank column); notes columns; columns whose meaning is a guess.
 
     A leaf label printed under several groups (热线/已办结, 网络留言/已办结) means the
     metric under that group. A column whose group the reader guessed needs review unless
@@ -197,14 +227,14 @@ def column_meanings(
     repeated = {label_key(x) for x in leaves if x and leaves.count(x) > 1}
     out = Columns([None] * table.n_cols, ["count"] * table.n_cols, [], set())
     grid = table.grid()
-    for c in range(table.stub_cols, table.n_cols):
+    for c in (*lead, *range(table.stub_cols, table.n_cols)):
         if label_key(leaves[c]) in catalog.note_columns:
             out.notes.append(c)
             continue
         leaf = leaves[c]
         if fold(leaf) in catalog.totals and groups[c]:
             leaf = groups[c]  # 案件总数/合计: the total of the group is the group's measure
-        known = catalog.metric_for(kind, leaf) if kind != OTHER else None
+        known = metric_for(catalog, kind, leaf) if kind != OTHER else None
         if known is None:
             out.metrics[c] = slug(headers[c])
             if kind != OTHER:
@@ -246,6 +276,17 @@ def _index_column(table: Table, leaves: list[str]) -> int | None:
     return 0 if fold(leaves[0]) in load_hints().index_headers else None
 
 
+def _named_rows(table: Table, index_col: int | None) -> list[tuple[int, str]]:
+    """Each body row that has a name, with its last name as printed (cleaned)."""
+    grid = table.grid()
+    out = []
+    for r in range(table.header_rows, table.n_rows):
+        names = _row_names(grid[r][: table.stub_cols], index_col)
+        if names:
+            out.append((r, clean(names[-1].text)))
+    return out
+
+
 def _row_names(stub: list[Cell | None], index_col: int | None) -> list[Cell]:
     """The distinct name cells of a row, left to right (a spanning cell counts once)."""
     names: list[Cell] = []
@@ -262,7 +303,8 @@ def _row_identity(names: list[Cell], catalog: Catalog) -> tuple[str, str, str | 
     """(row_role, entity_raw, parent_raw) from a row's names.
 
     A subtotal row describes the group it closes (the town of a 小计), so that group is its
-    entity; an item's parent is the name to its left (a centre's town).
+    entity; an item's parent is the name to its left (a centre's town). A row named 其中…
+    is a part of the row above it (the caller names that row its parent).
     """
     label = clean(names[-1].text)
     folded = fold(label)
@@ -271,4 +313,18 @@ def _row_identity(names: list[Cell], catalog: Catalog) -> tuple[str, str, str | 
         return "total", label, None
     if folded in catalog.subtotals:
         return "subtotal", outer or label, None
+    part = _part_name(label)
+    if part is not None:
+        return "part", part, outer
+    if outer is not None and _part_name(outer + label) == label:  # 其中 in a cell of its own
+        return "part", label, None
     return "item", label, outer
+
+
+def _part_name(label: str) -> str | None:
+    """The name of a part of the row above (其中：网上来信 → 网上来信), else None."""
+    for prefix in load_cell_words().part_prefixes:
+        if label.startswith(prefix):
+            name = PART_GLUE.sub("", label[len(prefix) :])
+            return name or None
+    return None

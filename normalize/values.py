@@ -1,17 +1,17 @@
-"""Cell text → number: integers, percents, no-data marks, numbers with a note."""
+"""Cell text → number: integers, percents, no-data marks, numbers with a note, a unit
+(1,234件, 1.6天), a multiplier (3.2万) or a change mark (↑3.2%, ↓1.47%)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
-from extract.hints import simplified
+from extract.cells import load_cell_words
+from extract.hints import fold, load_hints
 
-NULL_MARKS = frozenset({"-", "—", "–", "--", "——", "/", "无", "暂无", "暂无数据", "N/A", ""})
-NUMBER = re.compile(r"^(?P<num>[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?)\s*(?P<pct>%)?$")
-NOTED = re.compile(r"^(?P<num>[+-]?\d+(\.\d+)?)\s*(?P<pct>%)?\s*[(\[【](?P<note>.*)[)\]】]$")
 RAW_NOTE = re.compile(r"[(（\[【](?P<note>.*)[)）\]】]\s*$")
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 SPACES = re.compile(r"\s+")
@@ -27,6 +27,8 @@ class Value:
     percent: bool
     note: str | None
     ok: bool = True  # False when the text is neither a number nor a no-data mark
+    unit: str | None = None  # what a unit printed in the cell says (件: count, 天: days)
+    signed: bool = False  # printed with a sign or a change mark (+3.20%, ↑3.2%)
 
 
 @lru_cache(maxsize=MEMO_SIZE)
@@ -37,20 +39,35 @@ def clean(text: str) -> str:
 
 @lru_cache(maxsize=MEMO_SIZE)
 def parse_value(raw: str) -> Value:
-    """Parse a value cell as printed; full-width forms (６４５９，％，（）) are understood."""
+    """Parse a value cell as printed; full-width forms (６４５９，％，（）) are understood.
+    A no-data mark (layout hints' ``null_values``: -, /, 暂无, 不涉及 …) is no value,
+    never 0; a multiplier scales the number (3.2万件: 32000); a change mark signs it."""
     text = unicodedata.normalize("NFKC", raw).strip()
-    if text in NULL_MARKS or simplified(text) in NULL_MARKS:  # 暫無數據 on a mirror copy
+    if not text or fold(text) in load_hints().null_values:  # 暫無數據 on a mirror copy too
         return Value(None, False, None)
-    match = NUMBER.match(text)
-    if match:
-        return Value(_number(match["num"]), bool(match["pct"]), None)
-    match = NOTED.match(text)
-    if match:
+    words = load_cell_words()
+    match = words.number.match(text)
+    note = None
+    if match is None:
+        match = words.noted.match(text)
+        if match is None:
+            return Value(None, "%" in text, None, ok=False)
         raw_note = RAW_NOTE.search(raw)
-        note = (raw_note["note"] if raw_note else match["note"]).strip()
-        return Value(_number(match["num"]), bool(match["pct"]), note or None)
-    return Value(None, "%" in text, None, ok=False)
+        note = (raw_note["note"] if raw_note else match["note"]).strip() or None
+    number = _number(match["num"])
+    if match["mult"]:  # in decimal: 2.9万 is 29000, not 29000.000000000004
+        number = float(Decimal(_digits(match["num"])) * words.multipliers[match["mult"]])
+    if match["mark"]:
+        number *= words.marks[match["mark"]]
+    unit = words.units[match["unit"]] if match["unit"] else None
+    signed = bool(match["mark"]) or match["num"][0] in "+-\u2212"
+    return Value(number, bool(match["pct"]), note, unit=unit, signed=signed)
+
+
+def _digits(text: str) -> str:
+    """A printed number as Python reads one: no thousands commas, an ASCII minus."""
+    return text.replace(",", "").replace("\u2212", "-")
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+    return float(_digits(text))

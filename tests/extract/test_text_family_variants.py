@@ -1,5 +1,6 @@
 """The same family tables written the other ways sites write cells give the same facts:
-one cell a line ending in ' |' (rows not written), or one cell a line between blank lines."""
+one cell a line ending in ' |' (rows not written), or one cell a line between blank lines.
+Full-width pipes (｜) are pipes; a ruled line (|:---|---:|) holds no cells and is dropped."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from extract.hints import load_hints
 from extract.text import parse_text
+from extract.text_lines import RULE_RE, narrow_pipes
 from normalize.bulletin import normalize_document
 from normalize.catalog import Catalog
 from tests.helpers import ROOT
@@ -26,8 +28,11 @@ BLANK_LINES = [p for p in ONE_CELL if "forum" not in p.stem]
 
 
 def split_cells(line: str) -> list[str] | None:
-    """The cells of a whole row written on one line (None for any other line)."""
-    stripped = line.strip()
+    """The cells of a whole row written on one line (None for any other line; none for a
+    ruled line)."""
+    stripped = narrow_pipes(line).strip()
+    if RULE_RE.match(stripped):
+        return []
     if stripped.count("|") < 2 or "索引号" in stripped or "发布机构" in stripped:
         return None
     if stripped.startswith("|"):
@@ -72,3 +77,26 @@ def test_one_cell_a_line_gives_the_same_facts(path: Path, catalog: Catalog) -> N
 def test_cells_between_blank_lines_give_the_same_facts(path: Path, catalog: Catalog) -> None:
     text = path.read_text(encoding="utf-8")
     assert facts(between_blank_lines(text), catalog) == facts(text, catalog)
+
+
+def tab_indented(text: str) -> str:
+    """Each cell on its own line after a tab, a blank line after each row (an office
+    document saved as text)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        cells = split_cells(line)
+        if cells is None:
+            out.append(line)
+        elif cells:
+            out += [f"\t{c}" for c in cells] + [""]
+    return "\n".join(out)
+
+
+# A cell left empty is lost when each cell is a line of its own (as between blank lines).
+TAB_INDENTED = BLANK_LINES
+
+
+@pytest.mark.parametrize("path", TAB_INDENTED, ids=lambda p: p.stem)
+def test_tab_indented_cells_give_the_same_facts(path: Path, catalog: Catalog) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert facts(tab_indented(text), catalog) == facts(text, catalog)
