@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from itertools import chain
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from extract.errors import BinaryFile, EmptyFile, UndecodableFile
+from extract.errors import BinaryFile, EmptyFile, OverlongLine, UndecodableFile
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -26,6 +29,14 @@ EDGE_CONTROLS = re.compile(f"^[{CONTROLS}]+|[{CONTROLS}]+$", re.M)
 INLINE_CONTROLS = re.compile(f"[{CONTROLS}]")
 # UTF-16 without a BOM: share of NUL bytes on one side (from ASCII digits, pipes, newlines).
 MIN_UTF16_NULS = 0.05
+# A text bulletin's lines are paragraphs and table rows: a few thousand bytes at most. A
+# longer line (bytes as stored) is not a bulletin's, and reading it as one would cost time
+# and memory out of all measure (the text reader's work on a line grows with its length).
+MAX_LINE_BYTES = 64 * 1024
+# Bytes read at a time when a file's lines are measured.
+READ_CHUNK = 1 << 20
+# Encodings whose code units hold bytes that look like CR or LF (measured as text).
+WIDE = {"utf-32-le": 4, "utf-32-be": 4, "utf-16-le": 2, "utf-16-be": 2}
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
@@ -40,6 +51,65 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     if not text.strip():
         raise EmptyFile(path, "the file holds only whitespace")
     return text, encoding
+
+
+def refuse_long_lines(path: Path, name: str, limit: int = MAX_LINE_BYTES) -> None:
+    """Raise OverlongLine when a line of the file is longer than ``limit`` bytes as stored.
+
+    The file is read in chunks, so memory stays bounded and the work linear. CR, LF and
+    CRLF end a line; UTF-16 and UTF-32 files (by their BOM or their NULs) are measured in
+    code units decoded from the bytes, since their bytes hold CR and LF inside characters.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(READ_CHUNK)
+        chunks = chain([head], iter(lambda: handle.read(READ_CHUNK), b""))
+        # Latin-1 maps each byte to one character: CR and LF stay themselves in UTF-8,
+        # GB18030 and Big5 (no other byte of theirs is one).
+        encoding = _wide_encoding(head) or "latin-1"
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        unit = WIDE.get(encoding, 1)
+        _measure((decoder.decode(chunk) for chunk in chunks), unit, limit, name)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return encoding if encoding in WIDE else None
+    if b"\x00" in head:
+        return _utf16_without_bom(head)
+    return None
+
+
+def _measure(chunks: Iterator[str], unit: int, limit: int, name: str) -> None:
+    """Raise OverlongLine at the first line of ``chunks`` longer than ``limit`` (in bytes:
+    each character counts ``unit`` bytes)."""
+    run = 0  # length of the line the previous chunks left open
+    line = 1
+    held = ""  # a CR at a chunk's end: its LF may open the next chunk
+    for chunk in chunks:
+        piece = held + chunk
+        held = "\r" if piece.endswith("\r") else ""
+        parts = (
+            piece[: len(piece) - len(held)].replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        )
+        run += len(parts[0]) * unit
+        lengths = [run, *(len(part) * unit for part in parts[1:-1])]
+        if max(lengths) > limit:
+            _refuse(name, line + next(k for k, n in enumerate(lengths) if n > limit), limit)
+        if len(parts) > 1:
+            line += len(parts) - 1
+            run = len(parts[-1]) * unit
+    if run > limit:
+        _refuse(name, line, limit)
+
+
+def _refuse(name: str, line: int, limit: int) -> None:
+    raise OverlongLine(
+        name,
+        f"line {line} is longer than {limit:,} bytes ({limit // 1024} KiB): a bulletin's "
+        "lines are paragraphs and table rows; this file is not a text bulletin, or it lost "
+        "its line breaks",
+    )
 
 
 def line_ends(text: str) -> str:

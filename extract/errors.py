@@ -32,6 +32,10 @@ class UndecodableFile(BulletinError):
     stage = "decode"
 
 
+class OverlongLine(BulletinError):
+    """A line of a text file is longer than any bulletin's (no line breaks, or not text)."""
+
+
 class NoTable(BulletinError):
     """The text holds no table this tool can read."""
 

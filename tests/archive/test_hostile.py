@@ -279,3 +279,30 @@ def test_a_fifo_swapped_in_after_the_walk_does_not_block_hashing(tmp_path: Path)
     assert sha256_of(tmp_path / "ok.txt") == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     )
+
+
+def test_a_50_mb_text_file_of_one_line_is_refused_quickly_in_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DEC, folder / "good.txt")
+    with (folder / "one.txt").open("wb") as handle:  # a table's rows without line ends
+        for _ in range(50):
+            handle.write(("\t区社保局\t2586" * 52429).encode("utf-8")[: 1024 * 1024])
+    proc = subprocess.run(
+        [*bulletins_command(), "ingest", str(folder), "--db", str(tmp_path / "a.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,  # it hung for more than ten minutes when the text reader got it
+    )
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: one.txt: line 1 is longer than 65,536 bytes (64 KiB): a bulletin's lines are "
+        "paragraphs and table rows; this file is not a text bulletin, or it lost its line breaks"
+    ]
+    assert "Traceback" not in proc.stderr
+    assert "1 ingested, 0 unchanged, 1 failed; 90 facts" in proc.stderr
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    assert db.execute("SELECT path, stage FROM failures").fetchall() == [("one.txt", "extract")]
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: KiB
+    assert peak_kib * 1024 < GIB
