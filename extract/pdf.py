@@ -79,6 +79,10 @@ class NeedsOcr(BulletinError):
     """A page is an image without a text layer."""
 
 
+class TurnedPage(BulletinError):
+    """Most of a page's text runs sideways or upside down: read as it lies, it is garbage."""
+
+
 class UndecodedText(BulletinError):
     """Glyphs of the PDF do not map to characters; storing them would store garbage."""
 
@@ -93,6 +97,8 @@ class PageContent:
     width: float
     height: float
     items: list[Line | TablePart | Region] = field(default_factory=list)
+    # An image without a text layer (a scanned page): skipped, or the file is OCR'd.
+    scanned: bool = False
 
 
 def read_pdf(
@@ -109,10 +115,23 @@ def read_pdf(
         if not pdf.pages:
             raise UnreadablePdf(name, "the PDF has no pages")
         pages = [read_page(page, name, hints, settings) for page in pdf.pages]
+    scanned = [page.number for page in pages if page.scanned]
     if not any(page.items for page in pages):
+        if scanned:
+            raise NeedsOcr(
+                name,
+                f"page {scanned[0]} has no text layer (a scanned image); run OCR on it first "
+                "(e.g. ocrmypdf -l chi_sim) and ingest the result",
+            )
         raise NoTable(name, "the PDF holds no text (blank pages, or page numbers only)")
     resolve_regions(pages, hints, settings)
-    return assemble(name, pages, hints, settings)
+    document = assemble(name, pages, hints, settings)
+    document.warnings.extend(
+        f"page {number} is an image without a text layer (a scanned page); skipped, its "
+        "figures are not read — OCR the file (e.g. ocrmypdf -l chi_sim) to read them"
+        for number in scanned
+    )
+    return document
 
 
 @contextmanager
@@ -151,10 +170,11 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     """Glyphs of one page checked, ruled tables found, the rest cut into lines."""
     number = int(page.page_number)
     content = PageContent(number, float(page.width), float(page.height))
+    check_upright(page.chars, number, name)
     glyphs = glyphs_from_chars(page.chars)
     if not any(g.text.strip() for g in glyphs):
-        refuse_scan(page, number, name)
-        return content  # a blank page
+        content.scanned = bool(page.images)
+        return content  # a blank page, or an image of one
     check_decoded(glyphs, number, name, settings)
     parts: list[TablePart] = []
     for found in page.find_tables(settings.ruled):
@@ -173,14 +193,33 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     return content
 
 
-def refuse_scan(page: Any, number: int, name: str) -> None:
-    """A page without text that holds an image is a scan: refuse it (it needs OCR)."""
-    if page.images:
-        raise NeedsOcr(
-            name,
-            f"page {number} has no text layer (a scanned image); run OCR on it first "
-            "(e.g. ocrmypdf -l chi_sim) and ingest the result",
-        )
+def check_upright(chars: Sequence[dict[str, Any]], number: int, name: str) -> None:
+    """Refuse a page most of whose characters are turned (sideways or upside down).
+
+    A landscape page turned onto a portrait one without a ``/Rotate`` entry, or a page
+    printed upside down, gives lines read across its columns and numbers spelt backwards;
+    a few turned characters (a stamp, a margin note) are only skipped by the reader.
+    """
+    turns = [text_turn(ch) for ch in chars if str(ch["text"]).strip()]
+    turned = [turn for turn in turns if turn]
+    if len(turned) * 2 <= len(turns):
+        return
+    turn = max(set(turned), key=turned.count)
+    how = "upside down" if turn == 180 else f"turned {turn}° (its text runs sideways)"
+    raise TurnedPage(
+        name,
+        f"page {number} is {how}; turn the page upright (e.g. qpdf --rotate=+{turn}:{number} "
+        "in.pdf out.pdf) and ingest the copy",
+    )
+
+
+def text_turn(ch: dict[str, Any]) -> int:
+    """How far a character's baseline is turned from left-to-right, counter-clockwise, in
+    quarter turns: 0, 90, 180 or 270 degrees."""
+    a, b = float(ch["matrix"][0]), float(ch["matrix"][1])
+    if abs(a) >= abs(b):
+        return 0 if a > 0 else 180
+    return 90 if b > 0 else 270
 
 
 def check_decoded(glyphs: Sequence[Glyph], page: int, name: str, settings: PdfSettings) -> None:

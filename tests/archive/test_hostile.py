@@ -306,3 +306,52 @@ def test_a_50_mb_text_file_of_one_line_is_refused_quickly_in_one_line(tmp_path: 
     assert db.execute("SELECT path, stage FROM failures").fetchall() == [("one.txt", "extract")]
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: KiB
     assert peak_kib * 1024 < GIB
+
+
+def test_turned_pdf_pages_are_refused_and_a_scanned_page_is_skipped(tmp_path: Path) -> None:
+    """tests/fixtures/build_pdf_probe.py: the same annex upright, turned 90°, turned and
+    marked /Rotate (a viewer shows it upright), upside down, and after a scanned page."""
+    pdfs = Path(__file__).parents[1] / "fixtures" / "pdf"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in pdfs.glob("probe-*.pdf"):
+        shutil.copy(path, folder / path.name)
+    db_path = tmp_path / "a.db"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert sorted(line for line in result.output.splitlines() if line.startswith("error:")) == [
+        "error: probe-rotated_landscape_page.pdf: page 2 is turned 90° (its text runs "
+        "sideways); turn the page upright (e.g. qpdf --rotate=+90:2 in.pdf out.pdf) and "
+        "ingest the copy",
+        "error: probe-upside_down_page.pdf: page 2 is upside down; turn the page upright "
+        "(e.g. qpdf --rotate=+180:2 in.pdf out.pdf) and ingest the copy",
+    ]
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("SELECT path, stage FROM failures ORDER BY path").fetchall() == [
+        ("probe-rotated_landscape_page.pdf", "extract"),
+        ("probe-upside_down_page.pdf", "extract"),
+    ]
+    annex = [
+        ("政务服务中心", "cases", 2754.0),  # the headline sentence on page 1
+        ("政务服务中心", "completed", 2745.0),
+        ("区社保局", "accepted", 2586.0),
+        ("区社保局", "completed", 2580.0),
+        ("区民政局", "accepted", 123.0),
+        ("区民政局", "completed", 120.0),
+        ("区医保局", "accepted", 45.0),
+        ("区医保局", "completed", 45.0),
+        ("合计", "accepted", 2754.0),
+        ("合计", "completed", 2745.0),
+    ]
+    for name in (
+        "probe-upright_landscape_page.pdf",
+        "probe-rotated_page_marked.pdf",
+        "probe-image_page_in_text.pdf",
+    ):
+        facts = db.execute(
+            "SELECT entity_raw, metric, value FROM facts_readable "
+            "WHERE bulletin = ? ORDER BY fact_id",
+            [name],
+        ).fetchall()
+        assert facts == annex, name

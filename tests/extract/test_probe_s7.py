@@ -1,5 +1,7 @@
 """Hostile input for the readers: a text file whose line never ends is refused before the
-text reader, which would take time and memory out of all measure on it."""
+text reader, which would take time and memory out of all measure on it; a PDF page turned
+sideways or upside down is refused (read as it lies it gives garbage cells); a scanned
+page inside a PDF with text is skipped with a warning instead of OCR of the whole file."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from extract.decode import MAX_LINE_BYTES, READ_CHUNK, refuse_long_lines
+from extract.document import Document
 from extract.errors import OverlongLine
+from extract.pdf import TurnedPage, check_upright, read_pdf
+from extract.pdf_text import glyphs_from_chars
 from extract.reader import read_document
 from tests.helpers import DEC
 
@@ -122,3 +127,116 @@ def test_a_one_line_html_page_is_not_held_to_the_text_limit(tmp_path: Path) -> N
 
 def test_the_sample_bulletin_passes(tmp_path: Path) -> None:
     refuse_long_lines(DEC, "dec.txt")
+
+
+# --- PDF pages turned or scanned (tests/fixtures/build_pdf_probe.py) -------------------
+
+PDF = Path(__file__).parents[1] / "fixtures" / "pdf"
+ANNEX = [
+    ["序号", "部门", "受理数", "办结数"],
+    ["1", "区社保局", "2586", "2580"],
+    ["2", "区民政局", "123", "120"],
+    ["3", "区医保局", "45", "45"],
+    ["", "合计", "2754", "2745"],
+]
+PROSE = [
+    "攀枝花市西区政务服务工作通报",
+    "（2022年9月）",
+    "9月，全区政务服务中心共受理办件2754件，办结2745件。",
+    "附件1",
+    "各部门受理办结情况",
+]
+
+
+def rows(document: Document) -> list[list[str]]:
+    (table,) = document.tables
+    return [[c.text for c in table.row_cells(r)] for r in range(table.n_rows)]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "probe-upright_landscape_page.pdf",
+        "probe-rotated_page_marked.pdf",  # turned content, and /Rotate turning it back
+        "probe-image_page_in_text.pdf",
+    ],
+)
+def test_an_upright_annex_page_reads_as_printed(name: str) -> None:
+    document = read_document(PDF / name, name)
+    assert [b.text for b in document.blocks] == PROSE
+    assert rows(document) == ANNEX
+    assert document.tables[0].header_rows == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "probe-rotated_landscape_page.pdf",
+            "page 2 is turned 90° (its text runs sideways); turn the page upright "
+            "(e.g. qpdf --rotate=+90:2 in.pdf out.pdf) and ingest the copy",
+        ),
+        (
+            "probe-upside_down_page.pdf",
+            "page 2 is upside down; turn the page upright "
+            "(e.g. qpdf --rotate=+180:2 in.pdf out.pdf) and ingest the copy",
+        ),
+    ],
+)
+def test_a_turned_page_is_refused_not_read_as_garbage(name: str, message: str) -> None:
+    with pytest.raises(TurnedPage) as info:
+        read_document(PDF / name, name)
+    assert str(info.value) == f"{name}: {message}"
+
+
+def char(text: str, matrix: tuple[float, ...], x0: float = 100.0) -> dict[str, object]:
+    a, b = matrix[0], matrix[1]
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x0 + 10,
+        "top": 100.0,
+        "bottom": 110.0,
+        "size": 10.0,
+        "matrix": (*matrix, x0, 700.0),
+        "upright": a * matrix[3] > 0 and b * matrix[2] <= 0,
+    }
+
+
+UPRIGHT = (10.0, 0.0, 0.0, 10.0)
+LEFT = (0.0, 10.0, -10.0, 0.0)  # turned 90° counter-clockwise: reads bottom to top
+RIGHT = (0.0, -10.0, 10.0, 0.0)
+UPSIDE_DOWN = (-10.0, 0.0, 0.0, -10.0)
+
+
+def test_a_few_turned_characters_are_a_stamp_skipped_not_a_turned_page() -> None:
+    chars = [char(t, UPRIGHT, 100 + 10 * k) for k, t in enumerate("区社保局2586")]
+    chars += [char("章", LEFT), char("印", UPSIDE_DOWN), char("X", RIGHT), char(" ", LEFT)]
+    check_upright(chars, 1, "x.pdf")  # 3 turned of 11 visible: not refused
+    assert "".join(g.text for g in glyphs_from_chars(chars)) == "区社保局2586"
+
+
+@pytest.mark.parametrize(
+    ("matrix", "how"),
+    [
+        (LEFT, "turned 90° (its text runs sideways); turn the page upright (e.g. qpdf --rotate=+90:3"),
+        (RIGHT, "turned 270° (its text runs sideways); turn the page upright (e.g. qpdf --rotate=+270:3"),
+        (UPSIDE_DOWN, "upside down; turn the page upright (e.g. qpdf --rotate=+180:3"),
+    ],
+)  # fmt: skip
+def test_a_page_mostly_turned_is_refused_with_the_turn_that_sets_it_upright(
+    matrix: tuple[float, ...], how: str
+) -> None:
+    chars = [char(t, matrix) for t in "区社保局2586"] + [char(t, UPRIGHT) for t in "第3页"]
+    with pytest.raises(TurnedPage) as info:
+        check_upright(chars, 3, "x.pdf")
+    assert info.value.reason.startswith(f"page 3 is {how} in.pdf out.pdf)")
+
+
+def test_a_scanned_page_among_text_pages_is_skipped_with_a_warning() -> None:
+    document = read_pdf(PDF / "probe-image_page_in_text.pdf", "p.pdf")
+    assert document.warnings == [
+        "page 2 is an image without a text layer (a scanned page); skipped, its figures are "
+        "not read — OCR the file (e.g. ocrmypdf -l chi_sim) to read them"
+    ]
+    assert [c.source.page for c in document.tables[0].cells][:1] == [3]
