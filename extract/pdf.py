@@ -12,6 +12,7 @@ grid, and the reading whose totals, row numbers and rates check wins (``pdf_read
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.psparser import LIT, PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.captions import caption_lines
@@ -65,6 +67,13 @@ __all__ = ["PdfSettings", "read_pdf"]
 
 # How far from the end of the file a complete PDF has its %%EOF marker.
 EOF_WINDOW = 2048
+# Decoded bytes of a page's content (its text and rules, forms included) past which the
+# page is refused: real pages hold kilobytes, a dense map a few megabytes; a compressed
+# stream of blanks unpacks a thousand times its size, and the parser holds all of it.
+MAX_PAGE_CONTENT = 32 * 1024 * 1024
+# Bytes unpacked at a time while a stream's size is measured.
+UNPACK_STEP = 1 << 20
+FORM = LIT("Form")
 
 
 class UnreadablePdf(BulletinError):
@@ -170,6 +179,7 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     """Glyphs of one page checked, ruled tables found, the rest cut into lines."""
     number = int(page.page_number)
     content = PageContent(number, float(page.width), float(page.height))
+    check_content_size(page.page_obj, number, name)
     check_upright(page.chars, number, name)
     glyphs = glyphs_from_chars(page.chars)
     if not any(g.text.strip() for g in glyphs):
@@ -191,6 +201,56 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     content.items = sorted(items, key=lambda item: item.bbox[1])  # reading order
     page.close()
     return content
+
+
+def check_content_size(page: Any, number: int, name: str, limit: int = MAX_PAGE_CONTENT) -> None:
+    """Refuse a page whose content streams unpack past ``limit`` bytes, measured in steps
+    before the parser unpacks them whole (a compression bomb would fill the memory)."""
+    total = 0
+    for stream in content_streams(page):
+        total += unpacked_size(stream, limit - total)
+        if total > limit:
+            raise UnreadablePdf(
+                name,
+                f"page {number}: its content unpacks past {limit:,} bytes (a compression "
+                "bomb?); refused",
+            )
+
+
+def content_streams(page: Any) -> Iterator[PDFStream]:
+    """The page's content streams and the form XObjects it draws (one level deep)."""
+    for stream in page.contents or []:
+        stream = resolve1(stream)
+        if isinstance(stream, PDFStream):
+            yield stream
+    xobjects = resolve1((page.resources or {}).get("XObject")) or {}
+    if isinstance(xobjects, dict):
+        for xobject in xobjects.values():
+            xobject = resolve1(xobject)
+            if isinstance(xobject, PDFStream) and xobject.get("Subtype") is FORM:
+                yield xobject
+
+
+def unpacked_size(stream: PDFStream, cap: int) -> int:
+    """The stream's decoded size (its first filter's, if Flate), counted up to past
+    ``cap`` without holding more than a step of it."""
+    if stream.rawdata is None:  # decoded already
+        return len(stream.data or b"")
+    data = stream.rawdata
+    filters = stream.get_filters()
+    if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+        return len(data)
+    if stream.decipher and stream.objid is not None and stream.genno is not None:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    inflate = zlib.decompressobj()
+    size = 0
+    try:
+        while data and size <= cap:
+            size += len(inflate.decompress(data, UNPACK_STEP))
+            data = inflate.unconsumed_tail
+    except zlib.error:
+        pass  # damaged: the parser copes (or says so) on its own
+    return size
 
 
 def check_upright(chars: Sequence[dict[str, Any]], number: int, name: str) -> None:

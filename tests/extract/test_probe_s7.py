@@ -6,6 +6,8 @@ page inside a PDF with text is skipped with a warning instead of OCR of the whol
 from __future__ import annotations
 
 import codecs
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,16 @@ import pytest
 from extract.decode import MAX_LINE_BYTES, READ_CHUNK, refuse_long_lines
 from extract.document import Document
 from extract.errors import OverlongLine
-from extract.pdf import TurnedPage, check_upright, read_pdf
+from extract.pdf import (
+    MAX_PAGE_CONTENT,
+    TurnedPage,
+    UnreadablePdf,
+    check_upright,
+    read_pdf,
+)
 from extract.pdf_text import glyphs_from_chars
 from extract.reader import read_document
+from tests.fixtures.build_pdf_probe import Pdf, text
 from tests.helpers import DEC
 
 ROW = "\t区社保局\t2586\n"
@@ -240,3 +249,52 @@ def test_a_scanned_page_among_text_pages_is_skipped_with_a_warning() -> None:
         "not read — OCR the file (e.g. ocrmypdf -l chi_sim) to read them"
     ]
     assert [c.source.page for c in document.tables[0].cells][:1] == [3]
+
+
+def blanks(n_bytes: int) -> bytes:
+    """A Flate stream of ``n_bytes`` of PDF whitespace: a kilobyte per megabyte."""
+    pack = zlib.compressobj(9)
+    step = b" " * (1 << 20)
+    out = [pack.compress(text("通报", 12, 72, 760).encode("latin-1") + b"\n")]
+    out += [pack.compress(step) for _ in range(n_bytes // len(step) + 1)]
+    return b"".join([*out, pack.flush()])
+
+
+def bomb_pdf(path: Path, *, in_form: bool) -> None:
+    pdf = Pdf()
+    font = pdf.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    packed = pdf.stream(blanks(MAX_PAGE_CONTENT), "/Filter /FlateDecode ")
+    if in_form:  # the page draws a form, whose stream is the bomb
+        pdf.objects[packed - 1] = pdf.objects[packed - 1].replace(
+            b"<< ", b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] ", 1
+        )
+        contents = pdf.stream(b"/Fm1 Do")
+    else:
+        contents = packed
+    tree = len(pdf.objects) + 2  # the page tree follows the page
+    page = pdf.add(
+        f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Contents {contents} 0 R "
+        f"/Resources << /Font << /F1 {font} 0 R >> /XObject << /Fm1 {packed} 0 R >> >> >>"
+    )
+    assert pdf.add(f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>") == tree
+    pdf.write(path, pdf.add(f"<< /Type /Catalog /Pages {tree} 0 R >>"))
+
+
+@pytest.mark.parametrize("in_form", [False, True])
+def test_a_page_whose_content_unpacks_past_32_mib_is_refused_before_it_is_parsed(
+    tmp_path: Path, in_form: bool
+) -> None:
+    path = tmp_path / "bomb.pdf"
+    bomb_pdf(path, in_form=in_form)
+    assert path.stat().st_size < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadablePdf) as info:
+            read_pdf(path, "bomb.pdf")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(info.value) == (
+        "bomb.pdf: page 1: its content unpacks past 33,554,432 bytes (a compression bomb?); refused"
+    )
+    assert peak < 16 * 1024 * 1024  # never unpacked whole
