@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from extract import scan_image
 from extract.decode import MAX_LINE_BYTES, READ_CHUNK, refuse_long_lines
 from extract.document import Document
 from extract.errors import OverlongLine
@@ -24,7 +25,8 @@ from extract.pdf import (
 )
 from extract.pdf_text import glyphs_from_chars
 from extract.reader import read_document
-from tests.fixtures.build_pdf_probe import Pdf, text
+from extract.scan_image import UnreadableImage, load_image_pages, load_pdf_pages
+from tests.fixtures.build_pdf_probe import Pdf, build, image_page, text
 from tests.helpers import DEC
 
 ROW = "\t区社保局\t2586\n"
@@ -298,3 +300,46 @@ def test_a_page_whose_content_unpacks_past_32_mib_is_refused_before_it_is_parsed
         "bomb.pdf: page 1: its content unpacks past 33,554,432 bytes (a compression bomb?); refused"
     )
     assert peak < 16 * 1024 * 1024  # never unpacked whole
+
+
+# --- scans: one page in memory at a time, every page's size bounded ----------------------
+
+
+def test_a_pdf_page_too_large_to_render_at_the_ocr_resolution_is_rendered_smaller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan_image, "MAX_PIXELS", 1_000_000)
+    path = tmp_path / "poster.pdf"
+    # 1,440 points square (20 inches): 4,000 pixels a side at 200 dpi, 16 million pixels;
+    # at most a million fit: 1,000 pixels a side, 50 dpi. The 4 × 5 inch page after it
+    # fits at 200 dpi: 800 × 1,000 pixels.
+    build(path, [((1440, 1440), image_page(), 0), ((288, 360), image_page(), 0)])
+    pages = load_pdf_pages(path, "poster.pdf", 200)
+    first = next(pages)
+    assert first.pixels.shape == (1000, 1000)
+    assert first.dpi == pytest.approx(50.0)
+    second = next(pages)
+    assert second.dpi == pytest.approx(200.0)
+    assert second.pixels.shape == (1000, 800)
+    assert list(pages) == []
+
+
+def test_each_frame_of_a_tiff_is_checked_and_loaded_only_when_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    monkeypatch.setattr(scan_image, "MAX_PIXELS", 1_000_000)
+    path = tmp_path / "pages.tiff"
+    small = Image.new("L", (800, 1000), 255)  # 0.8 million pixels
+    large = Image.new("L", (1200, 1000), 255)  # 1.2 million pixels
+    small.save(path, save_all=True, append_images=[large])
+    pages = load_image_pages(path, "pages.tiff")
+    first = next(pages)  # the first page comes before the second frame is decoded
+    assert (first.number, first.pixels.shape) == (1, (1000, 800))
+    with pytest.raises(UnreadableImage) as info:
+        next(pages)
+    assert str(info.value) == (
+        "pages.tiff: page 2: image too large to read (1200×1000 pixels; at most 1 million): "
+        "scan the page at 300 dpi"
+    )
