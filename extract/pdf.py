@@ -12,6 +12,7 @@ grid, and the reading whose totals, row numbers and rates check wins (``pdf_read
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -74,6 +75,8 @@ MAX_PAGE_CONTENT = 32 * 1024 * 1024
 # Bytes unpacked at a time while a stream's size is measured.
 UNPACK_STEP = 1 << 20
 FORM = LIT("Form")
+# An object whose whole body is a reference to another: ``3 0 obj 4 0 R endobj``.
+BARE_REFERENCE = re.compile(rb"(?<![0-9])(\d+)\s+\d+\s+obj\s*(\d+)\s+\d+\s+R\s*endobj")
 
 
 class UnreadablePdf(BulletinError):
@@ -120,6 +123,7 @@ def read_pdf(
     name = display or str(path)
     hints = hints or load_hints()
     settings = settings or PdfSettings()
+    refuse_reference_loops(path, name)
     with open_pdf(path, name) as pdf:
         if not pdf.pages:
             raise UnreadablePdf(name, "the PDF has no pages")
@@ -151,6 +155,30 @@ def open_pdf(path: Path, name: str) -> Iterator[Any]:
             yield pdf
     except (PdfminerException, PSException, PDFSyntaxError, PDFEncryptionError) as exc:
         raise pdf_error(exc, path, name) from None
+
+
+def refuse_reference_loops(path: Path, name: str) -> None:
+    """Refuse a PDF whose objects refer to each other in a loop (``3 0 obj 3 0 R``): the
+    parser follows such references for ever."""
+    target = {int(m[1]): int(m[2]) for m in BARE_REFERENCE.finditer(path.read_bytes())}
+    safe: set[int] = set()
+    for start in target:
+        chain: list[int] = []
+        n = start
+        while n in target and n not in safe:
+            if n in chain:
+                loop = chain[chain.index(n) :]
+                how = (
+                    f"object {n} refers to itself"
+                    if len(loop) == 1
+                    else f"objects {' → '.join(map(str, [*loop, n]))} refer to each other in a loop"
+                )
+                raise UnreadablePdf(
+                    name, f"the PDF is damaged ({how}); re-export it from its source"
+                )
+            chain.append(n)
+            n = target[n]
+        safe.update(chain)
 
 
 def pdf_error(exc: Exception, path: Path, name: str) -> BulletinError:

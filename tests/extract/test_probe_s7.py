@@ -343,3 +343,51 @@ def test_each_frame_of_a_tiff_is_checked_and_loaded_only_when_read(
         "pages.tiff: page 2: image too large to read (1200×1000 pixels; at most 1 million): "
         "scan the page at 300 dpi"
     )
+
+
+def reference_loop_pdf(path: Path, loop: list[int]) -> None:
+    """A one-page PDF whose /Contents is object 3, a reference along ``loop`` (3 first)."""
+    pdf = Pdf()
+    assert pdf.add("<< /Type /Pages /Kids [2 0 R] /Count 1 >>") == 1
+    pdf.add("<< /Type /Page /Parent 1 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>")
+    for k, _ in enumerate(loop):
+        pdf.add(f"{loop[(k + 1) % len(loop)]} 0 R")
+    pdf.write(path, pdf.add("<< /Type /Catalog /Pages 1 0 R >>"))
+
+
+@pytest.mark.parametrize(
+    ("loop", "how"),
+    [
+        ([3], "object 3 refers to itself"),
+        ([3, 4, 5], "objects 3 → 4 → 5 → 3 refer to each other in a loop"),
+    ],
+)
+def test_objects_that_refer_to_each_other_in_a_loop_are_refused_not_followed_for_ever(
+    tmp_path: Path, loop: list[int], how: str
+) -> None:
+    path = tmp_path / "loop.pdf"
+    reference_loop_pdf(path, loop)
+    with pytest.raises(UnreadablePdf) as info:
+        read_pdf(path, "loop.pdf")  # the parser alone never returns
+    assert info.value.reason == f"the PDF is damaged ({how}); re-export it from its source"
+
+
+def test_a_chain_of_references_without_a_loop_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "chain.pdf"
+    pdf = Pdf()
+    assert pdf.add("<< /Type /Pages /Kids [2 0 R] /Count 1 >>") == 1
+    pdf.add(
+        "<< /Type /Page /Parent 1 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+        "/Resources << /Font << /F1 6 0 R >> >> >>"
+    )
+    pdf.add("4 0 R")
+    pdf.add("5 0 R")
+    pdf.stream(text("通报", 12, 72, 760).encode("latin-1"))
+    pdf.add(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> >>] >>"
+    )
+    pdf.write(path, pdf.add("<< /Type /Catalog /Pages 1 0 R >>"))
+    document = read_pdf(path, "chain.pdf")  # /Contents read through 3 → 4 → 5
+    assert [b.text for b in document.blocks] == ["通报"]
