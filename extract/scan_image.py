@@ -12,6 +12,7 @@ import math
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -94,17 +95,24 @@ MAX_PIXELS = 100_000_000
 def load_image_pages(path: Path, name: str) -> Iterator[PageImage]:
     """Every frame of an image file (a TIFF may hold several pages) as a grey page, one at
     a time (a page is read before the next is loaded); each frame's size is checked."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():  # the size is checked below, in one line
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with warnings.catch_warnings():  # size and damage are said below, in one line
+            warnings.simplefilter("ignore")
             image = Image.open(path)
         with image:
-            for k, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                check_pixels(frame.width, frame.height, k, name)
-                gray = np.asarray(frame.convert("L"), dtype=np.uint8)
-                yield PageImage(k, gray, image_dpi(frame.info.get("dpi"), gray.shape[1]))
+            for k in count(1):
+                with warnings.catch_warnings():  # (corrupt EXIF data, a bomb's size)
+                    warnings.simplefilter("ignore")
+                    try:
+                        image.seek(k - 1)
+                    except EOFError:
+                        return
+                    check_pixels(image.width, image.height, k, name)
+                    gray = np.asarray(image.convert("L"), dtype=np.uint8)
+                    dpi = image_dpi(image.info.get("dpi"), gray.shape[1])
+                yield PageImage(k, gray, dpi)
     except Image.DecompressionBombError:
         raise UnreadableImage(
             name, f"image too large to read (over {MAX_PIXELS // 1_000_000} million pixels)"

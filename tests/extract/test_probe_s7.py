@@ -391,3 +391,21 @@ def test_a_chain_of_references_without_a_loop_is_read(tmp_path: Path) -> None:
     pdf.write(path, pdf.add("<< /Type /Catalog /Pages 1 0 R >>"))
     document = read_pdf(path, "chain.pdf")  # /Contents read through 3 → 4 → 5
     assert [b.text for b in document.blocks] == ["通报"]
+
+
+def test_a_damaged_tiff_is_one_error_without_the_image_library_s_warnings(
+    tmp_path: Path,
+) -> None:
+    import warnings
+
+    path = tmp_path / "junk.tif"
+    path.write_bytes(b"II*\x00" + bytes((k * 37 + 11) % 256 for k in range(10000)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # PIL says "Corrupt EXIF data" for these bytes
+        with pytest.raises(UnreadableImage) as info:
+            list(load_image_pages(path, "junk.tif"))
+    assert [str(w.message) for w in caught] == []
+    assert str(info.value) == (
+        "junk.tif: not a readable image: it starts like a TIFF file but cannot be decoded "
+        "(truncated or damaged); copy or export it again"
+    )
