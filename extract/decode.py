@@ -10,7 +10,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from extract.errors import BinaryFile, EmptyFile, OverlongLine, UndecodableFile
+from extract.errors import BinaryFile, EmptyFile, OverlongLine, TooManyLines, UndecodableFile
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -33,6 +33,9 @@ MIN_UTF16_NULS = 0.05
 # longer line (bytes as stored) is not a bulletin's, and reading it as one would cost time
 # and memory out of all measure (the text reader's work on a line grows with its length).
 MAX_LINE_BYTES = 64 * 1024
+# A text bulletin holds a few thousand lines; the reader's memory grows with every cell
+# (100,000 lines of a four-column table take 0.5 GB), so a file past this is refused.
+MAX_LINES = 100_000
 # Bytes read at a time when a file's lines are measured.
 READ_CHUNK = 1 << 20
 # Encodings whose code units hold bytes that look like CR or LF (measured as text).
@@ -53,8 +56,11 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     return text, encoding
 
 
-def refuse_long_lines(path: Path, name: str, limit: int = MAX_LINE_BYTES) -> None:
-    """Raise OverlongLine when a line of the file is longer than ``limit`` bytes as stored.
+def refuse_long_lines(
+    path: Path, name: str, limit: int = MAX_LINE_BYTES, max_lines: int = MAX_LINES
+) -> None:
+    """Raise OverlongLine when a line of the file is longer than ``limit`` bytes as stored,
+    TooManyLines when it holds more than ``max_lines`` lines.
 
     The file is read in chunks, so memory stays bounded and the work linear. CR, LF and
     CRLF end a line; UTF-16 and UTF-32 files (by their BOM or their NULs) are measured in
@@ -68,7 +74,7 @@ def refuse_long_lines(path: Path, name: str, limit: int = MAX_LINE_BYTES) -> Non
         encoding = _wide_encoding(head) or "latin-1"
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         unit = WIDE.get(encoding, 1)
-        _measure((decoder.decode(chunk) for chunk in chunks), unit, limit, name)
+        _measure((decoder.decode(chunk) for chunk in chunks), unit, (limit, max_lines), name)
 
 
 def _wide_encoding(head: bytes) -> str | None:
@@ -80,9 +86,10 @@ def _wide_encoding(head: bytes) -> str | None:
     return None
 
 
-def _measure(chunks: Iterator[str], unit: int, limit: int, name: str) -> None:
-    """Raise OverlongLine at the first line of ``chunks`` longer than ``limit`` (in bytes:
-    each character counts ``unit`` bytes)."""
+def _measure(chunks: Iterator[str], unit: int, limits: tuple[int, int], name: str) -> None:
+    """Raise OverlongLine at the first line of ``chunks`` longer than the first limit (in
+    bytes: each character counts ``unit`` bytes), TooManyLines past the second."""
+    limit, max_lines = limits
     run = 0  # length of the line the previous chunks left open
     line = 1
     held = ""  # a CR at a chunk's end: its LF may open the next chunk
@@ -99,8 +106,20 @@ def _measure(chunks: Iterator[str], unit: int, limit: int, name: str) -> None:
         if len(parts) > 1:
             line += len(parts) - 1
             run = len(parts[-1]) * unit
+        if line - 1 > max_lines:  # lines ended so far
+            _too_many(name, max_lines)
     if run > limit:
         _refuse(name, line, limit)
+    if run and line > max_lines:
+        _too_many(name, max_lines)
+
+
+def _too_many(name: str, max_lines: int) -> None:
+    raise TooManyLines(
+        name,
+        f"more than {max_lines:,} lines; a text bulletin holds a few thousand, and reading "
+        "this many would take memory out of all measure: split the file",
+    )
 
 
 def _refuse(name: str, line: int, limit: int) -> None:

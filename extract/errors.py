@@ -36,6 +36,10 @@ class OverlongLine(BulletinError):
     """A line of a text file is longer than any bulletin's (no line breaks, or not text)."""
 
 
+class TooManyLines(BulletinError):
+    """A text file holds more lines than any bulletin (a data dump, a log)."""
+
+
 class NoTable(BulletinError):
     """The text holds no table this tool can read."""
 

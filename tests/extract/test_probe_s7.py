@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from extract import scan_image
-from extract.decode import MAX_LINE_BYTES, READ_CHUNK, refuse_long_lines
+from extract.decode import MAX_LINE_BYTES, MAX_LINES, READ_CHUNK, refuse_long_lines
 from extract.document import Document
-from extract.errors import OverlongLine
+from extract.errors import OverlongLine, TooManyLines
 from extract.pdf import (
     MAX_PAGE_CONTENT,
     TurnedPage,
@@ -80,7 +80,7 @@ def test_a_crlf_split_between_two_chunks_is_one_line_end(tmp_path: Path) -> None
     path = tmp_path / "x.txt"
     path.write_bytes(first + b"\nshort\r\n" + b"9" * 70000 + b"\r\n")
     with pytest.raises(OverlongLine) as info:
-        refuse_long_lines(path, "x.txt")
+        refuse_long_lines(path, "x.txt", max_lines=300_000)
     assert info.value.reason == refusal(262146)
 
 
@@ -134,6 +134,22 @@ def test_a_one_line_html_page_is_not_held_to_the_text_limit(tmp_path: Path) -> N
     table = document.tables[0]
     assert table.n_rows == 4000
     assert [c.text for c in table.row_cells(3999)] == ["部门3999", "3999"]
+
+
+@pytest.mark.parametrize("last", ["\n", ""])
+def test_100_000_lines_pass_and_one_more_is_refused(tmp_path: Path, last: str) -> None:
+    assert MAX_LINES == 100_000
+    rows = ["\t".join(["1", "区社保局", "2586"])] * 100_000
+    path = tmp_path / "x.txt"
+    path.write_text("\n".join(rows) + last, encoding="utf-8")
+    refuse_long_lines(path, "x.txt")
+    path.write_text("\n".join([*rows, "完"]) + last, encoding="utf-8")
+    with pytest.raises(TooManyLines) as info:
+        refuse_long_lines(path, "x.txt")
+    assert str(info.value) == (
+        "x.txt: more than 100,000 lines; a text bulletin holds a few thousand, and reading "
+        "this many would take memory out of all measure: split the file"
+    )
 
 
 def test_the_sample_bulletin_passes(tmp_path: Path) -> None:
