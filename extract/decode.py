@@ -155,6 +155,7 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return _strict(data[len(bom) :], encoding, path), encoding.removesuffix("-sig")
+    data = _without_nul_padding(data)
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
@@ -185,6 +186,16 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise UndecodableFile(
             path, f"invalid {encoding} at byte {exc.start}; re-save it as UTF-8"
         ) from None
+
+
+def _without_nul_padding(data: bytes) -> bytes:
+    """The text before a run of NULs that ends the file (a copy cut short and padded, a
+    preallocated file), when no NUL comes before it. One NUL alone may be the last byte of
+    UTF-16 text and stays."""
+    text = data.rstrip(b"\x00")
+    if len(data) - len(text) > 1 and b"\x00" not in text:
+        return text
+    return data
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

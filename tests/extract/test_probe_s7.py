@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from extract import scan_image
-from extract.decode import MAX_LINE_BYTES, MAX_LINES, READ_CHUNK, refuse_long_lines
+from extract.decode import MAX_LINE_BYTES, MAX_LINES, READ_CHUNK, decode_bytes, refuse_long_lines
 from extract.document import Document
-from extract.errors import OverlongLine, TooManyLines
+from extract.errors import BinaryFile, OverlongLine, TooManyLines
 from extract.pdf import (
     MAX_PAGE_CONTENT,
     TurnedPage,
@@ -425,3 +425,14 @@ def test_a_damaged_tiff_is_one_error_without_the_image_library_s_warnings(
         "junk.tif: not a readable image: it starts like a TIFF file but cannot be decoded "
         "(truncated or damaged); copy or export it again"
     )
+
+
+def test_nul_padding_at_the_end_of_a_text_is_dropped_and_a_nul_inside_is_binary() -> None:
+    text = "2022年9月通报\n序号\t部门\t受理数\n1\t区社保局\t2586\n"
+    data = text.encode("gb18030")
+    assert decode_bytes(data + b"\x00" * 512, "x.txt") == (text, "gb18030")
+    with pytest.raises(BinaryFile, match="binary content \\(NUL bytes\\)"):
+        decode_bytes(data[:10] + b"\x00\x00" + data[10:] + b"\x00" * 512, "x.txt")
+    # UTF-16 without a BOM ends with a NUL byte: its text is kept whole.
+    utf16 = ("序号\t受理数\n1\t2586\n" * 20).encode("utf-16-le")
+    assert decode_bytes(utf16, "x.txt")[1] == "utf-16-le"
