@@ -72,6 +72,9 @@ EOF_WINDOW = 2048
 # page is refused: real pages hold kilobytes, a dense map a few megabytes; a compressed
 # stream of blanks unpacks a thousand times its size, and the parser holds all of it.
 MAX_PAGE_CONTENT = 32 * 1024 * 1024
+# Characters a PDF may print: a bulletin prints tens of thousands; the reader holds each
+# until the document is assembled (some 350 bytes a character: a million take 350 MB).
+MAX_CHARS = 1_000_000
 # Bytes unpacked at a time while a stream's size is measured.
 UNPACK_STEP = 1 << 20
 FORM = LIT("Form")
@@ -111,6 +114,8 @@ class PageContent:
     items: list[Line | TablePart | Region] = field(default_factory=list)
     # An image without a text layer (a scanned page): skipped, or the file is OCR'd.
     scanned: bool = False
+    # Characters the page prints (its memory grows with them).
+    n_chars: int = 0
 
 
 def read_pdf(
@@ -127,7 +132,18 @@ def read_pdf(
     with open_pdf(path, name) as pdf:
         if not pdf.pages:
             raise UnreadablePdf(name, "the PDF has no pages")
-        pages = [read_page(page, name, hints, settings) for page in pdf.pages]
+        pages = []
+        chars = 0
+        for page in pdf.pages:
+            pages.append(read_page(page, name, hints, settings))
+            chars += pages[-1].n_chars
+            if chars > MAX_CHARS:
+                raise UnreadablePdf(
+                    name,
+                    f"more than {MAX_CHARS:,} characters by page {page.page_number}; a "
+                    "bulletin holds tens of thousands, and reading this many would take "
+                    "memory out of all measure: split the file",
+                )
     scanned = [page.number for page in pages if page.scanned]
     if not any(page.items for page in pages):
         if scanned:
@@ -209,6 +225,7 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     content = PageContent(number, float(page.width), float(page.height))
     check_content_size(page.page_obj, number, name)
     check_upright(page.chars, number, name)
+    content.n_chars = len(page.chars)
     glyphs = glyphs_from_chars(page.chars)
     if not any(g.text.strip() for g in glyphs):
         content.scanned = bool(page.images)

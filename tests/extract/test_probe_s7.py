@@ -436,3 +436,21 @@ def test_nul_padding_at_the_end_of_a_text_is_dropped_and_a_nul_inside_is_binary(
     # UTF-16 without a BOM ends with a NUL byte: its text is kept whole.
     utf16 = ("序号\t受理数\n1\t2586\n" * 20).encode("utf-16-le")
     assert decode_bytes(utf16, "x.txt")[1] == "utf-16-le"
+
+
+def test_a_pdf_printing_more_characters_than_the_limit_is_refused_at_that_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from extract import pdf
+
+    assert pdf.MAX_CHARS == 1_000_000
+    path = PDF / "probe-upright_landscape_page.pdf"  # 53 characters on page 1, 65 on page 2
+    monkeypatch.setattr(pdf, "MAX_CHARS", 118)
+    assert rows(read_pdf(path, "p.pdf")) == ANNEX
+    monkeypatch.setattr(pdf, "MAX_CHARS", 117)
+    with pytest.raises(UnreadablePdf) as info:
+        read_pdf(path, "p.pdf")
+    assert info.value.reason == (
+        "more than 117 characters by page 2; a bulletin holds tens of thousands, and reading "
+        "this many would take memory out of all measure: split the file"
+    )
