@@ -25,6 +25,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 from pdfminer.psparser import LIT, PSException
+from pdfplumber.table import TableFinder, TableSettings, edges_to_intersections
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.captions import caption_lines
@@ -75,6 +76,10 @@ MAX_PAGE_CONTENT = 32 * 1024 * 1024
 # Characters a PDF may print: a bulletin prints tens of thousands; the reader holds each
 # until the document is assembled (some 350 bytes a character: a million take 350 MB).
 MAX_CHARS = 1_000_000
+# Crossings of a page's rules past which its ruled tables are not looked for: a table has
+# hundreds to a few thousand (80 rows × 40 columns: 3,321); the table finder's work grows
+# with their square (10,201 took 5 s, 40,401 a minute) — graph paper, a drawing.
+MAX_CROSSINGS = 8_000
 # Bytes unpacked at a time while a stream's size is measured.
 UNPACK_STEP = 1 << 20
 FORM = LIT("Form")
@@ -232,6 +237,7 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
         return content  # a blank page, or an image of one
     check_decoded(glyphs, number, name, settings)
     parts: list[TablePart] = []
+    check_crossings(page, number, name, settings)
     for found in page.find_tables(settings.ruled):
         part = ruled_part(found.cells, glyphs, number, hints, settings)
         if part is not None:
@@ -296,6 +302,25 @@ def unpacked_size(stream: PDFStream, cap: int) -> int:
     except zlib.error:
         pass  # damaged: the parser copes (or says so) on its own
     return size
+
+
+def check_crossings(page: Any, number: int, name: str, settings: PdfSettings) -> None:
+    """Refuse a page whose rules cross more than MAX_CROSSINGS times, counted (as the
+    table finder counts them) before the finder pairs them into cells."""
+    finder = TableFinder.__new__(TableFinder)  # its edges and crossings, not its cells
+    finder.page = page
+    finder.settings = TableSettings.resolve(settings.ruled)
+    crossings = edges_to_intersections(
+        finder.get_edges(),
+        finder.settings.intersection_x_tolerance,
+        finder.settings.intersection_y_tolerance,
+    )
+    if len(crossings) > MAX_CROSSINGS:
+        raise UnreadablePdf(
+            name,
+            f"page {number}: its rules cross {len(crossings):,} times, more than any table's "
+            f"(at most {MAX_CROSSINGS:,} are read): graph paper or a drawing; refused",
+        )
 
 
 def check_upright(chars: Sequence[dict[str, Any]], number: int, name: str) -> None:

@@ -454,3 +454,32 @@ def test_a_pdf_printing_more_characters_than_the_limit_is_refused_at_that_page(
         "more than 117 characters by page 2; a bulletin holds tens of thousands, and reading "
         "this many would take memory out of all measure: split the file"
     )
+
+
+def graph_paper(path: Path, across: int, down: int) -> None:
+    """Page 2: ``across`` vertical and ``down`` horizontal rules 10 points apart, and a
+    word in the first square."""
+    width, height = 40 + 10 * (across - 1), 40 + 10 * (down - 1)
+    ops = [f"{20 + 10 * k} 20 m {20 + 10 * k} {height - 20} l S" for k in range(across)]
+    ops += [f"20 {20 + 10 * k} m {width - 20} {20 + 10 * k} l S" for k in range(down)]
+    ops.append(text("数", 6, 22, 22))  # a page without text is never searched for tables
+    build(path, [((595, 842), text("通报", 12, 72, 760), 0), ((width, height), "\n".join(ops), 0)])
+
+
+def test_a_page_whose_rules_cross_past_the_limit_is_refused_before_the_table_finder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extract import pdf
+
+    assert pdf.MAX_CROSSINGS == 8_000  # a 100 × 100 grid took 5 s, 200 × 200 a minute
+    monkeypatch.setattr(pdf, "MAX_CROSSINGS", 100)
+    within, past = tmp_path / "within.pdf", tmp_path / "past.pdf"
+    graph_paper(within, 10, 10)  # 100 crossings
+    graph_paper(past, 11, 10)  # 110
+    assert [b.text for b in read_pdf(within, "within.pdf").blocks] == ["通报", "数"]
+    with pytest.raises(UnreadablePdf) as info:
+        read_pdf(past, "past.pdf")
+    assert info.value.reason == (
+        "page 2: its rules cross 110 times, more than any table's (at most 100 are read): "
+        "graph paper or a drawing; refused"
+    )
