@@ -153,8 +153,20 @@ def clean_controls(text: str) -> str:
 
 def _decode(data: bytes, path: str) -> tuple[str, str]:
     for bom, encoding in BOMS:
-        if data.startswith(bom):
-            return _strict(data[len(bom) :], encoding, path), encoding.removesuffix("-sig")
+        if not data.startswith(bom):
+            continue
+        try:
+            return data[len(bom) :].decode(encoding), encoding.removesuffix("-sig")
+        except UnicodeDecodeError as exc:
+            if bom != codecs.BOM_UTF8:
+                raise UndecodableFile(
+                    path,
+                    f"invalid {encoding} at byte {exc.start + len(bom)}; re-save it as UTF-8",
+                ) from None
+        # A UTF-8 mark before text that is not UTF-8 (saved as GB18030 after the mark was
+        # written): the text after the mark is detected like any unmarked text.
+        data = data[len(bom) :]
+        break
     data = _without_nul_padding(data)
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)

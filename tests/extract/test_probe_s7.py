@@ -15,7 +15,7 @@ import pytest
 from extract import scan_image
 from extract.decode import MAX_LINE_BYTES, MAX_LINES, READ_CHUNK, decode_bytes, refuse_long_lines
 from extract.document import Document
-from extract.errors import BinaryFile, OverlongLine, TooManyLines
+from extract.errors import BinaryFile, OverlongLine, TooManyLines, UndecodableFile
 from extract.pdf import (
     MAX_PAGE_CONTENT,
     TurnedPage,
@@ -483,3 +483,20 @@ def test_a_page_whose_rules_cross_past_the_limit_is_refused_before_the_table_fin
         "page 2: its rules cross 110 times, more than any table's (at most 100 are read): "
         "graph paper or a drawing; refused"
     )
+
+
+def test_a_utf8_mark_before_gb18030_text_reads_the_text_and_a_mixed_file_is_refused() -> None:
+    text = "2022年9月西区政务服务工作通报\n受理2586件\n"
+    marked = codecs.BOM_UTF8 + text.encode("gb18030")
+    assert decode_bytes(marked, "x.txt") == (text, "gb18030")
+    assert decode_bytes(codecs.BOM_UTF8 + text.encode("utf-8"), "x.txt") == (text, "utf-8")
+    mixed = codecs.BOM_UTF8 + text.encode("utf-8") + text.encode("gb18030")
+    with pytest.raises(UndecodableFile) as info:
+        decode_bytes(mixed, "x.txt")
+    assert info.value.reason == (
+        "not valid UTF-8 (byte 60), nor GB18030 or Big5; re-save it as UTF-8"
+    )  # counted after the mark: 56 bytes of UTF-8, then "2022", then 年 in GB18030
+    utf16 = codecs.BOM_UTF16_LE + "序号".encode("utf-16-le") + b"\x00\xd8"  # a lone surrogate
+    with pytest.raises(UndecodableFile) as info:
+        decode_bytes(utf16, "x.txt")
+    assert info.value.reason == "invalid utf-16-le at byte 6; re-save it as UTF-8"
