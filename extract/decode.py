@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from itertools import chain
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from extract.errors import BinaryFile, EmptyFile, UndecodableFile
+from extract.errors import BinaryFile, EmptyFile, OverlongLine, TooManyLines, UndecodableFile
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -26,6 +29,17 @@ EDGE_CONTROLS = re.compile(f"^[{CONTROLS}]+|[{CONTROLS}]+$", re.M)
 INLINE_CONTROLS = re.compile(f"[{CONTROLS}]")
 # UTF-16 without a BOM: share of NUL bytes on one side (from ASCII digits, pipes, newlines).
 MIN_UTF16_NULS = 0.05
+# A text bulletin's lines are paragraphs and table rows: a few thousand bytes at most. A
+# longer line (bytes as stored) is not a bulletin's, and reading it as one would cost time
+# and memory out of all measure (the text reader's work on a line grows with its length).
+MAX_LINE_BYTES = 64 * 1024
+# A text bulletin holds a few thousand lines; the reader's memory grows with every cell
+# (100,000 lines of a four-column table take 0.5 GB), so a file past this is refused.
+MAX_LINES = 100_000
+# Bytes read at a time when a file's lines are measured.
+READ_CHUNK = 1 << 20
+# Encodings whose code units hold bytes that look like CR or LF (measured as text).
+WIDE = {"utf-32-le": 4, "utf-32-be": 4, "utf-16-le": 2, "utf-16-be": 2}
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
@@ -40,6 +54,81 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     if not text.strip():
         raise EmptyFile(path, "the file holds only whitespace")
     return text, encoding
+
+
+def refuse_long_lines(
+    path: Path, name: str, limit: int = MAX_LINE_BYTES, max_lines: int = MAX_LINES
+) -> None:
+    """Raise OverlongLine when a line of the file is longer than ``limit`` bytes as stored,
+    TooManyLines when it holds more than ``max_lines`` lines.
+
+    The file is read in chunks, so memory stays bounded and the work linear. CR, LF and
+    CRLF end a line; UTF-16 and UTF-32 files (by their BOM or their NULs) are measured in
+    code units decoded from the bytes, since their bytes hold CR and LF inside characters.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(READ_CHUNK)
+        chunks = chain([head], iter(lambda: handle.read(READ_CHUNK), b""))
+        # Latin-1 maps each byte to one character: CR and LF stay themselves in UTF-8,
+        # GB18030 and Big5 (no other byte of theirs is one).
+        encoding = _wide_encoding(head) or "latin-1"
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        unit = WIDE.get(encoding, 1)
+        _measure((decoder.decode(chunk) for chunk in chunks), unit, (limit, max_lines), name)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return encoding if encoding in WIDE else None
+    if b"\x00" in head:
+        return _utf16_without_bom(head)
+    return None
+
+
+def _measure(chunks: Iterator[str], unit: int, limits: tuple[int, int], name: str) -> None:
+    """Raise OverlongLine at the first line of ``chunks`` longer than the first limit (in
+    bytes: each character counts ``unit`` bytes), TooManyLines past the second."""
+    limit, max_lines = limits
+    run = 0  # length of the line the previous chunks left open
+    line = 1
+    held = ""  # a CR at a chunk's end: its LF may open the next chunk
+    for chunk in chunks:
+        piece = held + chunk
+        held = "\r" if piece.endswith("\r") else ""
+        parts = (
+            piece[: len(piece) - len(held)].replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        )
+        run += len(parts[0]) * unit
+        lengths = [run, *(len(part) * unit for part in parts[1:-1])]
+        if max(lengths) > limit:
+            _refuse(name, line + next(k for k, n in enumerate(lengths) if n > limit), limit)
+        if len(parts) > 1:
+            line += len(parts) - 1
+            run = len(parts[-1]) * unit
+        if line - 1 > max_lines:  # lines ended so far
+            _too_many(name, max_lines)
+    if run > limit:
+        _refuse(name, line, limit)
+    if run and line > max_lines:
+        _too_many(name, max_lines)
+
+
+def _too_many(name: str, max_lines: int) -> None:
+    raise TooManyLines(
+        name,
+        f"more than {max_lines:,} lines; a text bulletin holds a few thousand, and reading "
+        "this many would take memory out of all measure: split the file",
+    )
+
+
+def _refuse(name: str, line: int, limit: int) -> None:
+    raise OverlongLine(
+        name,
+        f"line {line} is longer than {limit:,} bytes ({limit // 1024} KiB): a bulletin's "
+        "lines are paragraphs and table rows; this file is not a text bulletin, or it lost "
+        "its line breaks",
+    )
 
 
 def line_ends(text: str) -> str:
@@ -64,8 +153,21 @@ def clean_controls(text: str) -> str:
 
 def _decode(data: bytes, path: str) -> tuple[str, str]:
     for bom, encoding in BOMS:
-        if data.startswith(bom):
-            return _strict(data[len(bom) :], encoding, path), encoding.removesuffix("-sig")
+        if not data.startswith(bom):
+            continue
+        try:
+            return data[len(bom) :].decode(encoding), encoding.removesuffix("-sig")
+        except UnicodeDecodeError as exc:
+            if bom != codecs.BOM_UTF8:
+                raise UndecodableFile(
+                    path,
+                    f"invalid {encoding} at byte {exc.start + len(bom)}; re-save it as UTF-8",
+                ) from None
+        # A UTF-8 mark before text that is not UTF-8 (saved as GB18030 after the mark was
+        # written): the text after the mark is detected like any unmarked text.
+        data = data[len(bom) :]
+        break
+    data = _without_nul_padding(data)
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
@@ -96,6 +198,16 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise UndecodableFile(
             path, f"invalid {encoding} at byte {exc.start}; re-save it as UTF-8"
         ) from None
+
+
+def _without_nul_padding(data: bytes) -> bytes:
+    """The text before a run of NULs that ends the file (a copy cut short and padded, a
+    preallocated file), when no NUL comes before it. One NUL alone may be the last byte of
+    UTF-16 text and stays."""
+    text = data.rstrip(b"\x00")
+    if len(data) - len(text) > 1 and b"\x00" not in text:
+        return text
+    return data
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

@@ -152,3 +152,5 @@ class Document:
     tables: list[Table]
     # Position of each table in reading order: the number of blocks that precede it.
     table_positions: list[int] = field(default_factory=list)
+    # What the reader skipped or doubted in the file as a whole (a page it could not read).
+    warnings: list[str] = field(default_factory=list)

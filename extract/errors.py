@@ -32,6 +32,14 @@ class UndecodableFile(BulletinError):
     stage = "decode"
 
 
+class OverlongLine(BulletinError):
+    """A line of a text file is longer than any bulletin's (no line breaks, or not text)."""
+
+
+class TooManyLines(BulletinError):
+    """A text file holds more lines than any bulletin (a data dump, a log)."""
+
+
 class NoTable(BulletinError):
     """The text holds no table this tool can read."""
 

@@ -12,6 +12,8 @@ grid, and the reading whose totals, row numbers and rates check wins (``pdf_read
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +23,9 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.psparser import LIT, PSException
+from pdfplumber.table import TableFinder, TableSettings, edges_to_intersections
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.captions import caption_lines
@@ -65,6 +69,22 @@ __all__ = ["PdfSettings", "read_pdf"]
 
 # How far from the end of the file a complete PDF has its %%EOF marker.
 EOF_WINDOW = 2048
+# Decoded bytes of a page's content (its text and rules, forms included) past which the
+# page is refused: real pages hold kilobytes, a dense map a few megabytes; a compressed
+# stream of blanks unpacks a thousand times its size, and the parser holds all of it.
+MAX_PAGE_CONTENT = 32 * 1024 * 1024
+# Characters a PDF may print: a bulletin prints tens of thousands; the reader holds each
+# until the document is assembled (some 350 bytes a character: a million take 350 MB).
+MAX_CHARS = 1_000_000
+# Crossings of a page's rules past which its ruled tables are not looked for: a table has
+# hundreds to a few thousand (80 rows × 40 columns: 3,321); the table finder's work grows
+# with their square (10,201 took 5 s, 40,401 a minute) — graph paper, a drawing.
+MAX_CROSSINGS = 8_000
+# Bytes unpacked at a time while a stream's size is measured.
+UNPACK_STEP = 1 << 20
+FORM = LIT("Form")
+# An object whose whole body is a reference to another: ``3 0 obj 4 0 R endobj``.
+BARE_REFERENCE = re.compile(rb"(?<![0-9])(\d+)\s+\d+\s+obj\s*(\d+)\s+\d+\s+R\s*endobj")
 
 
 class UnreadablePdf(BulletinError):
@@ -77,6 +97,10 @@ class EncryptedPdf(BulletinError):
 
 class NeedsOcr(BulletinError):
     """A page is an image without a text layer."""
+
+
+class TurnedPage(BulletinError):
+    """Most of a page's text runs sideways or upside down: read as it lies, it is garbage."""
 
 
 class UndecodedText(BulletinError):
@@ -93,6 +117,10 @@ class PageContent:
     width: float
     height: float
     items: list[Line | TablePart | Region] = field(default_factory=list)
+    # An image without a text layer (a scanned page): skipped, or the file is OCR'd.
+    scanned: bool = False
+    # Characters the page prints (its memory grows with them).
+    n_chars: int = 0
 
 
 def read_pdf(
@@ -105,14 +133,39 @@ def read_pdf(
     name = display or str(path)
     hints = hints or load_hints()
     settings = settings or PdfSettings()
+    refuse_reference_loops(path, name)
     with open_pdf(path, name) as pdf:
         if not pdf.pages:
             raise UnreadablePdf(name, "the PDF has no pages")
-        pages = [read_page(page, name, hints, settings) for page in pdf.pages]
+        pages = []
+        chars = 0
+        for page in pdf.pages:
+            pages.append(read_page(page, name, hints, settings))
+            chars += pages[-1].n_chars
+            if chars > MAX_CHARS:
+                raise UnreadablePdf(
+                    name,
+                    f"more than {MAX_CHARS:,} characters by page {page.page_number}; a "
+                    "bulletin holds tens of thousands, and reading this many would take "
+                    "memory out of all measure: split the file",
+                )
+    scanned = [page.number for page in pages if page.scanned]
     if not any(page.items for page in pages):
+        if scanned:
+            raise NeedsOcr(
+                name,
+                f"page {scanned[0]} has no text layer (a scanned image); run OCR on it first "
+                "(e.g. ocrmypdf -l chi_sim) and ingest the result",
+            )
         raise NoTable(name, "the PDF holds no text (blank pages, or page numbers only)")
     resolve_regions(pages, hints, settings)
-    return assemble(name, pages, hints, settings)
+    document = assemble(name, pages, hints, settings)
+    document.warnings.extend(
+        f"page {number} is an image without a text layer (a scanned page); skipped, its "
+        "figures are not read — OCR the file (e.g. ocrmypdf -l chi_sim) to read them"
+        for number in scanned
+    )
+    return document
 
 
 @contextmanager
@@ -123,6 +176,30 @@ def open_pdf(path: Path, name: str) -> Iterator[Any]:
             yield pdf
     except (PdfminerException, PSException, PDFSyntaxError, PDFEncryptionError) as exc:
         raise pdf_error(exc, path, name) from None
+
+
+def refuse_reference_loops(path: Path, name: str) -> None:
+    """Refuse a PDF whose objects refer to each other in a loop (``3 0 obj 3 0 R``): the
+    parser follows such references for ever."""
+    target = {int(m[1]): int(m[2]) for m in BARE_REFERENCE.finditer(path.read_bytes())}
+    safe: set[int] = set()
+    for start in target:
+        chain: list[int] = []
+        n = start
+        while n in target and n not in safe:
+            if n in chain:
+                loop = chain[chain.index(n) :]
+                how = (
+                    f"object {n} refers to itself"
+                    if len(loop) == 1
+                    else f"objects {' → '.join(map(str, [*loop, n]))} refer to each other in a loop"
+                )
+                raise UnreadablePdf(
+                    name, f"the PDF is damaged ({how}); re-export it from its source"
+                )
+            chain.append(n)
+            n = target[n]
+        safe.update(chain)
 
 
 def pdf_error(exc: Exception, path: Path, name: str) -> BulletinError:
@@ -151,12 +228,16 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     """Glyphs of one page checked, ruled tables found, the rest cut into lines."""
     number = int(page.page_number)
     content = PageContent(number, float(page.width), float(page.height))
+    check_content_size(page.page_obj, number, name)
+    check_upright(page.chars, number, name)
+    content.n_chars = len(page.chars)
     glyphs = glyphs_from_chars(page.chars)
     if not any(g.text.strip() for g in glyphs):
-        refuse_scan(page, number, name)
-        return content  # a blank page
+        content.scanned = bool(page.images)
+        return content  # a blank page, or an image of one
     check_decoded(glyphs, number, name, settings)
     parts: list[TablePart] = []
+    check_crossings(page, number, name, settings)
     for found in page.find_tables(settings.ruled):
         part = ruled_part(found.cells, glyphs, number, hints, settings)
         if part is not None:
@@ -173,14 +254,102 @@ def read_page(page: Any, name: str, hints: LayoutHints, settings: PdfSettings) -
     return content
 
 
-def refuse_scan(page: Any, number: int, name: str) -> None:
-    """A page without text that holds an image is a scan: refuse it (it needs OCR)."""
-    if page.images:
-        raise NeedsOcr(
+def check_content_size(page: Any, number: int, name: str, limit: int = MAX_PAGE_CONTENT) -> None:
+    """Refuse a page whose content streams unpack past ``limit`` bytes, measured in steps
+    before the parser unpacks them whole (a compression bomb would fill the memory)."""
+    total = 0
+    for stream in content_streams(page):
+        total += unpacked_size(stream, limit - total)
+        if total > limit:
+            raise UnreadablePdf(
+                name,
+                f"page {number}: its content unpacks past {limit:,} bytes (a compression "
+                "bomb?); refused",
+            )
+
+
+def content_streams(page: Any) -> Iterator[PDFStream]:
+    """The page's content streams and the form XObjects it draws (one level deep)."""
+    for stream in page.contents or []:
+        stream = resolve1(stream)
+        if isinstance(stream, PDFStream):
+            yield stream
+    xobjects = resolve1((page.resources or {}).get("XObject")) or {}
+    if isinstance(xobjects, dict):
+        for xobject in xobjects.values():
+            xobject = resolve1(xobject)
+            if isinstance(xobject, PDFStream) and xobject.get("Subtype") is FORM:
+                yield xobject
+
+
+def unpacked_size(stream: PDFStream, cap: int) -> int:
+    """The stream's decoded size (its first filter's, if Flate), counted up to past
+    ``cap`` without holding more than a step of it."""
+    if stream.rawdata is None:  # decoded already
+        return len(stream.data or b"")
+    data = stream.rawdata
+    filters = stream.get_filters()
+    if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+        return len(data)
+    if stream.decipher and stream.objid is not None and stream.genno is not None:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    inflate = zlib.decompressobj()
+    size = 0
+    try:
+        while data and size <= cap:
+            size += len(inflate.decompress(data, UNPACK_STEP))
+            data = inflate.unconsumed_tail
+    except zlib.error:
+        pass  # damaged: the parser copes (or says so) on its own
+    return size
+
+
+def check_crossings(page: Any, number: int, name: str, settings: PdfSettings) -> None:
+    """Refuse a page whose rules cross more than MAX_CROSSINGS times, counted (as the
+    table finder counts them) before the finder pairs them into cells."""
+    finder = TableFinder.__new__(TableFinder)  # its edges and crossings, not its cells
+    finder.page = page
+    finder.settings = TableSettings.resolve(settings.ruled)
+    crossings = edges_to_intersections(
+        finder.get_edges(),
+        finder.settings.intersection_x_tolerance,
+        finder.settings.intersection_y_tolerance,
+    )
+    if len(crossings) > MAX_CROSSINGS:
+        raise UnreadablePdf(
             name,
-            f"page {number} has no text layer (a scanned image); run OCR on it first "
-            "(e.g. ocrmypdf -l chi_sim) and ingest the result",
+            f"page {number}: its rules cross {len(crossings):,} times, more than any table's "
+            f"(at most {MAX_CROSSINGS:,} are read): graph paper or a drawing; refused",
         )
+
+
+def check_upright(chars: Sequence[dict[str, Any]], number: int, name: str) -> None:
+    """Refuse a page most of whose characters are turned (sideways or upside down).
+
+    A landscape page turned onto a portrait one without a ``/Rotate`` entry, or a page
+    printed upside down, gives lines read across its columns and numbers spelt backwards;
+    a few turned characters (a stamp, a margin note) are only skipped by the reader.
+    """
+    turns = [text_turn(ch) for ch in chars if str(ch["text"]).strip()]
+    turned = [turn for turn in turns if turn]
+    if len(turned) * 2 <= len(turns):
+        return
+    turn = max(set(turned), key=turned.count)
+    how = "upside down" if turn == 180 else f"turned {turn}° (its text runs sideways)"
+    raise TurnedPage(
+        name,
+        f"page {number} is {how}; turn the page upright (e.g. qpdf --rotate=+{turn}:{number} "
+        "in.pdf out.pdf) and ingest the copy",
+    )
+
+
+def text_turn(ch: dict[str, Any]) -> int:
+    """How far a character's baseline is turned from left-to-right, counter-clockwise, in
+    quarter turns: 0, 90, 180 or 270 degrees."""
+    a, b = float(ch["matrix"][0]), float(ch["matrix"][1])
+    if abs(a) >= abs(b):
+        return 0 if a > 0 else 180
+    return 90 if b > 0 else 270
 
 
 def check_decoded(glyphs: Sequence[Glyph], page: int, name: str, settings: PdfSettings) -> None:

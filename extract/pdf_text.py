@@ -122,10 +122,11 @@ class Line:
 
 
 def glyphs_from_chars(chars: Iterable[dict[str, object]]) -> list[Glyph]:
-    """pdfplumber's char dicts → glyphs (upright text only; rotated stamps are skipped)."""
+    """pdfplumber's char dicts → glyphs (upright text only: stamps turned sideways or
+    upside down are skipped)."""
     out = []
     for ch in chars:
-        if not ch.get("upright", True):
+        if not ch.get("upright", True) or float(ch.get("matrix", (1,))[0]) < 0:  # type: ignore[index]
             continue
         out.append(
             Glyph(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extract.decode import refuse_long_lines
 from extract.document import Document
 from extract.errors import EmptyFile
 from extract.html import looks_like_html, read_html
@@ -48,4 +49,5 @@ def read_document(path: Path, display: str | None = None) -> Document:
         return read_doc(path, name)
     if looks_like_html(head):
         return read_html(path, name)
+    refuse_long_lines(path, name)  # before the text reader, whose work grows with a line
     return read_text(path, name)

@@ -85,7 +85,10 @@ def read_scan(
         horizontal, vertical = rule_masks(ink(upright.pixels))
         grids = find_grids(horizontal, vertical)
         lines = engine(upright.pixels)
-        reads.append(assign(upright, grids, lines))
+        # From here on only the page's width is used: keep one row of pixels, not the page
+        # (pages are loaded one at a time, so memory holds one page, not the whole file).
+        kept = replace(upright, pixels=upright.pixels[:1].copy())
+        reads.append(assign(kept, grids, lines))
     return assemble(name, reads, hints, f"ocr:{settings.engine}")
 
 

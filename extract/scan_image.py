@@ -8,8 +8,11 @@ table, and a cell spans where the rule between two grid positions is missing.
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -89,27 +92,27 @@ class RuledGrid:
 MAX_PIXELS = 100_000_000
 
 
-def load_image_pages(path: Path, name: str) -> list[PageImage]:
-    """Every frame of an image file (a TIFF may hold several pages) as a grey page."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def load_image_pages(path: Path, name: str) -> Iterator[PageImage]:
+    """Every frame of an image file (a TIFF may hold several pages) as a grey page, one at
+    a time (a page is read before the next is loaded); each frame's size is checked."""
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():  # the size is checked below, in one line
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with warnings.catch_warnings():  # size and damage are said below, in one line
+            warnings.simplefilter("ignore")
             image = Image.open(path)
         with image:
-            pixels = image.width * image.height
-            if pixels > MAX_PIXELS:
-                raise UnreadableImage(
-                    name,
-                    f"image too large to read ({image.width}×{image.height} pixels; at most "
-                    f"{MAX_PIXELS // 1_000_000} million): scan the page at 300 dpi",
-                )
-            pages = []
-            for k, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                gray = np.asarray(frame.convert("L"), dtype=np.uint8)
-                pages.append(PageImage(k, gray, image_dpi(frame.info.get("dpi"), gray.shape[1])))
-            return pages
+            for k in count(1):
+                with warnings.catch_warnings():  # (corrupt EXIF data, a bomb's size)
+                    warnings.simplefilter("ignore")
+                    try:
+                        image.seek(k - 1)
+                    except EOFError:
+                        return
+                    check_pixels(image.width, image.height, k, name)
+                    gray = np.asarray(image.convert("L"), dtype=np.uint8)
+                    dpi = image_dpi(image.info.get("dpi"), gray.shape[1])
+                yield PageImage(k, gray, dpi)
     except Image.DecompressionBombError:
         raise UnreadableImage(
             name, f"image too large to read (over {MAX_PIXELS // 1_000_000} million pixels)"
@@ -120,6 +123,17 @@ def load_image_pages(path: Path, name: str) -> list[PageImage]:
             f"not a readable image: it starts like a {image_kind(path)} file but cannot be "
             "decoded (truncated or damaged); copy or export it again",
         ) from None
+
+
+def check_pixels(width: int, height: int, number: int, name: str) -> None:
+    """Refuse a page image past MAX_PIXELS."""
+    if width * height > MAX_PIXELS:
+        where = f"page {number}: " if number > 1 else ""
+        raise UnreadableImage(
+            name,
+            f"{where}image too large to read ({width}×{height} pixels; at most "
+            f"{MAX_PIXELS // 1_000_000} million): scan the page at 300 dpi",
+        )
 
 
 def image_kind(path: Path) -> str:
@@ -138,23 +152,26 @@ def image_dpi(stated: object, width: int) -> float:
     return max(width / A4_WIDTH_IN, 72.0)
 
 
-def load_pdf_pages(path: Path, name: str, dpi: int) -> list[PageImage]:
-    """The pages of a PDF rendered at ``dpi`` (pypdfium2 comes with pdfplumber)."""
+def load_pdf_pages(path: Path, name: str, dpi: int) -> Iterator[PageImage]:
+    """The pages of a PDF rendered at ``dpi`` (pypdfium2 comes with pdfplumber), one at a
+    time; a page too large for that (a poster, a map) at the resolution that fits
+    MAX_PIXELS."""
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         raise UnreadableImage(name, f"the PDF cannot be rendered ({exc})") from None
-    pages = []
     try:
         for k in range(len(pdf)):
-            bitmap = pdf[k].render(scale=dpi / 72, grayscale=True)
+            page = pdf[k]
+            width, height = page.get_size()  # points
+            scale = min(dpi / 72, math.sqrt(MAX_PIXELS / max(width * height, 1.0)))
+            bitmap = page.render(scale=scale, grayscale=True)
             gray = np.asarray(bitmap.to_pil().convert("L"), dtype=np.uint8)
-            pages.append(PageImage(k + 1, gray, float(dpi)))
+            yield PageImage(k + 1, gray, scale * 72)
     finally:
         pdf.close()
-    return pages
 
 
 # --- straightening -------------------------------------------------------------------------

@@ -279,3 +279,79 @@ def test_a_fifo_swapped_in_after_the_walk_does_not_block_hashing(tmp_path: Path)
     assert sha256_of(tmp_path / "ok.txt") == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     )
+
+
+def test_a_50_mb_text_file_of_one_line_is_refused_quickly_in_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DEC, folder / "good.txt")
+    with (folder / "one.txt").open("wb") as handle:  # a table's rows without line ends
+        for _ in range(50):
+            handle.write(("\t区社保局\t2586" * 52429).encode("utf-8")[: 1024 * 1024])
+    proc = subprocess.run(
+        [*bulletins_command(), "ingest", str(folder), "--db", str(tmp_path / "a.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,  # it hung for more than ten minutes when the text reader got it
+    )
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: one.txt: line 1 is longer than 65,536 bytes (64 KiB): a bulletin's lines are "
+        "paragraphs and table rows; this file is not a text bulletin, or it lost its line breaks"
+    ]
+    assert "Traceback" not in proc.stderr
+    assert "1 ingested, 0 unchanged, 1 failed; 90 facts" in proc.stderr
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    assert db.execute("SELECT path, stage FROM failures").fetchall() == [("one.txt", "extract")]
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: KiB
+    assert peak_kib * 1024 < GIB
+
+
+def test_turned_pdf_pages_are_refused_and_a_scanned_page_is_skipped(tmp_path: Path) -> None:
+    """tests/fixtures/build_pdf_probe.py: the same annex upright, turned 90°, turned and
+    marked /Rotate (a viewer shows it upright), upside down, and after a scanned page."""
+    pdfs = Path(__file__).parents[1] / "fixtures" / "pdf"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in pdfs.glob("probe-*.pdf"):
+        shutil.copy(path, folder / path.name)
+    db_path = tmp_path / "a.db"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert sorted(line for line in result.output.splitlines() if line.startswith("error:")) == [
+        "error: probe-rotated_landscape_page.pdf: page 2 is turned 90° (its text runs "
+        "sideways); turn the page upright (e.g. qpdf --rotate=+90:2 in.pdf out.pdf) and "
+        "ingest the copy",
+        "error: probe-upside_down_page.pdf: page 2 is upside down; turn the page upright "
+        "(e.g. qpdf --rotate=+180:2 in.pdf out.pdf) and ingest the copy",
+    ]
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("SELECT path, stage FROM failures ORDER BY path").fetchall() == [
+        ("probe-rotated_landscape_page.pdf", "extract"),
+        ("probe-upside_down_page.pdf", "extract"),
+    ]
+    annex = [
+        ("政务服务中心", "cases", 2754.0),  # the headline sentence on page 1
+        ("政务服务中心", "completed", 2745.0),
+        ("区社保局", "accepted", 2586.0),
+        ("区社保局", "completed", 2580.0),
+        ("区民政局", "accepted", 123.0),
+        ("区民政局", "completed", 120.0),
+        ("区医保局", "accepted", 45.0),
+        ("区医保局", "completed", 45.0),
+        ("合计", "accepted", 2754.0),
+        ("合计", "completed", 2745.0),
+    ]
+    for name in (
+        "probe-upright_landscape_page.pdf",
+        "probe-rotated_page_marked.pdf",
+        "probe-image_page_in_text.pdf",
+    ):
+        facts = db.execute(
+            "SELECT entity_raw, metric, value FROM facts_readable "
+            "WHERE bulletin = ? ORDER BY fact_id",
+            [name],
+        ).fetchall()
+        assert facts == annex, name
