@@ -151,11 +151,13 @@ def consistent_kinds(facts: Sequence[Fact]) -> float | None:
     """Share of value cells that are numbers of their column's usual kind (a rate among
     counts, or text among numbers, is a cell from another column or no value at all);
     columns mostly of text are left out."""
-    columns: dict[int | None, list[str]] = {}
+    columns: dict[tuple[int | None, str | None], list[str]] = {}
     for fact in facts:
         kind = value_kind(fact.value_raw)
         if kind is not None:
-            columns.setdefault(fact.col, []).append(kind)
+            # By column and metric: a table read across (rows are measures, columns are
+            # periods) holds counts and rates in one column, each on its own rows.
+            columns.setdefault((fact.col, fact.metric), []).append(kind)
     cells = agree = 0
     for kinds in columns.values():
         usual, count = Counter(kinds).most_common(1)[0]
@@ -191,20 +193,25 @@ def row_numbers(
     table: Table, info: TableInfo, named: list[tuple[int, list[Cell]]] | None = None
 ) -> float | None:
     """For a numbered table: the share of rows whose number is the next one (1, 2, 3…).
-    ``named``: ``body_names(table)``."""
+    A first column of ranks (it has a metric) may tie: 1, 2, 2, 4 or 1, 2, 2, 3 are in
+    order. ``named``: ``body_names(table)``."""
     if not is_numbered(table):
         return None
     hints = load_hints()
+    ranks = bool(info.metrics) and info.metrics[0] is not None
     expected, good, rows = 1, 0, 0
     for _, cells in body_names(table) if named is None else named:
         first = cells[0]
         if first.col != 0 or fold(first.text) in hints.total_rows | hints.subtotal_rows:
             continue
         rows += 1
-        if first.text.strip() == str(expected):
+        text = first.text.strip()
+        if text == str(expected) or (
+            ranks and text.isdigit() and rows > 1 and int(text) in (expected - 1, rows)
+        ):
             good += 1
-        if first.text.strip().isdigit():
-            expected = int(first.text.strip()) + 1
+        if text.isdigit():
+            expected = int(text) + 1
     return good / rows if rows else None
 
 
