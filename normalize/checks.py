@@ -8,6 +8,7 @@ involves (indexes into ``Bulletin.facts``), so a finding leads back to its cells
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -268,7 +269,7 @@ def structure_checks(bulletin: Bulletin) -> Iterator[Check]:
 def _numbered_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
     """Row numbers (sorted) 1…n without gaps or repeats: status, message, the missing."""
     missing = sorted(set(range(1, (numbers[-1] if numbers else 0) + 1)) - set(numbers))
-    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    repeated = sorted(n for n, k in Counter(numbers).items() if k > 1)
     message = f"rows numbered 1–{numbers[-1] if numbers else 0}"
     if missing:
         message += "; missing " + ", ".join(map(str, missing))
@@ -281,7 +282,7 @@ def _ranks_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
     """Ranks (sorted) as a ranking prints them: the k-th row ranks k, or ties the row
     before (1, 2, 2, 4): status, message, the ranks out of place."""
     wrong = [n for k, n in enumerate(numbers) if n != k + 1 and not (k and n == numbers[k - 1])]
-    tied = sorted({n for n in numbers if numbers.count(n) > 1})
+    tied = sorted(n for n, k in Counter(numbers).items() if k > 1)
     message = f"ranks 1–{numbers[-1] if numbers else 0}"
     if tied:
         message += "; tied " + ", ".join(map(str, tied))
