@@ -120,6 +120,8 @@ def open_body(path: Path, name: str) -> Any:
         return docx.Document(str(path)).element.body
     except (*DAMAGED, OpcError, PythonDocxError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         said = str(exc).replace(str(path), name)  # a converted .doc sits in a temporary folder
+        if said.startswith("Excessive depth"):  # lxml's advice is for programmers
+            said = "its XML nests elements deeper than the parser's limit of 256 levels"
         raise UnreadableWord(
             name, f"not a readable Word document ({said}); open it in Word and save it as .docx"
         ) from None

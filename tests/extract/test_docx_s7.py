@@ -37,3 +37,25 @@ def test_content_types_that_are_not_a_types_element(tmp_path: Path, content_type
         "bad_xml.docx: not a readable Word document (a part of its package is not what Word "
         "writes); open it in Word and save it as .docx"
     )
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def test_a_body_whose_root_is_not_a_document(tmp_path: Path) -> None:
+    path = with_part(tmp_path, "word/document.xml", f'<foo xmlns="{W}"><p/></foo>'.encode())
+    with pytest.raises(UnreadableWord) as err:
+        read_document(path, "bad_xml.docx")
+    assert "a part of its package is not what Word writes" in str(err.value)
+
+
+def test_tables_nested_past_the_parsers_depth(tmp_path: Path) -> None:
+    nested = "<w:tbl><w:tr><w:tc>" * 300 + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * 300
+    body = f'<w:document xmlns:w="{W}"><w:body>{nested}</w:body></w:document>'
+    path = with_part(tmp_path, "word/document.xml", body.encode())
+    with pytest.raises(UnreadableWord) as err:
+        read_document(path, "bad_xml.docx")
+    assert str(err.value) == (
+        "bad_xml.docx: not a readable Word document (its XML nests elements deeper than the "
+        "parser's limit of 256 levels); open it in Word and save it as .docx"
+    )
