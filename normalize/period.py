@@ -20,6 +20,7 @@ from functools import lru_cache
 from extract.document import Document
 from extract.hints import nfkc, simplified
 from normalize.facts import Period
+from normalize.period_numerals import period_text
 from normalize.period_words import PeriodWords, first_span, span_in_title
 
 DATE = re.compile(r"(?P<y>(19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
@@ -56,7 +57,7 @@ def read_period(
     texts = reading_texts(doc, skip)
     published = published or find_published(texts)
     if title:
-        texts.insert(0, nfkc(title))
+        texts.insert(0, period_text(nfkc(title)))
     top = texts[: TOP_BLOCKS + (1 if title else 0)]
     words = span_in_title(top) or first_span(texts) or _month_words(texts)
     candidates = _year_candidates(words, texts, published, file_name, doc.path)
@@ -91,14 +92,15 @@ def read_period(
 
 
 def reading_texts(doc: Document, skip: frozenset[int]) -> list[str]:
-    """Blocks (but the skipped ones) and table captions, NFKC, in reading order."""
+    """Blocks (but the skipped ones) and table captions, NFKC, in reading order, their
+    period words in digits (二〇二三年一至九月 → 2023年1至9月)."""
     captions = dict(zip(doc.table_positions, doc.tables, strict=False))
     out: list[str] = []
     for i in range(len(doc.blocks) + 1):
         if i in captions:
-            out.extend(simplified(nfkc(c)) for c in captions[i].caption)
+            out.extend(period_text(simplified(nfkc(c))) for c in captions[i].caption)
         if i < len(doc.blocks) and i not in skip:
-            out.append(simplified(nfkc(doc.blocks[i].text)))
+            out.append(period_text(simplified(nfkc(doc.blocks[i].text))))
     return out
 
 

@@ -34,6 +34,7 @@ from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import (
     RESPECTIVELY,
     Change,
+    basis_in,
     change_before,
     first_scope,
     fold_keep,
@@ -56,6 +57,10 @@ PARAGRAPH_ENDS = ("。", "!", "?", ".", ")", '"', "”")
 CLAUSE_BREAK = re.compile(r":|,(?!(?<=\d,)\d{3}(?!\d))")
 TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.]")
 POINTS = ("个百分点", "百分点")
+# How much of a sentence before a figure is read for its label, goal words, period and
+# change basis: a bulletin's sentence is far shorter; a text of one endless line (a
+# scraped page without stops) stays linear.
+SAID_MAX = 400
 CHANGE_UNITS = {"percent": "percent_change", "count": "count_change"}
 
 
@@ -96,6 +101,7 @@ class _State:
     pending: tuple[str, str, str] | None = None
     # 按诉求类型分: (metric, printed label) of the figure whose categories the sentence lists.
     breakdown: tuple[str, str] | None = None
+    said: str = ""  # the sentence before the figure being read (its last SAID_MAX characters)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -219,7 +225,7 @@ def _sentence(
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
             prev_end = m.end()
             for fact in found:
-                fact = figure_period(fact, masked[start : m.start()], context.period)
+                fact = figure_period(fact, state.said, context.period)
                 if not fact.metric.endswith("_share"):
                     state.last_any = fact
                     if not _unknown(fact):
@@ -241,12 +247,17 @@ def _figure(
 ) -> list[Fact]:
     """The facts one printed figure gives (none for a threshold, a goal or a bound)."""
     sentence_start, clause_start, label_start = where
-    before = masked[label_start : m.start()].strip()
-    clause_before = masked[clause_start : m.start()]
+    state.said = said = masked[max(sentence_start, m.start() - SAID_MAX) : m.start()]
+    before = masked[max(label_start, m.start() - SAID_MAX) : m.start()].strip()
+    clause_before = masked[max(clause_start, m.start() - SAID_MAX) : m.start()]
     after = masked[m.end() : m.end() + 4].lstrip()
-    if before.endswith(tuple(vocab.thresholds)) or after.startswith(tuple(vocab.bounds)):
+    approx_word = next((w for w in vocab.approximate_before if before.endswith(w)), None)
+    threshold = next((w for w in vocab.thresholds if before.endswith(w)), None)
+    if threshold is not None and (approx_word != threshold or m["unit"] == "%"):
         return []
-    if any(word in masked[sentence_start : m.start()] for word in vocab.targets):
+    if after.startswith(tuple(vocab.bounds)):
+        return []
+    if any(word in said for word in vocab.targets):
         return []
     if m["unit"] in POINTS and change_before(before, vocab) is None:
         return []
@@ -271,11 +282,11 @@ def _figure(
         line=block.source.line_start,
         page=block.source.page,
         bbox=block.source.bbox,
-        needs_review=bool(m["approx"]) or after.startswith(tuple(vocab.approximate)),
+        needs_review=bool(m["approx"] or approx_word) or after.startswith(tuple(vocab.approximate)),
     )
     if RESPECTIVELY in before or (state.respectively and not strip_words(before, vocab)):
-        return _respective(fact, before, masked[sentence_start : m.start()], vocab, state)
-    region = fold_keep(block.text)[label_start : m.start()]
+        return _respective(fact, before, said, vocab, state)
+    region = fold_keep(block.text)[max(label_start, m.start() - SAID_MAX) : m.start()]
     bracketed = region.rfind("(") > region.rfind(")")  # printed inside a bracket
     return _meaning(fact, (before, clause_before, bracketed), m, vocab, state)
 
@@ -465,6 +476,11 @@ def _change(
         unit = f"{fact.unit}_change"
     sign = -change.sign if m["sign"] in ("-", "−") else change.sign
     value = None if fact.value is None else sign * fact.value
-    return replace(
-        fact, metric=f"{base}_change_{change.basis}", header=header, unit=unit, value=value
-    )
+    # a direction alone (增幅4.9%) compares with what the sentence said before (环比增加…,
+    # 与上月相比); when it says nothing, the change is kept without a basis, flagged
+    basis = change.basis or basis_in(state.said, vocab)
+    if basis is None:
+        return replace(
+            fact, metric=f"{base}_change", header=header, unit=unit, value=value, needs_review=True
+        )
+    return replace(fact, metric=f"{base}_change_{basis}", header=header, unit=unit, value=value)

@@ -13,9 +13,13 @@ from normalize.prose_vocab import ProseVocab
 
 BRACKETED = re.compile(r"\([^()]*\)")
 # Period words that open a label (8月份受理… → 受理…): they say when, not what.
+MONTH_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 LEADING_TIME = re.compile(
-    r"^(?:(?:19|20)\d{2}年度?|\d{1,2}\s*(?:[-~—至到]\s*\d{1,2}\s*)?月份?|第?[一二三四1-4]季度"
-    r"|[上下]半年|全年|今年|本年度?|截至目前|截止目前|目前|近期)+"
+    r"^(?:(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?"
+    rf"|{MONTH_NUMBER}\s*月\s*{MONTH_NUMBER}\s*日\s*[-~—至到]\s*(?:(?:19|20)\d{{2}}年)?"
+    rf"{MONTH_NUMBER}\s*月\s*{MONTH_NUMBER}\s*日"
+    rf"|{MONTH_NUMBER}\s*(?:[-~—至到]\s*{MONTH_NUMBER}\s*)?月份?|第?[一二三四1-4]季度"
+    r"|前[一二两三1-3]个?季度|[上下]半年|全年|今年|本年度?|截至目前|截止目前|目前|近期|,)+"
 )
 
 
@@ -177,28 +181,43 @@ class Change:
     """A change phrase right before a figure: 同比增长, 较上月减少."""
 
     start: int  # where the phrase starts in the text it was found in
-    basis: str  # yoy | mom
+    basis: str  # yoy | mom, or "" for a direction alone (增幅4.9%): the sentence says which
     sign: int  # +1 or -1
 
 
 def change_before(text: str, vocab: ProseVocab) -> Change | None:
-    """The change phrase the text ends with (a basis word, a few characters, a direction)."""
+    """The change phrase the text ends with: a basis word, a few characters, a direction
+    (同比增长), or a direction alone (增幅, 增加)."""
     pattern = vocab.pattern("change", _change_regex)
     m = pattern.search(text) if pattern is not None else None
     if m is None:
         return None
+    if m["b"] is None:
+        return Change(m.start(), "", -1 if m["bare_down"] else 1)
     return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)
 
 
 def _change_regex(vocab: ProseVocab) -> str | None:
-    """A basis word, then a few characters and a direction, at the end of a text."""
+    """A basis word, then a few characters and a direction, at the end of a text; or a
+    direction alone."""
     if not vocab.change_basis:
         return None
     basis = "|".join(sorted(map(re.escape, vocab.change_basis), key=len, reverse=True))
-    up = "|".join(map(re.escape, vocab.up)) or "(?!)"
-    down = "|".join(map(re.escape, vocab.down)) or "(?!)"
+    up = "|".join(sorted(map(re.escape, vocab.up), key=len, reverse=True)) or "(?!)"
+    down = "|".join(sorted(map(re.escape, vocab.down), key=len, reverse=True)) or "(?!)"
     direction = rf"[^,;]{{0,4}}?(?:(?P<up>{up})|(?P<down>{down}))了?"
-    return rf"(?P<b>{basis})(?:{direction})?\s*$"
+    bare = rf"(?:(?P<bare_up>{up})|(?P<bare_down>{down}))(?:了|为|达到|达)?"
+    return rf"(?:(?P<b>{basis})(?:{direction})?|{bare})\s*$"
+
+
+def basis_in(text: str, vocab: ProseVocab) -> str | None:
+    """yoy or mom: what the last basis word of the text (与上月相比, 同比) compares with."""
+    at, found = -1, None
+    for word, basis in vocab.change_basis.items():
+        k = text.rfind(word)
+        if k > at:
+            at, found = k, basis
+    return found
 
 
 RESPECTIVELY = "分别"
