@@ -1,0 +1,175 @@
+"""What the words before a prose figure make of it: a change, a share, a unit's figure, a
+category's part, or a level under a label of the vocabulary (or its slug, flagged)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from normalize.facts import Fact
+from normalize.prose_parts import category_part, category_share, listed_unit_measure
+from normalize.prose_state import State, of_unit, unknown
+from normalize.prose_vocab import ProseVocab
+from normalize.prose_words import (
+    Change,
+    basis_in,
+    change_before,
+    first_scope,
+    is_category_name,
+    known_label,
+    listed_units,
+    named_unit,
+    strip_words,
+    verb_object_label,
+)
+from normalize.tables import slug
+
+POINTS = ("个百分点", "百分点")
+CHANGE_UNITS = {"percent": "percent_change", "count": "count_change"}
+
+
+def meaning(
+    fact: Fact,
+    words: tuple[str, str, bool],
+    m: re.Match[str],
+    vocab: ProseVocab,
+    state: State,
+) -> list[Fact]:
+    """What the words before a figure make of it: a change, a share, a unit's figure, a
+    category's part, a level. ``words``: the label's text, the clause's text before the
+    figure, and whether the figure is printed in a bracket after its label."""
+    before, clause_before, bracketed = words
+    change = change_before(before, vocab)
+    if change is not None:
+        return [change_fact(fact, before, change, m, vocab, state)]
+    label = strip_words(before, vocab)
+    if (not label or label in vocab.connectors) and state.pending is not None:
+        unit, metric, printed = state.pending
+        state.pending = None
+        part = of_unit(replace(fact, metric=metric, header=printed), unit)
+        # a category (市政管理类诉求最多，为4210件) is read from the words alone: flagged
+        return [replace(part, needs_review=True) if is_category_name(unit, vocab) else part]
+    if not label:
+        state.warnings.append(f"line {fact.line}: figure {fact.value_raw} has no label; not stored")
+        return []
+    share = share_fact(fact, label, bracketed, vocab, state)
+    if share is not None:
+        return [share]
+    known = known_label(label, vocab)
+    if (
+        known is None
+        and fact.unit == "count"
+        and not any(word in label for word in (*vocab.up, *vocab.down))
+    ):
+        known = verb_object_label(label, vocab)
+    if known is None:
+        inherited = (
+            unit_breakdown(fact, label, vocab, state)
+            or listed_unit(fact, label, bracketed, vocab)
+            or category_part(
+                fact, label, bracketed, vocab, (state.breakdown, state.first_of_unit.get(fact.unit))
+            )
+        )
+        if inherited is not None:
+            return [inherited]
+        key = slug(label)
+        state.warnings.append(
+            f"line {fact.line}: prose label '{label}' is not in the vocabulary; "
+            f"kept as metric '{key}'"
+        )
+        return [replace(fact, metric=key, header=label, needs_review=True)]
+    fact = replace(fact, metric=known[1], header=label)
+    listed = listed_units(label, vocab) if first_scope(clause_before, vocab) is None else None
+    if listed is None:
+        return [of_unit(fact, state.unit)] if state.unit else [fact]
+    units, _, printed = listed
+    state.unit = units[0] if len(units) == 1 else None
+    return [of_unit(replace(fact, header=printed), unit) for unit in units]
+
+
+def share_fact(
+    fact: Fact, label: str, bracketed: bool, vocab: ProseVocab, state: State
+) -> Fact | None:
+    """占88.4% after a figure, or 来电占比88.4%: the share of that figure's metric; 咨询类占55.3%
+    (a category): the category's share of the figure it divides."""
+    if fact.unit != "percent":
+        return None
+    word = next((w for w in vocab.shares if label.endswith(w)), None)
+    if word is None:
+        return None
+    rest = label[: -len(word)]
+    known = known_label(rest, vocab) if rest else None
+    if known is not None:
+        return replace(fact, metric=f"{known[1]}_share", header=label)
+    if rest:
+        part = category_share(fact, rest, bracketed, vocab, (state.breakdown, state.last))
+        return None if part is None else replace(part, header=word)
+    if state.last is None:
+        return None
+    last = state.last
+    return replace(
+        fact,
+        entity_raw=last.entity_raw,
+        name_key=last.name_key,
+        row_label=last.row_label,
+        row_role=last.row_role,
+        metric=f"{last.metric}_share",
+        header=label,
+        # the share of a part the text only suggests (a category) is as uncertain as it
+        needs_review=fact.needs_review or (last.row_role == "item" and last.needs_review),
+    )
+
+
+def unit_breakdown(fact: Fact, label: str, vocab: ProseVocab, state: State) -> Fact | None:
+    """其中城关镇2345件: a unit's part of the figure before, under that figure's metric."""
+    unit = named_unit(label, vocab)
+    last = state.last
+    if unit is None or last is None or last.unit != fact.unit or last.metric.endswith("_share"):
+        return None
+    return of_unit(replace(fact, metric=last.metric, header=last.header), unit)
+
+
+def listed_unit(fact: Fact, label: str, bracketed: bool, vocab: ProseVocab) -> Fact | None:
+    """办结率排名前三的是城东区（99.8%）: the unit's figure of the measure the label names."""
+    found = listed_unit_measure(fact, label, vocab) if bracketed else None
+    if found is None:
+        return None
+    unit, (metric, printed) = found
+    return of_unit(replace(fact, metric=metric, header=printed), unit)
+
+
+def change_fact(
+    fact: Fact, before: str, change: Change, m: re.Match[str], vocab: ProseVocab, state: State
+) -> Fact:
+    header = strip_words(before, vocab)
+    label = strip_words(before[: change.start], vocab)
+    known = known_label(label, vocab) if label else None
+    ref = state.last or state.last_any
+    if known is not None:
+        base = known[1]
+    elif not label and ref is not None:
+        base = re.sub(r"_change_(yoy|mom)$", "", ref.metric)
+        fact = replace(
+            fact,
+            entity_raw=ref.entity_raw,
+            name_key=ref.name_key,
+            row_label=ref.row_label,
+            row_role=ref.row_role,
+            needs_review=fact.needs_review or unknown(ref),
+        )
+    else:  # a change of something the vocabulary does not name: kept, flagged
+        base = slug(label) if label else "value"
+        fact = replace(fact, needs_review=True)
+    unit = "point_change" if m["unit"] in POINTS else CHANGE_UNITS.get(fact.unit)
+    if unit is None:
+        unit = f"{fact.unit}_change"
+    sign = -change.sign if m["sign"] in ("-", "−") else change.sign
+    value = None if fact.value is None else sign * fact.value
+    # a direction alone (增幅4.9%) compares with what the sentence said before (环比增加…,
+    # 与上月相比); when it says nothing, the change is kept without a basis, flagged
+    basis = change.basis or basis_in(state.said, vocab)
+    if basis is None:
+        return replace(
+            fact, metric=f"{base}_change", header=header, unit=unit, value=value, needs_review=True
+        )
+    return replace(fact, metric=f"{base}_change_{basis}", header=header, unit=unit, value=value)

@@ -1,0 +1,51 @@
+"""分别为 x、y: each figure to the next unit or label the sentence listed before it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from normalize.facts import Fact
+from normalize.prose_state import State, of_unit
+from normalize.prose_vocab import ProseVocab
+from normalize.prose_words import (
+    RESPECTIVELY,
+    known_label,
+    listed_units,
+    respective_subject,
+    strip_words,
+)
+
+
+def respective(
+    fact: Fact, before: str, sentence_before: str, vocab: ProseVocab, state: State
+) -> list[Fact]:
+    """分别为87.6%、88.2%: each figure to the next unit the sentence listed."""
+    if RESPECTIVELY in before:
+        label = strip_words(before[: before.index(RESPECTIVELY)], vocab)
+        state.respectively = targets(label, sentence_before, vocab)
+    if not state.respectively:
+        state.warnings.append(
+            f"line {fact.line}: figure {fact.value_raw} after 分别 has nothing listed to go "
+            "with; not stored"
+        )
+        return []
+    (unit, metric, header), *state.respectively = state.respectively
+    fact = replace(fact, metric=metric, header=header)
+    return [of_unit(fact, unit) if unit else fact]
+
+
+def targets(
+    label: str, sentence_before: str, vocab: ProseVocab
+) -> list[tuple[str | None, str, str]]:
+    """What 分别为 lists: units with one label (A、B满意率), or labels (受理和办结)."""
+    listed = (listed_units(label, vocab) if label else None) or respective_subject(
+        sentence_before, vocab
+    )
+    if listed is not None:
+        units, metric, header = listed
+        return [(unit, metric, header) for unit in units]
+    labels = [known_label(part, vocab) for part in re.split(r"[、和及与]", label) if part]
+    if len(labels) < 2 or None in labels:
+        return []
+    return [(None, known[1], known[0]) for known in labels if known]
