@@ -30,7 +30,7 @@ from normalize.prose_brackets import blank, open_figure_brackets
 from normalize.prose_levels import POINTS, meaning
 from normalize.prose_parts import breakdown_base
 from normalize.prose_period import figure_period
-from normalize.prose_respective import respective
+from normalize.prose_respective import JOINERS, respective
 from normalize.prose_state import SAID_MAX, State, unknown
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import (
@@ -124,13 +124,21 @@ def prose_facts(
         start = 0
         for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
             if end > start:
-                goes_on = masked[start:end].lstrip(" |").startswith(vocab.continuations)
-                if not goes_on and (start == 0 or masked[start - 1] not in ";"):
-                    # a semicolon, or an opening 其中, goes on with the sentence before
+                segment = masked[start:end].lstrip(" |")
+                # an opening 其中, or 从受理渠道看 (what divides a total), goes on with the
+                # sentence before, as does the part after a semicolon
+                goes_on = segment.startswith(vocab.continuations) or (
+                    breakdown_base(CLAUSE_BREAK.split(segment[:40], maxsplit=1)[0], vocab)
+                    is not None
+                )
+                semicolon = start > 0 and masked[start - 1] in ";"
+                if not goes_on and not semicolon:
                     state.last = state.last_any = None
                     state.last_of_unit = {}
                     state.first_of_unit = {}
-                state.respectively = state.breakdown = None
+                if not semicolon:
+                    state.breakdown = None
+                state.respectively = None
                 state.unit = state.pending = None
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
             start = end
@@ -239,7 +247,9 @@ def _figure(
         bbox=block.source.bbox,
         needs_review=bool(m["approx"] or approx_word) or after.startswith(tuple(vocab.approximate)),
     )
-    if RESPECTIVELY in before or (state.respectively and not strip_words(before, vocab)):
+    if RESPECTIVELY in before or (
+        state.respectively and not strip_words(before, vocab).strip(JOINERS)
+    ):
         return respective(fact, before, said, vocab, state)
     region = fold_keep(block.text)[max(label_start, m.start() - SAID_MAX) : m.start()]
     bracketed = region.rfind("(") > region.rfind(")")  # printed inside a bracket

@@ -7,7 +7,13 @@ import re
 from dataclasses import replace
 
 from normalize.facts import Fact
-from normalize.prose_parts import category_part, category_share, listed_unit_measure
+from normalize.prose_parts import (
+    category_part,
+    category_share,
+    channel_name,
+    channel_part,
+    listed_unit_measure,
+)
 from normalize.prose_state import State, of_unit, unknown
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import (
@@ -25,6 +31,7 @@ from normalize.prose_words import (
 from normalize.tables import slug
 
 POINTS = ("个百分点", "百分点")
+RATE = "_rate"
 CHANGE_UNITS = {"percent": "percent_change", "count": "count_change"}
 
 
@@ -55,6 +62,12 @@ def meaning(
     share = share_fact(fact, label, bracketed, vocab, state)
     if share is not None:
         return [share]
+    channel = channel_name(label, vocab) if fact.unit == "count" else None
+    if channel is not None:
+        around = (state.breakdown, state.first_of_unit.get(fact.unit))
+        part = channel_part(fact, channel, around)
+        if part is not None:
+            return [part]
     known = known_label(label, vocab)
     if (
         known is None
@@ -78,7 +91,10 @@ def meaning(
             f"kept as metric '{key}'"
         )
         return [replace(fact, metric=key, header=label, needs_review=True)]
-    fact = replace(fact, metric=known[1], header=label)
+    metric = known[1]
+    if fact.unit == "score" and metric.endswith(RATE):
+        metric = metric[: -len(RATE)] + "_score"  # 群众满意度98.7分: a score, not a rate
+    fact = replace(fact, metric=metric, header=label)
     listed = listed_units(label, vocab) if first_scope(clause_before, vocab) is None else None
     if listed is None:
         return [of_unit(fact, state.unit)] if state.unit else [fact]

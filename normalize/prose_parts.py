@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from normalize.facts import Fact
 from normalize.prose_vocab import ProseVocab
-from normalize.prose_words import known_label, named_unit
+from normalize.prose_words import known_label, named_unit, without_receiving
 
 # 按诉求类型分 / 按来源渠道统计 / 从诉求类别看: a sentence that lists the categories of a measure.
 BREAKDOWN = re.compile(
@@ -143,3 +143,41 @@ def measure_in(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
         if known is not None and (best is None or len(known[0]) > len(best[0])):
             best = known
     return best
+
+
+# Words that open a channel's name (通过电话受理) and that may end it (电话渠道).
+CHANNEL_OPENERS = ("通过", "经")
+CHANNEL_MAX = 20
+
+
+def channel_name(label: str, vocab: ProseVocab) -> str | None:
+    """The channel a label names before its verb of receiving (电话渠道受理, 通过微信受理,
+    网站、微信、APP等网络渠道受理): the channel's name, or None."""
+    text = label
+    for word in CHANNEL_OPENERS:
+        if text.startswith(word):
+            text = text[len(word) :]
+            break
+    if not text.startswith(tuple(vocab.channels)):
+        return None
+    name = without_receiving(text, vocab)
+    if name == text and known_label(text, vocab) is not None:
+        return None  # 来电38210件: a measure of its own, not a channel's part
+    if not 2 <= len(name) <= CHANNEL_MAX or re.search(r"[\d,;:]", name):
+        return None
+    if known_label(name, vocab) is not None:
+        return None  # 来电 received: the measure, not a channel
+    return name
+
+
+def channel_part(fact: Fact, name: str, context: Around) -> Fact | None:
+    """电话渠道受理46120件: the channel's part of the sentence's total, flagged like a
+    category's (the words alone say which total it divides)."""
+    breakdown, first = context
+    if first is not None and first.unit == fact.unit and first.row_role == "total":
+        base: tuple[str, str] | None = (first.metric, first.header)
+    else:
+        base = breakdown if breakdown is not None and breakdown[0] else None
+    if base is None or base[0].endswith("_share") or "_change_" in base[0]:
+        return None
+    return _of_category(replace(fact, metric=base[0], header=base[1]), name)

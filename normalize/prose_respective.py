@@ -12,9 +12,13 @@ from normalize.prose_words import (
     RESPECTIVELY,
     known_label,
     listed_units,
+    named_unit,
     respective_subject,
     strip_words,
 )
+
+# What joins the figures after 分别 (87.6%、88.2%, 3210件和3180件).
+JOINERS = "、和及与"
 
 
 def respective(
@@ -22,8 +26,11 @@ def respective(
 ) -> list[Fact]:
     """分别为87.6%、88.2%: each figure to the next unit the sentence listed."""
     if RESPECTIVELY in before:
-        label = strip_words(before[: before.index(RESPECTIVELY)], vocab)
-        state.respectively = targets(label, sentence_before, vocab)
+        at = before.index(RESPECTIVELY)
+        label = strip_words(before[:at], vocab)
+        after = before[at + len(RESPECTIVELY) :].strip()
+        after = "" if after in vocab.connectors else strip_words(after, vocab)
+        state.respectively = targets(label, after, sentence_before, vocab)
     if not state.respectively:
         state.warnings.append(
             f"line {fact.line}: figure {fact.value_raw} after 分别 has nothing listed to go "
@@ -36,9 +43,17 @@ def respective(
 
 
 def targets(
-    label: str, sentence_before: str, vocab: ProseVocab
+    label: str, after: str, sentence_before: str, vocab: ProseVocab
 ) -> list[tuple[str | None, str, str]]:
-    """What 分别为 lists: units with one label (A、B满意率), or labels (受理和办结)."""
+    """What 分别为 lists: units with one label (A、B满意率), labels (受理和办结), or units
+    before 分别 and the label after it (区城管局、区住建局分别受理): ``label`` is the text
+    before 分别, ``after`` the label after it."""
+    if after:
+        known = known_label(after, vocab)
+        units = [named_unit(part, vocab) for part in re.split(r"[、和及与]", label) if part]
+        if known is None or len(units) < 2 or None in units:
+            return []
+        return [(unit, known[1], after) for unit in units if unit]
     listed = (listed_units(label, vocab) if label else None) or respective_subject(
         sentence_before, vocab
     )

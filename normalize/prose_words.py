@@ -248,6 +248,26 @@ def is_category_name(name: str, vocab: ProseVocab) -> bool:
     return name.endswith(tuple(vocab.category_endings)) and len(name) > 1
 
 
+# Who an object of receiving comes from (区医保局收到群众来信): not part of the unit's name.
+SENDERS = ("企业群众", "群众", "市民", "企业", "各类")
+
+
+def without_receiving(subject: str, vocab: ProseVocab) -> str:
+    """A unit's name without the verb of receiving that follows it (区医保局共收到群众 →
+    区医保局); the text as it is when none does, or nothing would be left."""
+    text = subject
+    changed = True
+    while changed:
+        changed = False
+        for word in SENDERS:
+            if text.endswith(word) and len(text) > len(word):
+                text, changed = text[: -len(word)], True
+    for word in sorted(vocab.receiving, key=len, reverse=True):
+        if text.endswith(word) and len(text) > len(word):
+            return text[: -len(word)]
+    return subject
+
+
 def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | None:
     """(units, metric, printed label) when a label is a list of units and a known label.
 
@@ -256,7 +276,7 @@ def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | 
     known = known_label(label, vocab)
     if known is None:
         return None
-    subject = label[: len(label) - len(known[0])]
+    subject = without_receiving(label[: len(label) - len(known[0])], vocab)
     units = [named_unit(part, vocab) for part in subject.split("、")]
     found = [u for u in units if u]
     if not subject or len(found) != len(units):
