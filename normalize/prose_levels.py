@@ -65,9 +65,9 @@ def meaning(
     channel = channel_name(label, vocab) if fact.unit == "count" else None
     if channel is not None:
         around = (state.breakdown, state.first_of_unit.get(fact.unit))
-        part = channel_part(fact, channel, around)
-        if part is not None:
-            return [part]
+        of_channel = channel_part(fact, channel, around)
+        if of_channel is not None:
+            return [of_channel]
     known = known_label(label, vocab)
     if (
         known is None

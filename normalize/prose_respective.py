@@ -50,10 +50,10 @@ def targets(
     before 分别, ``after`` the label after it."""
     if after:
         known = known_label(after, vocab)
-        units = [named_unit(part, vocab) for part in re.split(r"[、和及与]", label) if part]
-        if known is None or len(units) < 2 or None in units:
+        named = [named_unit(part, vocab) for part in re.split(r"[、和及与]", label) if part]
+        if known is None or len(named) < 2 or None in named:
             return []
-        return [(unit, known[1], after) for unit in units if unit]
+        return [(unit, known[1], after) for unit in named if unit]
     listed = (listed_units(label, vocab) if label else None) or respective_subject(
         sentence_before, vocab
     )
