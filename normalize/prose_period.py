@@ -18,10 +18,14 @@ MENTION = re.compile(
     r"|(?<![\d\-~—至到])(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)(?!以来)"
 )
 
+# A character every period word above has (月, 季度, 半年, 以来, 累计): a text without one
+# names no period, and the patterns are not run on it.
+PERIOD_CHARS = re.compile(r"[月季年来计]")
+
 
 def mentioned_period(text: str, bulletin: Period) -> Period | None:
     """The period the last period words of the text name, in the bulletin's year."""
-    if bulletin.year is None:
+    if bulletin.year is None or not PERIOD_CHARS.search(text):
         return None
     found = None
     for m in MENTION.finditer(period_text(text)):
