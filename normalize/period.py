@@ -31,6 +31,8 @@ MONTH = re.compile(r"(?<![\d\-~—至到])(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\
 YEAR = re.compile(r"(?<![\d第])(?P<y>(19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 FILE_NAME = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})[-_.年]?(?P<m>0[1-9]|1[0-2]|[1-9])(?!\d)")
 FILE_YEAR = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})(?!\d)")
+# After the first date of a span (9月1日至9月15日): that date is not when it was published.
+SPAN_AFTER = re.compile(r"\s*(?:至|到|-|~|—)")
 # How many blocks at the top of a document may hold the title or publication date.
 TOP_BLOCKS = 3
 
@@ -109,7 +111,7 @@ def find_published(texts: list[str]) -> str | None:
     candidates = texts[:TOP_BLOCKS] + texts[-TOP_BLOCKS:]
     for text in candidates:
         m = DATE.search(text)
-        if m and len(text) - len(m[0]) < 60:
+        if m and len(text) - len(m[0]) < 60 and not SPAN_AFTER.match(text, m.end()):
             return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
     return None
 
