@@ -1,0 +1,140 @@
+"""Wordings of the family's prose: approximate figures, changes without a basis word of
+their own, figures joined by 和, channels, receiving verbs, scores of a rate, the year."""
+
+from __future__ import annotations
+
+from extract.document import Block, Document
+from normalize.catalog import Catalog
+from normalize.facts import Period
+from normalize.prose import ProseContext, prose_facts
+
+Row = tuple[str, str, str, float | None, str, str | None, bool]
+
+
+def read(catalog: Catalog, *lines: str, period: Period | None = None) -> list[Row]:
+    return facts_and_warnings(catalog, *lines, period=period)[0]
+
+
+def facts_and_warnings(
+    catalog: Catalog, *lines: str, period: Period | None = None
+) -> tuple[list[Row], list[str]]:
+    doc = Document("x.txt", "text", "utf-8", [Block(line) for line in lines], [])
+    facts, warnings = prose_facts(doc, catalog.prose, ProseContext(period))
+    rows = [
+        (f.entity_raw, f.row_role, f.metric, f.value, f.unit, f.period, f.needs_review)
+        for f in facts
+    ]
+    return rows, warnings
+
+
+def test_a_word_of_approximation_before_a_count_flags_it(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理约2100件,办结逾2000件,回访近1500次,来电超过3万个。")
+    assert got == [
+        ("12345热线", "total", "accepted", 2100.0, "count", None, True),
+        ("12345热线", "total", "completed", 2000.0, "count", None, True),
+        ("12345热线", "total", "callbacks", 1500.0, "count", None, True),
+        ("12345热线", "total", "calls", 30000.0, "count", None, True),
+    ]
+
+
+def test_over_a_percentage_is_a_threshold_not_a_rate(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线满意率超过95%,办结率98%。")
+    assert got == [("12345热线", "total", "completion_rate", 98.0, "percent", None, False)]
+
+
+def test_a_direction_alone_takes_the_basis_the_sentence_names(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "市长信箱收到来信812件,与上月相比增加126件,增幅18.4%。",
+        "市长信箱收到来信812件,增长3.2%。",
+    )
+    assert got == [
+        ("市长信箱", "total", "letters", 812.0, "count", None, False),
+        ("市长信箱", "total", "letters_change_mom", 126.0, "count_change", None, False),
+        ("市长信箱", "total", "letters_change_mom", 18.4, "percent_change", None, False),
+        ("市长信箱", "total", "letters", 812.0, "count", None, False),
+        # nothing says against what: kept without a basis, flagged
+        ("市长信箱", "total", "letters_change", 3.2, "percent_change", None, True),
+    ]
+
+
+def test_a_fall_in_points_after_a_basis_a_clause_away(catalog: Catalog) -> None:
+    got = read(catalog, "与去年同期相比,12345热线满意率降幅为0.6个百分点。")
+    assert got == [
+        ("12345热线", "total", "satisfaction_rate_change_yoy", -0.6, "point_change", None, False)
+    ]
+
+
+def test_figures_after_respectively_joined_by_and(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理量与办结量分别为3210件和3180件。")
+    assert got == [
+        ("12345热线", "total", "accepted", 3210.0, "count", None, False),
+        ("12345热线", "total", "completed", 3180.0, "count", None, False),
+    ]
+
+
+def test_units_before_respectively_need_a_unit_word_each(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(catalog, "城东、城西分别受理312件、268件。")
+    assert got == []
+    assert warnings[0] == (
+        "line None: figure 312件 after 分别 has nothing listed to go with; not stored"
+    )
+
+
+def test_channels_divide_the_total_received_and_calls_stay_calls(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12345热线共受理群众诉求9000件,其中通过微信受理1200件,来电6800个。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 9000.0, "count", None, False),
+        ("微信", "item", "requests", 1200.0, "count", None, True),
+        ("12345热线", "total", "calls", 6800.0, "count", None, False),
+    ]
+
+
+def test_a_channel_with_nothing_to_divide_is_not_a_part(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线电话受理1200件。")
+    assert got == [("12345热线", "total", "accepted", 1200.0, "count", None, False)]
+
+
+def test_a_unit_before_a_verb_of_receiving_is_the_subject(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理5000件。市人社局接到群众来电120个,按时办结率96.5%。")
+    assert got == [
+        ("12345热线", "total", "accepted", 5000.0, "count", None, False),
+        ("市人社局", "item", "calls", 120.0, "count", None, False),
+        ("市人社局", "item", "ontime_completion_rate", 96.5, "percent", None, False),
+    ]
+
+
+def test_a_rate_label_printed_with_points_is_a_score(catalog: Catalog) -> None:
+    got = read(catalog, "政务服务大厅群众满意度98.7分,满意度99.1%。")
+    assert got == [
+        ("政务服务大厅", "total", "satisfaction_score", 98.7, "score", None, False),
+        ("政务服务大厅", "total", "satisfaction_rate", 99.1, "percent", None, False),
+    ]
+
+
+def test_the_whole_year_cumulative_in_december_is_the_year(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12月,12345热线受理3000件,全年累计受理36000件,1-12月累计办结35800件。",
+        period=Period(2023, 12, "title"),
+    )
+    assert got == [
+        ("12345热线", "total", "accepted", 3000.0, "count", None, False),
+        ("12345热线", "total", "accepted", 36000.0, "count", "2023", False),
+        ("12345热线", "total", "completed", 35800.0, "count", "2023", False),
+    ]
+
+
+def test_a_month_in_chinese_numerals_is_a_figures_own_period(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "前三季度,12345热线受理27000件,其中九月份受理3100件。",
+        period=Period(2023, 1, "title", None, "range", 9),
+    )
+    assert got == [
+        ("12345热线", "total", "accepted", 27000.0, "count", None, False),
+        ("12345热线", "total", "accepted", 3100.0, "count", "2023-09", False),
+    ]
