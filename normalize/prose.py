@@ -28,7 +28,7 @@ from extract.document import Block, Document
 from normalize.facts import Fact, Period
 from normalize.prose_brackets import blank, open_figure_brackets
 from normalize.prose_levels import POINTS, meaning
-from normalize.prose_parts import breakdown_base
+from normalize.prose_parts import breakdown_base, opens_parts
 from normalize.prose_period import figure_period
 from normalize.prose_respective import JOINERS, respective
 from normalize.prose_state import SAID_MAX, State, unknown
@@ -75,8 +75,9 @@ def _figure_regex(vocab: ProseVocab) -> str:
     after_basis = "|".join(f"(?<={re.escape(w)})" for w in vocab.change_basis) or "(?!)"
     number = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
     return (
-        rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:]))(?P<num>{number})(?![\d.])"
-        rf"\s*(?P<wan>万|亿)?(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
+        rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:])(?<!\d分))(?P<num>{number})"
+        rf"(?![\d.])\s*(?P<wan>万|亿)?(?P<approx>{approx})?\s*(?P<unit>{unit})"
+        r"(?![钟月年季])(?!\d{1,2}秒)"
         r"(?P<note>\s*\([^()]*\))?"
     )
 
@@ -125,11 +126,10 @@ def prose_facts(
         for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
             if end > start:
                 segment = masked[start:end].lstrip(" |")
-                # an opening 其中, or 从受理渠道看 (what divides a total), goes on with the
-                # sentence before, as does the part after a semicolon
-                goes_on = segment.startswith(vocab.continuations) or (
-                    breakdown_base(CLAUSE_BREAK.split(segment[:40], maxsplit=1)[0], vocab)
-                    is not None
+                # an opening 其中, or 从受理渠道看 / 各县区受理情况 (what divides a total),
+                # goes on with the sentence before, as does the part after a semicolon
+                goes_on = segment.startswith(vocab.continuations) or opens_parts(
+                    CLAUSE_BREAK.split(segment[:40], maxsplit=1)[0], vocab
                 )
                 semicolon = start > 0 and masked[start - 1] in ";"
                 if not goes_on and not semicolon:

@@ -137,10 +137,11 @@ def share_fact(
 
 
 def unit_breakdown(fact: Fact, label: str, vocab: ProseVocab, state: State) -> Fact | None:
-    """其中城关镇2345件: a unit's part of the figure before, under that figure's metric."""
+    """其中城关镇2345件: a unit's part of the last figure before in the same unit (a change or
+    a rate between them is not what it divides), under that figure's metric."""
     unit = named_unit(label, vocab)
-    last = state.last
-    if unit is None or last is None or last.unit != fact.unit or last.metric.endswith("_share"):
+    last = state.last_of_unit.get(fact.unit)
+    if unit is None or last is None or last.metric.endswith("_share"):
         return None
     return of_unit(replace(fact, metric=last.metric, header=last.header), unit)
 

@@ -21,6 +21,9 @@ from normalize.prose_words import known_label, named_unit, without_receiving
 BREAKDOWN = re.compile(
     r"^(?:其中)?(?:按|按照|从)(?P<what>[^,;:、]{1,12}?)(?:分类?|划分|统计|来看|看)$"
 )
+# 各县区受理情况 / 各乡镇办理情况如下: a clause that announces the units' figures of the
+# total before it.
+UNITS_OPENING = re.compile(r"^(?:其中)?各[^,;:\d]{1,12}?(?:情况|如下|分别是|分别为)$")
 CATEGORY_MAX = 12
 # What a category's figure divides: the sentence's breakdown (按诉求类型分), if any, and its
 # last level figure.
@@ -41,6 +44,13 @@ def breakdown_base(clause: str, vocab: ProseVocab) -> tuple[str, str] | None:
             break
     known = known_label(what, vocab)
     return (known[1], known[0]) if known is not None else ("", "")
+
+
+def opens_parts(clause: str, vocab: ProseVocab) -> bool:
+    """Whether a sentence's first clause announces the parts of the total before it (按诉求
+    类型分, 从受理渠道看, 各县区受理情况): such a sentence goes on with the one before."""
+    clause = clause.strip(" ,")
+    return breakdown_base(clause, vocab) is not None or bool(UNITS_OPENING.match(clause))
 
 
 def is_category(label: str, bracketed: bool, vocab: ProseVocab, listing: bool) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from extract.hints import fold
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-PROSE_UNITS = ("count", "percent", "days", "hours", "score")
+PROSE_UNITS = ("count", "percent", "days", "hours", "minutes", "seconds", "score")
 LIST_KEYS = (
     "unit_suffixes",
     "fillers",
