@@ -82,6 +82,14 @@ def _figure_regex(vocab: ProseVocab) -> str:
     )
 
 
+def _group_regex(vocab: ProseVocab) -> str | None:
+    """A number of units in a clause: 12个单位, 3个部门."""
+    if not vocab.groups:
+        return None
+    nouns = "|".join(sorted(map(re.escape, vocab.groups), key=len, reverse=True))
+    return rf"\d+\s*个(?:{nouns})"
+
+
 def figure_blocks(
     doc: Document, vocab: ProseVocab, skip: frozenset[int]
 ) -> list[tuple[Block, bool]]:
@@ -221,6 +229,13 @@ def _figure(
     if after.startswith(tuple(vocab.bounds)):
         return []
     if any(word in said for word in vocab.targets):
+        return []
+    group = vocab.pattern("group", _group_regex)
+    if group is not None and m["unit"] != "个" and group.search(clause_before):
+        state.warnings.append(
+            f"line {block.source.line_start}: figure {m[0].strip()} is said of a number of "
+            "units, none named; not stored"
+        )
         return []
     if m["unit"] in POINTS and change_before(before, vocab) is None:
         return []

@@ -13,6 +13,8 @@ from normalize.prose_parts import (
     channel_name,
     channel_part,
     listed_unit_measure,
+    of_category,
+    qualified_subset,
 )
 from normalize.prose_state import State, of_unit, unknown
 from normalize.prose_vocab import ProseVocab
@@ -91,6 +93,10 @@ def meaning(
             f"kept as metric '{key}'"
         )
         return [replace(fact, metric=key, header=label, needs_review=True)]
+    subset = qualified_subset(label[: len(label) - len(known[0])])
+    if subset is not None:
+        # 涉及住房城乡建设领域的诉求2310件: a part of the measure, not its total: flagged
+        return [of_category(replace(fact, metric=known[1], header=known[0]), subset)]
     metric = known[1]
     if fact.unit == "score" and metric.endswith(RATE):
         metric = metric[: -len(RATE)] + "_score"  # 群众满意度98.7分: a score, not a rate
@@ -120,9 +126,10 @@ def share_fact(
     if rest:
         part = category_share(fact, rest, bracketed, vocab, (state.breakdown, state.last))
         return None if part is None else replace(part, header=word)
-    if state.last is None:
+    # the figure right before, even one under a label nobody knows (其他3656件，占9.51%)
+    last = state.last_any if state.last_any is not None and unknown(state.last_any) else state.last
+    if last is None:
         return None
-    last = state.last
     return replace(
         fact,
         entity_raw=last.entity_raw,
@@ -131,8 +138,9 @@ def share_fact(
         row_role=last.row_role,
         metric=f"{last.metric}_share",
         header=label,
-        # the share of a part the text only suggests (a category) is as uncertain as it
-        needs_review=fact.needs_review or (last.row_role == "item" and last.needs_review),
+        # the share of a figure stored for review (a category, an unknown label, an
+        # approximate figure) is as uncertain as it
+        needs_review=fact.needs_review or last.needs_review,
     )
 
 
@@ -172,7 +180,7 @@ def change_fact(
             name_key=ref.name_key,
             row_label=ref.row_label,
             row_role=ref.row_role,
-            needs_review=fact.needs_review or unknown(ref),
+            needs_review=fact.needs_review or ref.needs_review,
         )
     else:  # a change of something the vocabulary does not name: kept, flagged
         base = slug(label) if label else "value"

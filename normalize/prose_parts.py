@@ -88,7 +88,7 @@ def category_part(
     base = part_base(fact, breakdown, last)
     if base is None:
         return None
-    return _of_category(replace(fact, metric=base[0], header=base[1]), label)
+    return of_category(replace(fact, metric=base[0], header=base[1]), label)
 
 
 def category_share(
@@ -105,10 +105,10 @@ def category_share(
         metric = last.metric
     else:
         return None
-    return _of_category(replace(fact, metric=f"{metric}_share"), rest)
+    return of_category(replace(fact, metric=f"{metric}_share"), rest)
 
 
-def _of_category(fact: Fact, category: str) -> Fact:
+def of_category(fact: Fact, category: str) -> Fact:
     return replace(
         fact,
         entity_raw=category,
@@ -190,4 +190,21 @@ def channel_part(fact: Fact, name: str, context: Around) -> Fact | None:
         base = breakdown if breakdown is not None and breakdown[0] else None
     if base is None or base[0].endswith("_share") or "_change_" in base[0]:
         return None
-    return _of_category(replace(fact, metric=base[0], header=base[1]), name)
+    return of_category(replace(fact, metric=base[0], header=base[1]), name)
+
+
+# 涉及住房城乡建设领域的 / 反映供暖问题的 before a label: the figure counts a part of the
+# measure (a field, a kind of problem), not the whole.
+QUALIFIED = re.compile(
+    r"^(?:其中)?(?:涉及|反映|关于|有关)(?P<what>[^,;:\d]{2,16}?)(?:方面|领域)?的?$"
+    r"|^(?:其中)?(?P<what2>[^,;:\d]{2,16}?)(?:方面|领域)的$"
+)
+
+
+def qualified_subset(prefix: str) -> str | None:
+    """The part a prefix before a known label names (涉及住房城乡建设领域的诉求 → 住房城乡
+    建设), or None when the prefix is no such qualifier."""
+    m = QUALIFIED.match(prefix.strip(" ,"))
+    if m is None:
+        return None
+    return m["what"] or m["what2"]

@@ -32,6 +32,7 @@ LIST_KEYS = (
     "approximate_before",
     "receiving",
     "channels",
+    "groups",
 )
 ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
 META_ROLES = {"publisher", "published", "title", "other"}
@@ -89,6 +90,8 @@ class ProseVocab:
     # Words a channel's name opens with (电话, 网站, 微信, APP): 电话渠道受理46120件 is the
     # channel's part of the total received, not another total.
     channels: tuple[str, ...] = ()
+    # Nouns of a number of units (12个单位): figures said of such a group are nobody's.
+    groups: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
     # Regexes built from these words, compiled on first use (name → pattern).
@@ -186,6 +189,7 @@ def parse_vocab(
         approximate_before=words("approximate_before"),
         receiving=words("receiving"),
         channels=words("channels"),
+        groups=words("groups"),
     )
 
 
