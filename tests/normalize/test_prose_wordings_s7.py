@@ -138,3 +138,56 @@ def test_a_month_in_chinese_numerals_is_a_figures_own_period(catalog: Catalog) -
         ("12345热线", "total", "accepted", 27000.0, "count", None, False),
         ("12345热线", "total", "accepted", 3100.0, "count", "2023-09", False),
     ]
+
+
+def test_a_rate_of_a_number_of_units_is_nobodys(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog, "12345热线办结率99.8%。全市有12个单位办结率达到100%。"
+    )
+    assert [g for g in got if g[4] == "percent"] == [
+        ("12345热线", "total", "completion_rate", 99.8, "percent", None, False)
+    ]
+    assert "line None: figure 100% is said of a number of units, none named; not stored" in (
+        warnings
+    )
+
+
+def test_the_other_category_and_its_share(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理诉求9000件,其中:咨询类5000件,占55.6%;其他4000件,占44.4%。")
+    assert got == [
+        ("12345热线", "total", "requests", 9000.0, "count", None, False),
+        ("咨询类", "item", "requests", 5000.0, "count", None, True),
+        ("咨询类", "item", "requests_share", 55.6, "percent", None, True),
+        ("其他", "item", "requests", 4000.0, "count", None, True),
+        ("其他", "item", "requests_share", 44.4, "percent", None, True),
+    ]
+
+
+def test_a_share_after_an_unknown_label_is_its_share(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理诉求9000件,在线解答3000件,占33.3%。")
+    assert got[1:] == [
+        ("12345热线", "total", "在线解答", 3000.0, "count", None, True),
+        ("12345热线", "total", "在线解答_share", 33.3, "percent", None, True),
+    ]
+
+
+def test_a_field_of_a_measure_is_a_part_and_so_is_its_change(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12345热线受理诉求9000件。涉及住房城乡建设领域的诉求2310件,环比上升12.1%;"
+        "反映供暖问题的来电420个。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 9000.0, "count", None, False),
+        ("住房城乡建设", "item", "requests", 2310.0, "count", None, True),
+        ("住房城乡建设", "item", "requests_change_mom", 12.1, "percent_change", None, True),
+        ("供暖问题", "item", "calls", 420.0, "count", None, True),
+    ]
+
+
+def test_a_wait_in_seconds_and_a_duration_that_is_not_read(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线接听来电23120通,平均通话时长3分12秒,平均办结时间2.5天。")
+    assert got == [
+        ("12345热线", "total", "calls", 23120.0, "count", None, False),
+        ("12345热线", "total", "avg_completion_time", 2.5, "days", None, False),
+    ]
