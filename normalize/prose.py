@@ -222,6 +222,7 @@ def _figure(
     before = masked[max(label_start, m.start() - SAID_MAX) : m.start()].strip()
     clause_before = masked[max(clause_start, m.start() - SAID_MAX) : m.start()]
     after = masked[m.end() : m.end() + 4].lstrip()
+    state.in_list = before.startswith("、") or after.startswith("、")
     approx_word = next((w for w in vocab.approximate_before if before.endswith(w)), None)
     threshold = next((w for w in vocab.thresholds if before.endswith(w)), None)
     if threshold is not None and (approx_word != threshold or m["unit"] == "%"):

@@ -81,8 +81,14 @@ def meaning(
         inherited = (
             unit_breakdown(fact, label, vocab, state)
             or listed_unit(fact, label, bracketed, vocab)
+            # a name in a list joined by 、 (其中咨询8120件、求助3210件) is a category like one
+            # before a bracketed figure
             or category_part(
-                fact, label, bracketed, vocab, (state.breakdown, state.first_of_unit.get(fact.unit))
+                fact,
+                label,
+                bracketed or state.in_list,
+                vocab,
+                (state.breakdown, state.first_of_unit.get(fact.unit)),
             )
         )
         if inherited is not None:

@@ -191,3 +191,20 @@ def test_a_wait_in_seconds_and_a_duration_that_is_not_read(catalog: Catalog) -> 
         ("12345热线", "total", "calls", 23120.0, "count", None, False),
         ("12345热线", "total", "avg_completion_time", 2.5, "days", None, False),
     ]
+
+
+def test_names_listed_with_pause_commas_after_a_total_are_its_categories(
+    catalog: Catalog,
+) -> None:
+    got = read(
+        catalog,
+        "12345热线共受理各类诉求15230件,其中咨询8120件、求助3210件;其中在线解答1100件,转派900件。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 15230.0, "count", None, False),
+        ("咨询", "item", "requests", 8120.0, "count", None, True),
+        ("求助", "item", "requests", 3210.0, "count", None, True),
+        # commas are no list: a label nobody knows, kept at the scope, flagged
+        ("12345热线", "total", "在线解答", 1100.0, "count", None, True),
+        ("12345热线", "total", "transferred", 900.0, "count", None, False),
+    ]
