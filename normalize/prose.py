@@ -231,8 +231,14 @@ def _figure(
         return []
     if any(word in said for word in vocab.targets):
         return []
+    if m["unit"] == "个" and after.startswith(tuple(vocab.groups)):
+        state.warnings.append(
+            f"line {block.source.line_start}: figure {m[0].strip()} counts units, not what "
+            "the sentence measures; not stored"
+        )
+        return []
     group = vocab.pattern("group", _group_regex)
-    if group is not None and m["unit"] != "个" and group.search(clause_before):
+    if group is not None and group.search(clause_before):
         state.warnings.append(
             f"line {block.source.line_start}: figure {m[0].strip()} is said of a number of "
             "units, none named; not stored"

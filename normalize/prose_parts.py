@@ -21,6 +21,8 @@ from normalize.prose_words import known_label, named_unit, without_receiving
 BREAKDOWN = re.compile(
     r"^(?:其中)?(?:按|按照|从)(?P<what>[^,;:、]{1,12}?)(?:分类?|划分|统计|来看|看)$"
 )
+# 来信反映的问题中 / 在受理的诉求中: a clause that opens the parts of a measure.
+AMONG = re.compile(r"^(?:在)?(?P<what>[^,;:、\d]{2,16}?)(?:之中|当中|中)$")
 # 各县区受理情况 / 各乡镇办理情况如下: a clause that announces the units' figures of the
 # total before it.
 UNITS_OPENING = re.compile(r"^(?:其中)?各[^,;:\d]{1,12}?(?:情况|如下|分别是|分别为)$")
@@ -34,7 +36,12 @@ def breakdown_base(clause: str, vocab: ProseVocab) -> tuple[str, str] | None:
     """(metric, printed label) of the measure a clause such as 按诉求类型分 breaks down;
     metric and label are empty when the clause names no measure the vocabulary knows
     (按类型分): the categories then divide the figure before them."""
-    m = BREAKDOWN.match(clause.strip(" ,"))
+    clause = clause.strip(" ,")
+    among = AMONG.match(clause)
+    if among is not None:
+        found = measure_in(among["what"], vocab)  # 来信反映的问题中 → 来信
+        return (found[1], found[0]) if found is not None else ("", "")
+    m = BREAKDOWN.match(clause)
     if m is None:
         return None
     what = m["what"]
