@@ -126,7 +126,7 @@ def _last_act(prefix: str, vocab: ProseVocab) -> str | None:
 
 
 # What a counting verb takes as its object (受理各类事项, 办理企业群众业务).
-OBJECT = re.compile(r"(事项|业务|诉求|问题|申请|案件|件|单|服务)$")
+OBJECT = re.compile(r"(事项|业务|诉求|问题|申请|案件|件|单|服务|群众|企业)$")
 
 
 def verb_object_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
