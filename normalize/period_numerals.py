@@ -1,9 +1,10 @@
 """Period words in the forms the period patterns read: digits, not Chinese numerals.
 
-Bulletins also write their periods as 二〇二三年, 一至九月, 十月份, 前三季度 or as a span of
-dates (1月1日至9月30日). ``period_text`` rewrites these as 2023年, 1至9月, 10月份, 1-9月 and
-1-9月, so that one set of patterns (period_words.py, prose_period.py) reads every form. The
-text may change length: it is read for its period only, never sliced by position.
+Bulletins also write their periods as 二〇二三年, 一至九月, 十月份, 前三季度, 1月至6月 or as a
+span of dates (1月1日至9月30日). ``period_text`` rewrites these as 2023年, 1至9月, 10月份,
+1-9月, 1-6月 and 1-9月, so that one set of patterns (period_words.py, prose_period.py)
+reads every form. The text may change length: it is read for its period only, never
+sliced by position.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ FIRST_QUARTERS = re.compile(r"前\s*(?P<n>[一二两三123])\s*个?季度")
 DATE_SPAN = re.compile(
     r"(?:(?P<y1>(?:19|20)\d{2})\s*年\s*)?(?P<m1>\d{1,2})\s*月\s*1\s*日\s*(?:至|到|-|~|—)\s*"
     r"(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
+)
+# 1月至6月, 1月-6月: a range of months written with 月 twice.
+MONTH_RANGE = re.compile(
+    r"(?<![\d.])(?P<a>\d{1,2})\s*月份?\s*(?:至|到|-|~|—)\s*(?P<b>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*[日号])"
 )
 # Texts rewritten, remembered (a text is read for its period more than once).
 TEXT_MEMO = 1024
@@ -88,4 +93,5 @@ def period_text(text: str) -> str:
     text = YEAR_NUMERALS.sub(_year, text)
     text = MONTH_NUMERALS.sub(_numeral, text)
     text = FIRST_QUARTERS.sub(_first_quarters, text)
-    return DATE_SPAN.sub(_date_span, text)
+    text = DATE_SPAN.sub(_date_span, text)
+    return MONTH_RANGE.sub(r"\g<a>-\g<b>月", text)

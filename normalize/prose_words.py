@@ -18,6 +18,7 @@ LEADING_TIME = re.compile(
     r"^(?:(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?"
     rf"|{MONTH_NUMBER}\s*月\s*{MONTH_NUMBER}\s*日\s*[-~—至到]\s*(?:(?:19|20)\d{{2}}年)?"
     rf"{MONTH_NUMBER}\s*月\s*{MONTH_NUMBER}\s*日"
+    rf"|{MONTH_NUMBER}\s*月份?\s*[-~—至到]\s*{MONTH_NUMBER}\s*月份?"
     rf"|{MONTH_NUMBER}\s*(?:[-~—至到]\s*{MONTH_NUMBER}\s*)?月份?|第?[一二三四1-4]季度"
     r"|前[一二两三1-3]个?季度|[上下]半年|全年|今年|本年度?|截至目前|截止目前|目前|近期|,)+"
 )

@@ -27,7 +27,9 @@ def test_what_is_not_such_a_numeral(numeral: str) -> None:
     [
         ("二〇二三年一至九月运行情况", "2023年1至9月运行情况"),
         ("十月份,县政务服务中心", "10月份,县政务服务中心"),
-        ("十一月至十二月", "11月至12月"),
+        ("十一月至十二月", "11-12月"),
+        ("1月至6月受理", "1-6月受理"),
+        ("1月份-3月份", "1-3月"),
         ("今年前三季度受理", "今年1-9月受理"),
         ("前两个季度", "1-6月"),
         ("2023年1月1日至6月30日,热线", "2023年1-6月,热线"),
@@ -50,6 +52,7 @@ def test_period_words_in_digits(printed: str, read: str) -> None:
         "第三次例会",
         "三个月以来",
         "一季度",  # read as it is by the quarter pattern
+        "1月至6月30日",  # a month to a date
     ],
 )
 def test_what_stays_as_printed(printed: str) -> None:

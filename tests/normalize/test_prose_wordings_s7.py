@@ -208,3 +208,30 @@ def test_names_listed_with_pause_commas_after_a_total_are_its_categories(
         ("12345热线", "total", "在线解答", 1100.0, "count", None, True),
         ("12345热线", "total", "transferred", 900.0, "count", None, False),
     ]
+
+
+def test_a_shorter_time_a_callback_rate_and_callbacks_counted_by_people(
+    catalog: Catalog,
+) -> None:
+    got = read(
+        catalog, "12345热线平均办结时长为3.2天,较上月缩短0.4天。回访群众5230人次,回访率22.7%。"
+    )
+    assert got == [
+        ("12345热线", "total", "avg_completion_time", 3.2, "days", None, False),
+        ("12345热线", "total", "avg_completion_time_change_mom", -0.4, "days_change", None, False),
+        ("12345热线", "total", "callbacks", 5230.0, "count", None, False),
+        ("12345热线", "total", "callback_rate", 22.7, "percent", None, False),
+    ]
+
+
+def test_a_range_of_months_written_with_two_months(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "6月,12345热线受理2万件,1月至6月累计受理12万件,一月份至三月份受理5万件。",
+        period=Period(2023, 6, "title"),
+    )
+    assert got == [
+        ("12345热线", "total", "accepted", 20000.0, "count", None, False),
+        ("12345热线", "total", "accepted", 120000.0, "count", "2023-01..2023-06", False),
+        ("12345热线", "total", "accepted", 50000.0, "count", "2023-01..2023-03", False),
+    ]
