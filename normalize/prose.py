@@ -72,7 +72,9 @@ def _figure_regex(vocab: ProseVocab) -> str:
     unit = "|".join(map(re.escape, units))
     approx = "|".join(re.escape(w) for w in vocab.approximate if len(w) == 1) or "(?!)"
     # A sign only right after a change word (同比-2.3%); elsewhere - joins ranges and phones.
-    after_basis = "|".join(f"(?<={re.escape(w)})" for w in vocab.change_basis) or "(?!)"
+    # (also after a direction: 环比增长-1.5%)
+    words = [*vocab.change_basis, *vocab.up, *vocab.down]
+    after_basis = "|".join(f"(?<={re.escape(w)})" for w in words) or "(?!)"
     number = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
     return (
         rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:])(?<!\d分))(?P<num>{number})"

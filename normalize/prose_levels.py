@@ -179,14 +179,19 @@ def change_fact(
     if known is not None:
         base = known[1]
     elif not label and ref is not None:
-        base = re.sub(r"_change_(yoy|mom)$", "", ref.metric)
+        base = re.sub(r"_change(_yoy|_mom)?$", "", ref.metric)
+        # a change of a figure stored for review is as uncertain as it (a change before it
+        # passes on only its metric); so is a count's change of a rate
+        doubtful = ref.needs_review and "_change" not in ref.metric
+        rate = ref.unit in ("percent", "percent_change", "point_change")
+        mismatch = rate and fact.unit == "count" and m["unit"] not in POINTS
         fact = replace(
             fact,
             entity_raw=ref.entity_raw,
             name_key=ref.name_key,
             row_label=ref.row_label,
             row_role=ref.row_role,
-            needs_review=fact.needs_review or ref.needs_review,
+            needs_review=fact.needs_review or doubtful or mismatch,
         )
     else:  # a change of something the vocabulary does not name: kept, flagged
         base = slug(label) if label else "value"
@@ -194,7 +199,11 @@ def change_fact(
     unit = "point_change" if m["unit"] in POINTS else CHANGE_UNITS.get(fact.unit)
     if unit is None:
         unit = f"{fact.unit}_change"
-    sign = -change.sign if m["sign"] in ("-", "−") else change.sign
+    negative = m["sign"] in ("-", "−")
+    sign = -change.sign if negative else change.sign
+    if negative and change.sign < 0:
+        # 下降-2.3%: a fall printed with a minus too; read as printed, flagged
+        sign, fact = -1, replace(fact, needs_review=True)
     value = None if fact.value is None else sign * fact.value
     # a direction alone (增幅4.9%) compares with what the sentence said before (环比增加…,
     # 与上月相比); when it says nothing, the change is kept without a basis, flagged

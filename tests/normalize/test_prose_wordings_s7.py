@@ -235,3 +235,25 @@ def test_a_range_of_months_written_with_two_months(catalog: Catalog) -> None:
         ("12345热线", "total", "accepted", 120000.0, "count", "2023-01..2023-06", False),
         ("12345热线", "total", "accepted", 50000.0, "count", "2023-01..2023-03", False),
     ]
+
+
+def test_a_sign_after_a_direction(catalog: Catalog) -> None:
+    got = read(
+        catalog, "12345热线受理诉求21764件,环比增长-1.5%;办结率98%,同比下降-0.3%,同比-2.1%。"
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 21764.0, "count", None, False),
+        ("12345热线", "total", "requests_change_mom", -1.5, "percent_change", None, False),
+        ("12345热线", "total", "completion_rate", 98.0, "percent", None, False),
+        # a fall printed with a minus as well: as printed, flagged
+        ("12345热线", "total", "completion_rate_change_yoy", -0.3, "percent_change", None, True),
+        # the flag of the change before is not passed on
+        ("12345热线", "total", "completion_rate_change_yoy", -2.1, "percent_change", None, False),
+    ]
+
+
+def test_a_count_change_after_a_rate_is_flagged(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线办结率98%,较上月增加12件。")
+    assert got[1] == (
+        "12345热线", "total", "completion_rate_change_mom", 12.0, "count_change", None, True,
+    )  # fmt: skip
