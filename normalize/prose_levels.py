@@ -27,6 +27,7 @@ from normalize.prose_words import (
     known_label,
     listed_units,
     named_unit,
+    other_subject,
     strip_words,
     verb_object_label,
 )
@@ -108,8 +109,14 @@ def meaning(
         metric = metric[: -len(RATE)] + "_score"  # 群众满意度98.7分: a score, not a rate
     fact = replace(fact, metric=metric, header=label)
     listed = listed_units(label, vocab) if first_scope(clause_before, vocab) is None else None
+    if listed is None and state.unit:
+        if other_subject(label, known[0], vocab):
+            # 市住建局受理2130件，幸福里受理23件: a subject nobody knows; neither the unit
+            # before nor the scope is sure to be it
+            return [replace(fact, needs_review=True)]
+        return [of_unit(fact, state.unit)]
     if listed is None:
-        return [of_unit(fact, state.unit)] if state.unit else [fact]
+        return [fact]
     units, _, printed = listed
     state.unit = units[0] if len(units) == 1 else None
     return [of_unit(replace(fact, header=printed), unit) for unit in units]

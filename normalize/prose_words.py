@@ -269,6 +269,20 @@ def without_receiving(subject: str, vocab: ProseVocab) -> str:
     return subject
 
 
+# Words before a label that say whose or what, not who (热线工单按时签收率, 诉求办结率).
+GENERIC_SUBJECTS = ("热线", "工单", "平台", "窗口", "网上", "线上")
+
+
+def other_subject(label: str, printed: str, vocab: ProseVocab) -> bool:
+    """Whether the words before a known label name a subject of their own (幸福里受理): not
+    a verb of receiving, a sender, a filler, a generic word or another label."""
+    prefix = label[: len(label) - len(printed)] if label.endswith(printed) else ""
+    text = strip_words(without_receiving(prefix, vocab), vocab).rstrip("的")
+    for word in (*SENDERS, *GENERIC_SUBJECTS):
+        text = text.replace(word, "")
+    return len(text) >= 2 and known_label(text, vocab) is None
+
+
 def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | None:
     """(units, metric, printed label) when a label is a list of units and a known label.
 

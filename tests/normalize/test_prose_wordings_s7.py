@@ -257,3 +257,24 @@ def test_a_count_change_after_a_rate_is_flagged(catalog: Catalog) -> None:
     assert got[1] == (
         "12345热线", "total", "completion_rate_change_mom", 12.0, "count_change", None, True,
     )  # fmt: skip
+
+
+def test_villages_banners_and_libraries_are_units(catalog: Catalog) -> None:
+    got = read(
+        catalog, "12345热线受理1万件。其中东风村受理23件,阿荣旗满意率90.1%,市图书馆受理12件。"
+    )
+    assert got[1:] == [
+        ("东风村", "item", "accepted", 23.0, "count", None, False),
+        ("阿荣旗", "item", "satisfaction_rate", 90.1, "percent", None, False),
+        ("市图书馆", "item", "accepted", 12.0, "count", None, False),
+    ]
+
+
+def test_a_subject_nobody_knows_does_not_take_the_unit_before(catalog: Catalog) -> None:
+    got = read(catalog, "市住建局受理2130件,群众满意率97.2%,热线工单按时签收率99%,幸福里受理23件。")
+    assert got == [
+        ("市住建局", "item", "accepted", 2130.0, "count", None, False),
+        ("市住建局", "item", "satisfaction_rate", 97.2, "percent", None, False),
+        ("市住建局", "item", "ontime_sign_rate", 99.0, "percent", None, False),
+        ("全部", "total", "accepted", 23.0, "count", None, True),
+    ]
