@@ -270,7 +270,8 @@ def without_receiving(subject: str, vocab: ProseVocab) -> str:
 
 
 # Words before a label that say whose or what, not who (热线工单按时签收率, 诉求办结率).
-GENERIC_SUBJECTS = ("热线", "工单", "平台", "窗口", "网上", "线上")
+GENERIC_SUBJECTS = ("热线", "工单", "平台", "窗口", "网上", "线上", "好差评", "政务服务")
+QUOTES = "“”\"'「」《》"
 
 
 def other_subject(label: str, printed: str, vocab: ProseVocab) -> bool:
@@ -278,7 +279,7 @@ def other_subject(label: str, printed: str, vocab: ProseVocab) -> bool:
     a verb of receiving, a sender, a filler, a generic word or another label."""
     prefix = label[: len(label) - len(printed)] if label.endswith(printed) else ""
     text = strip_words(without_receiving(prefix, vocab), vocab).rstrip("的")
-    for word in (*SENDERS, *GENERIC_SUBJECTS):
+    for word in (*SENDERS, *GENERIC_SUBJECTS, *vocab.receiving, *QUOTES):
         text = text.replace(word, "")
     return len(text) >= 2 and known_label(text, vocab) is None
 

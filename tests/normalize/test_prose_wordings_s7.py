@@ -278,3 +278,12 @@ def test_a_subject_nobody_knows_does_not_take_the_unit_before(catalog: Catalog) 
         ("市住建局", "item", "ontime_sign_rate", 99.0, "percent", None, False),
         ("全部", "total", "accepted", 23.0, "count", None, True),
     ]
+
+
+def test_a_verb_of_receiving_is_no_subject_of_its_own(catalog: Catalog) -> None:
+    got = read(catalog, "市住建局受理2130件,收到来信46封,“好差评”好评率99.9%。")
+    assert got == [
+        ("市住建局", "item", "accepted", 2130.0, "count", None, False),
+        ("市住建局", "item", "letters", 46.0, "count", None, False),
+        ("市住建局", "item", "positive_review_rate", 99.9, "percent", None, False),
+    ]
