@@ -28,7 +28,7 @@ from extract.document import Block, Document
 from normalize.facts import Fact, Period
 from normalize.prose_brackets import blank, open_figure_brackets
 from normalize.prose_levels import POINTS, meaning
-from normalize.prose_parts import breakdown_base, opens_parts
+from normalize.prose_parts import breakdown_base, measure_opening, opens_parts
 from normalize.prose_period import figure_period
 from normalize.prose_respective import JOINERS, respective
 from normalize.prose_state import SAID_MAX, State, unknown
@@ -148,7 +148,7 @@ def prose_facts(
                     state.first_of_unit = {}
                 if not semicolon:
                     state.breakdown = None
-                state.respectively = None
+                state.respectively = state.measure = None
                 state.unit = state.pending = None
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
             start = end
@@ -193,6 +193,9 @@ def _sentence(
             state.pending = pending_subject(masked[clause_start:clause_end], vocab)
             state.breakdown = breakdown_base(masked[clause_start:clause_end], vocab) or (
                 state.breakdown
+            )
+            state.measure = measure_opening(masked[clause_start:clause_end], vocab) or (
+                state.measure
             )
         for m in figures:
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)

@@ -14,6 +14,7 @@ from normalize.prose_parts import (
     channel_part,
     listed_unit_measure,
     of_category,
+    opened_unit_part,
     qualified_subset,
 )
 from normalize.prose_state import State, of_unit, unknown
@@ -80,7 +81,8 @@ def meaning(
         known = verb_object_label(label, vocab)
     if known is None:
         inherited = (
-            unit_breakdown(fact, label, vocab, state)
+            opened_unit(fact, label, vocab, state)
+            or unit_breakdown(fact, label, vocab, state)
             or listed_unit(fact, label, bracketed, vocab)
             # a name in a list joined by 、 (其中咨询8120件、求助3210件) is a category like one
             # before a bracketed figure
@@ -155,6 +157,16 @@ def share_fact(
         # approximate figure) is as uncertain as it
         needs_review=fact.needs_review or last.needs_review,
     )
+
+
+def opened_unit(fact: Fact, label: str, vocab: ProseVocab, state: State) -> Fact | None:
+    """受理量居前三位的是：市住建局（312件）: the unit's figure of the measure the clause before
+    named."""
+    found = opened_unit_part(fact, label, state.measure, vocab)
+    if found is None:
+        return None
+    unit, (metric, printed) = found
+    return of_unit(replace(fact, metric=metric, header=printed), unit)
 
 
 def unit_breakdown(fact: Fact, label: str, vocab: ProseVocab, state: State) -> Fact | None:

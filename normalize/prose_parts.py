@@ -215,3 +215,46 @@ def qualified_subset(prefix: str) -> str | None:
     if m is None:
         return None
     return m["what"] or m["what2"]
+
+
+# What ends a clause that names a measure and then lists units (受理量居前三位的是：, 办结率低于
+# 平均水平的单位有：).
+OPENING_ENDS = ("依次是", "依次为", "分别是", "分别为", "的是", "的有", "如下", "有", "是", "为")
+
+
+def measure_opening(clause: str, vocab: ProseVocab) -> tuple[str, str] | None:
+    """(metric, printed label) of a clause without a figure that names a measure and ends
+    by opening a list of units: 受理量居前三位的是 → (accepted, 受理量)."""
+    text = clause.strip(" ,:")
+    word = next((w for w in OPENING_ENDS if text.endswith(w)), None)
+    if word is None:
+        return None
+    found = measure_in(text[: -len(word)], vocab)
+    return (found[1], found[0]) if found is not None else None
+
+
+def measure_then_units(text: str, vocab: ProseVocab) -> tuple[list[str], str, str] | None:
+    """(units, metric, printed label) of a clause that names a measure, then the units it
+    lists: 满意率排名后三位的是区水务局、区交通局 → ([区水务局, 区交通局], satisfaction_rate,
+    满意率)."""
+    parts = LIST_OPENERS.split(text.strip(" ,"))
+    if len(parts) < 2:
+        return None
+    names = [named_unit(p, vocab) for p in re.split(r"[、和及与]", parts[-1]) if p]
+    found = measure_in("".join(parts[:-1]), vocab)
+    if found is None or not names or None in names:
+        return None
+    return [n for n in names if n], found[1], found[0]
+
+
+def opened_unit_part(
+    fact: Fact, label: str, measure: tuple[str, str] | None, vocab: ProseVocab
+) -> tuple[str, tuple[str, str]] | None:
+    """(unit, (metric, label)) of a unit's figure in the list a clause opened (受理量居前三位的
+    是：市住建局（312件）): the measure of that clause, when the figure is of its kind."""
+    unit = named_unit(label, vocab)
+    if unit is None or measure is None:
+        return None
+    if (fact.unit == "percent") != measure[1].endswith(RATE_ENDINGS):
+        return None
+    return unit, measure

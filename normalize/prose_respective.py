@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from normalize.facts import Fact
+from normalize.prose_parts import measure_then_units
 from normalize.prose_state import State, of_unit
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import (
@@ -16,6 +17,16 @@ from normalize.prose_words import (
     respective_subject,
     strip_words,
 )
+
+
+def measure_units_before(
+    sentence_before: str, vocab: ProseVocab
+) -> tuple[list[str], str, str] | None:
+    """满意率排名后三位的是区水务局、区交通局，分别为…: the units and measure of the clause
+    right before 分别为."""
+    clauses = re.split(r"[,:;]", sentence_before)
+    return measure_then_units(clauses[-2], vocab) if len(clauses) > 1 else None
+
 
 # What joins the figures after 分别 (87.6%、88.2%, 3210件和3180件).
 JOINERS = "、和及与"
@@ -54,8 +65,10 @@ def targets(
         if known is None or len(named) < 2 or None in named:
             return []
         return [(unit, known[1], after) for unit in named if unit]
-    listed = (listed_units(label, vocab) if label else None) or respective_subject(
-        sentence_before, vocab
+    listed = (
+        (listed_units(label, vocab) if label else None)
+        or respective_subject(sentence_before, vocab)
+        or measure_units_before(sentence_before, vocab)
     )
     if listed is not None:
         units, metric, header = listed

@@ -42,6 +42,8 @@ class State:
     pending: tuple[str, str, str] | None = None
     # 按诉求类型分: (metric, printed label) of the figure whose categories the sentence lists.
     breakdown: tuple[str, str] | None = None
+    # 受理量居前三位的是：: (metric, printed label) of the measure of the units listed next.
+    measure: tuple[str, str] | None = None
     in_list: bool = False  # the figure being read is an item of a list joined by 、
     said: str = ""  # the sentence before the figure being read (its last SAID_MAX characters)
     warnings: list[str] = field(default_factory=list)

@@ -287,3 +287,26 @@ def test_a_verb_of_receiving_is_no_subject_of_its_own(catalog: Catalog) -> None:
         ("市住建局", "item", "letters", 46.0, "count", None, False),
         ("市住建局", "item", "positive_review_rate", 99.9, "percent", None, False),
     ]
+
+
+def test_a_measure_then_the_units_it_lists(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "受理量居前三位的是:市住建局(312件)、市城管局(268件)。"
+        "办结率低于平均水平的单位有:区教育局(87.2%)、区卫健局(88.1%)。"
+        "满意率排名后两位的是区水务局、区交通局,分别为87.6%、88.2%。",
+    )
+    assert got == [
+        ("市住建局", "item", "accepted", 312.0, "count", None, False),
+        ("市城管局", "item", "accepted", 268.0, "count", None, False),
+        ("区教育局", "item", "completion_rate", 87.2, "percent", None, False),
+        ("区卫健局", "item", "completion_rate", 88.1, "percent", None, False),
+        ("区水务局", "item", "satisfaction_rate", 87.6, "percent", None, False),
+        ("区交通局", "item", "satisfaction_rate", 88.2, "percent", None, False),
+    ]
+
+
+def test_a_listed_figure_of_another_kind_than_the_measure_is_not_its(catalog: Catalog) -> None:
+    got, _ = facts_and_warnings(catalog, "办结率居前两位的是:市住建局(312件)、市城管局(268件)。")
+    assert [g[2] for g in got] == ["市住建局", "市城管局"]  # kept as unknown labels
+    assert all(g[6] for g in got)
