@@ -8,7 +8,9 @@ period in Chinese numerals (二〇二三年一至九月, 前三季度, 九月份
 whose basis is a clause away (增幅, 与上年同期相比), units listed before 分别, units
 that open a sentence, a county's units after 各县区受理情况 (with calls counted in 通
 and a wait in 秒), and a mailbox's topics (来信反映的问题中, 其中咨询120封、投诉80封, 涉及…
-领域的来信) beside a rate said of unnamed units (全区有9个单位办结率达到100%). The golden CSV beside each fixture was written by reading it, not by
+领域的来信) beside a rate said of unnamed units (全区有9个单位办结率达到100%), and a
+county's rankings (受理量居前三位的是：…, 满意率排名后两位的是A、B，分别为…) with a signed
+change (环比增长-3.5%), 1月至6月, villages and banners, callbacks and a shorter time. The golden CSV beside each fixture was written by reading it, not by
 running the pipeline.
 """
 
@@ -43,7 +45,7 @@ def archive(
     return db
 
 
-def test_there_are_ten_fixtures_each_with_a_golden_file() -> None:
+def test_there_are_eleven_fixtures_each_with_a_golden_file() -> None:
     assert [f.stem for f in FILES] == [
         "approximate",
         "changes",
@@ -55,6 +57,7 @@ def test_there_are_ten_fixtures_each_with_a_golden_file() -> None:
         "named-units",
         "numerals-range",
         "respective",
+        "unit-rankings",
     ]
     assert all(f.with_suffix(".csv").exists() for f in FILES)
 
