@@ -43,6 +43,8 @@ from normalize.prose_words import (
     strip_words,
 )
 
+# How much of the text after a figure may hold its label (2310件群众诉求).
+AFTER_MAX = 10
 SENTENCE_END = re.compile(r"[。;!?]")
 # How a paragraph ends that goes on in the next one (以下是各区情况: is not an end).
 PARAGRAPH_ENDS = ("。", "!", "?", ".", ")", '"', "”")
@@ -178,7 +180,8 @@ def _sentence(
     for clause_end in breaks:
         figures = [
             m
-            for m in state.pattern.finditer(text, clause_start, clause_end)
+            # (read in simplified characters: 萬 is 万, 餘 is 余)
+            for m in state.pattern.finditer(simplified_keep(text), clause_start, clause_end)
             if masked[m.start()] != " "  # not inside a bracketed note
         ]
         scope = first_scope(masked[clause_start:clause_end], vocab)
@@ -227,6 +230,7 @@ def _figure(
     before = masked[max(label_start, m.start() - SAID_MAX) : m.start()].strip()
     clause_before = masked[max(clause_start, m.start() - SAID_MAX) : m.start()]
     after = masked[m.end() : m.end() + 4].lstrip()
+    state.after = masked[m.end() : m.end() + AFTER_MAX]
     state.in_list = before.startswith("、") or after.startswith("、")
     approx_word = next((w for w in vocab.approximate_before if before.endswith(w)), None)
     threshold = next((w for w in vocab.thresholds if before.endswith(w)), None)

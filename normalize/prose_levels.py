@@ -26,6 +26,7 @@ from normalize.prose_words import (
     first_scope,
     is_category_name,
     known_label,
+    leading_label,
     listed_units,
     named_unit,
     other_subject,
@@ -54,7 +55,13 @@ def meaning(
     if change is not None:
         return [change_fact(fact, before, change, m, vocab, state)]
     label = strip_words(before, vocab)
-    if (not label or label in vocab.connectors) and state.pending is not None:
+    if label in vocab.connectors or label in vocab.approximate_before:
+        label = ""  # (约有1.2万件: a word, no label)
+    if not label and state.pending is None:
+        after = leading_label(state.after, vocab)
+        if after is not None:  # 共有2310件诉求, 约有1.2万余件来电: the label after the figure
+            return [replace(fact, metric=after[1], header=after[0])]
+    if not label and state.pending is not None:
         unit, metric, printed = state.pending
         state.pending = None
         part = of_unit(replace(fact, metric=metric, header=printed), unit)

@@ -44,6 +44,7 @@ class State:
     breakdown: tuple[str, str] | None = None
     # 受理量居前三位的是：: (metric, printed label) of the measure of the units listed next.
     measure: tuple[str, str] | None = None
+    after: str = ""  # the clause's text right after the figure being read (a few characters)
     in_list: bool = False  # the figure being read is an item of a list joined by 、
     said: str = ""  # the sentence before the figure being read (its last SAID_MAX characters)
     warnings: list[str] = field(default_factory=list)

@@ -142,6 +142,22 @@ def verb_object_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
     return text, best[1]
 
 
+AFTER_END = re.compile(r"[,.;:!?。]|$")
+
+
+def leading_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
+    """(label as printed, metric) of a label right after a figure that ends its clause
+    (…2310件群众诉求。): the longest vocabulary label the text, after its sender, is."""
+    end = AFTER_END.search(text)
+    words = text[: end.start() if end else len(text)].strip()
+    for sender in SENDERS:
+        if words.startswith(sender):
+            words = words[len(sender) :]
+            break
+    known = vocab.labels.get(fold(words)) if 2 <= len(words) <= 6 else None
+    return (words, known) if known is not None else None
+
+
 def _longest(vocab: ProseVocab, folded: str, *, from_end: bool) -> tuple[int, str] | None:
     """(length, metric) of the longest vocabulary label ``folded`` ends with (or starts
     with): its ending (or start) of each label length, looked up, longest first."""

@@ -310,3 +310,20 @@ def test_a_listed_figure_of_another_kind_than_the_measure_is_not_its(catalog: Ca
     got, _ = facts_and_warnings(catalog, "办结率居前两位的是:市住建局(312件)、市城管局(268件)。")
     assert [g[2] for g in got] == ["市住建局", "市城管局"]  # kept as unknown labels
     assert all(g[6] for g in got)
+
+
+def test_traditional_characters_in_the_figure_and_a_label_after_it(catalog: Catalog) -> None:
+    got = read(catalog, "市12345熱線共受理群眾訴求21764件,約有1.2萬餘件來電。共有2310件群众诉求。")
+    assert got == [
+        ("12345熱線", "total", "requests", 21764.0, "count", None, False),
+        ("12345熱線", "total", "calls", 12000.0, "count", None, True),
+        ("12345熱線", "total", "requests", 2310.0, "count", None, False),
+    ]
+
+
+def test_departments_are_a_part_of_the_total(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理诉求2万件。其中,市直部门受理8000件,占40%。")
+    assert got[1:] == [
+        ("市直部门", "item", "accepted", 8000.0, "count", None, False),
+        ("市直部门", "item", "accepted_share", 40.0, "percent", None, False),
+    ]
