@@ -88,8 +88,8 @@ def _date_span(m: re.Match[str]) -> str:
 def period_text(text: str) -> str:
     """The text with its period words in digits: 二〇二三年一至九月 → 2023年1至9月, 前三季度 →
     1-9月, 1月1日至9月30日 → 1-9月."""
-    if not text:
-        return text
+    if not ("月" in text or "年" in text or "季" in text):
+        return text  # every form above has one of these
     text = YEAR_NUMERALS.sub(_year, text)
     text = MONTH_NUMERALS.sub(_numeral, text)
     text = FIRST_QUARTERS.sub(_first_quarters, text)
