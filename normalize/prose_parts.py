@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from extract.hints import fold
 from normalize.facts import Fact
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import known_label, named_unit, without_receiving
@@ -169,7 +170,8 @@ CHANNEL_MAX = 20
 
 def channel_name(label: str, vocab: ProseVocab) -> str | None:
     """The channel a label names before its verb of receiving (电话渠道受理, 通过微信受理,
-    网站、微信、APP等网络渠道受理): the channel's name, or None."""
+    网站、微信、APP等网络渠道受理) or before the measure (网络诉求): the channel's name, or
+    None."""
     text = label
     for word in CHANNEL_OPENERS:
         if text.startswith(word):
@@ -178,8 +180,11 @@ def channel_name(label: str, vocab: ProseVocab) -> str | None:
     if not text.startswith(tuple(vocab.channels)):
         return None
     name = without_receiving(text, vocab)
-    if name == text and known_label(text, vocab) is not None:
-        return None  # 来电38210件: a measure of its own, not a channel's part
+    known = known_label(text, vocab) if name == text else None
+    if known is not None:
+        if fold(known[0]) == fold(text):
+            return None  # 来电38210件: a measure of its own, not a channel's part
+        name = text[: len(text) - len(known[0])]  # 网络诉求8311件: the channel 网络
     if not 2 <= len(name) <= CHANNEL_MAX or re.search(r"[\d,;:]", name):
         return None
     if known_label(name, vocab) is not None:

@@ -327,3 +327,15 @@ def test_departments_are_a_part_of_the_total(catalog: Catalog) -> None:
         ("市直部门", "item", "accepted", 8000.0, "count", None, False),
         ("市直部门", "item", "accepted_share", 40.0, "percent", None, False),
     ]
+
+
+def test_a_channel_before_the_measure_is_its_part(catalog: Catalog) -> None:
+    got = read(
+        catalog, "12345热线共受理各类诉求46521件。其中,来电38210件,占82.14%;网络诉求8311件。"
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 46521.0, "count", None, False),
+        ("12345热线", "total", "calls", 38210.0, "count", None, False),
+        ("12345热线", "total", "calls_share", 82.14, "percent", None, False),
+        ("网络", "item", "requests", 8311.0, "count", None, True),
+    ]
