@@ -212,10 +212,18 @@ QUALIFIED = re.compile(
     r"|^(?:其中)?(?P<what2>[^,;:\d]{2,16}?)(?:方面|领域)的$"
 )
 
+# “一件事一次办”办件: a quoted name before a label names a kind of it; “好差评” names the
+# rating system, not a kind.
+QUOTED = re.compile(r"^[“\"「](?P<what>[^”\"」]{2,16})[”\"」]$")
+NOT_SUBSETS = ("好差评",)
+
 
 def qualified_subset(prefix: str) -> str | None:
     """The part a prefix before a known label names (涉及住房城乡建设领域的诉求 → 住房城乡
-    建设), or None when the prefix is no such qualifier."""
+    建设, “一件事一次办”办件 → 一件事一次办), or None when the prefix is no such qualifier."""
+    quoted = QUOTED.match(prefix.strip(" ,"))
+    if quoted is not None and quoted["what"] not in NOT_SUBSETS:
+        return quoted["what"]
     m = QUALIFIED.match(prefix.strip(" ,"))
     if m is None:
         return None

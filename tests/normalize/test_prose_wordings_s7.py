@@ -339,3 +339,17 @@ def test_a_channel_before_the_measure_is_its_part(catalog: Catalog) -> None:
         ("12345热线", "total", "calls_share", 82.14, "percent", None, False),
         ("网络", "item", "requests", 8311.0, "count", None, True),
     ]
+
+
+def test_a_quoted_kind_is_a_part_and_on_site_is_another_measure(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "政务服务中心受理各类事项38920件。“一件事一次办”办件320件,“好差评”好评率99.98%,"
+        "现场办结率98.5%。",
+    )
+    assert got == [
+        ("政务服务中心", "total", "accepted", 38920.0, "count", None, False),
+        ("一件事一次办", "item", "cases", 320.0, "count", None, True),
+        ("政务服务中心", "total", "positive_review_rate", 99.98, "percent", None, False),
+        ("政务服务中心", "total", "现场办结率", 98.5, "percent", None, True),
+    ]
