@@ -125,7 +125,7 @@ def meaning(
             return [replace(fact, needs_review=True)]
         return [of_unit(fact, state.unit)]
     if listed is None:
-        return [fact]
+        return [replace(fact, needs_review=True) if other_subject(label, known[0], vocab) else fact]
     units, _, printed = listed
     state.unit = units[0] if len(units) == 1 else None
     return [of_unit(replace(fact, header=printed), unit) for unit in units]

@@ -14,13 +14,19 @@ from normalize.prose_vocab import ProseVocab
 BRACKETED = re.compile(r"\([^()]*\)")
 # Period words that open a label (8月份受理… → 受理…): they say when, not what.
 MONTH_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-LEADING_TIME = re.compile(
-    r"^(?:(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?"
+TIME_WORDS = (
+    r"(?:(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?"
     rf"|{MONTH_NUMBER}\s*月\s*{MONTH_NUMBER}\s*日\s*[-~—至到]\s*(?:(?:19|20)\d{{2}}年)?"
     rf"{MONTH_NUMBER}\s*月\s*{MONTH_NUMBER}\s*日"
     rf"|{MONTH_NUMBER}\s*月份?\s*[-~—至到]\s*{MONTH_NUMBER}\s*月份?"
     rf"|{MONTH_NUMBER}\s*(?:[-~—至到]\s*{MONTH_NUMBER}\s*)?月份?|第?[一二三四1-4]季度"
     r"|前[一二两三1-3]个?季度|[上下]半年|全年|今年|本年度?|截至目前|截止目前|目前|近期|,)+"
+)
+LEADING_TIME = re.compile("^" + TIME_WORDS)
+# Period and quantity words between a unit's name and its verb (市民政局本月受理, 市住建局1-9月
+# 累计受理, 市城管局今年以来共受理): they say when or how much, not who.
+TRAILING_WORDS = re.compile(
+    r"(?:" + TIME_WORDS + r"|本月|当月|全月|本期|以来|累计|共计|合计|总计|共)+$"
 )
 
 
@@ -271,7 +277,8 @@ SENDERS = ("企业群众", "群众", "市民", "企业", "各类")
 
 def without_receiving(subject: str, vocab: ProseVocab) -> str:
     """A unit's name without the verb of receiving that follows it (区医保局共收到群众 →
-    区医保局); the text as it is when none does, or nothing would be left."""
+    区医保局) and the period words before that (市民政局本月, 市住建局1-9月累计); the text as
+    it is when nothing would be left."""
     text = subject
     changed = True
     while changed:
@@ -279,14 +286,21 @@ def without_receiving(subject: str, vocab: ProseVocab) -> str:
         for word in SENDERS:
             if text.endswith(word) and len(text) > len(word):
                 text, changed = text[: -len(word)], True
-    for word in sorted(vocab.receiving, key=len, reverse=True):
-        if text.endswith(word) and len(text) > len(word):
-            return text[: -len(word)]
-    return subject
+    verb = next(
+        (w for w in sorted(vocab.receiving, key=len, reverse=True) if text.endswith(w)), None
+    )
+    if verb is not None and len(text) > len(verb):
+        text = text[: -len(verb)]
+    elif text != subject:
+        return subject  # a sender without a verb (城东区群众): as printed
+    trailing = TRAILING_WORDS.search(text)
+    return text[: trailing.start()] if trailing and trailing.start() > 0 else text
 
 
 # Words before a label that say whose or what, not who (热线工单按时签收率, 诉求办结率).
 GENERIC_SUBJECTS = ("热线", "工单", "平台", "窗口", "网上", "线上", "好差评", "政务服务")
+# Verbs before a label that say what was done, not who did it (上报各类办件, 提供延时服务).
+DOING = ("上报", "报送", "登记", "接待", "处理", "提供", "开展", "完成", "实现", "产生")
 QUOTES = "“”\"'「」《》"
 
 
@@ -295,7 +309,7 @@ def other_subject(label: str, printed: str, vocab: ProseVocab) -> bool:
     a verb of receiving, a sender, a filler, a generic word or another label."""
     prefix = label[: len(label) - len(printed)] if label.endswith(printed) else ""
     text = strip_words(without_receiving(prefix, vocab), vocab).rstrip("的")
-    for word in (*SENDERS, *GENERIC_SUBJECTS, *vocab.receiving, *QUOTES):
+    for word in (*SENDERS, *GENERIC_SUBJECTS, *DOING, *vocab.receiving, *QUOTES):
         text = text.replace(word, "")
     return len(text) >= 2 and known_label(text, vocab) is None
 

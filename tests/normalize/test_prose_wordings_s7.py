@@ -95,7 +95,24 @@ def test_channels_divide_the_total_received_and_calls_stay_calls(catalog: Catalo
 
 def test_a_channel_with_nothing_to_divide_is_not_a_part(catalog: Catalog) -> None:
     got = read(catalog, "12345热线电话受理1200件。")
-    assert got == [("12345热线", "total", "accepted", 1200.0, "count", None, False)]
+    # not a part of a total the sentence names; nor surely the scope's total: flagged
+    assert got == [("12345热线", "total", "accepted", 1200.0, "count", None, True)]
+
+
+def test_a_subject_nobody_knows_before_a_scope_figure_is_flagged(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12345热线受理诉求1万件,上报各类办件300件,提供延时服务45次,幸福里受理23件。"
+        "市民政局本月受理320件,市住建局1-9月累计受理2100件。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 10000.0, "count", None, False),
+        ("12345热线", "total", "cases", 300.0, "count", None, False),
+        ("12345热线", "total", "extended_hours_services", 45.0, "count", None, False),
+        ("12345热线", "total", "accepted", 23.0, "count", None, True),
+        ("市民政局", "item", "accepted", 320.0, "count", None, False),
+        ("市住建局", "item", "accepted", 2100.0, "count", None, False),
+    ]
 
 
 def test_a_unit_before_a_verb_of_receiving_is_the_subject(catalog: Catalog) -> None:
