@@ -34,6 +34,10 @@ DATE_SPAN = re.compile(
 MONTH_RANGE = re.compile(
     r"(?<![\d.])(?P<a>\d{1,2})\s*月份?\s*(?:至|到|-|~|—)\s*(?P<b>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*[日号])"
 )
+# 截至2023年10月31日 (up to a month's last day): 2023年截至10月底, read as a cumulative end.
+UPTO_DATE = re.compile(
+    r"(?P<w>截至|截止到?)\s*(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+)
 # Texts rewritten, remembered (a text is read for its period more than once).
 TEXT_MEMO = 1024
 
@@ -84,6 +88,17 @@ def _date_span(m: re.Match[str]) -> str:
     return f"{year}{m1}月份" if m1 == m2 else f"{year}{m1}-{m2}月"
 
 
+def _upto_date(m: re.Match[str]) -> str:
+    """截至2023年10月31日 as 2023年截至10月底 when the day is the month's last."""
+    month, day = int(m["m"]), int(m["d"])
+    if not 1 <= month <= 12:
+        return m[0]
+    year = int(m["y"]) if m["y"] else None
+    if day != calendar.monthrange(year or 2001, month)[1]:
+        return m[0]
+    return f"{year}年{m['w']}{month}月底" if year else f"{m['w']}{month}月底"
+
+
 @lru_cache(maxsize=TEXT_MEMO)
 def period_text(text: str) -> str:
     """The text with its period words in digits: 二〇二三年一至九月 → 2023年1至9月, 前三季度 →
@@ -94,4 +109,5 @@ def period_text(text: str) -> str:
     text = MONTH_NUMERALS.sub(_numeral, text)
     text = FIRST_QUARTERS.sub(_first_quarters, text)
     text = DATE_SPAN.sub(_date_span, text)
+    text = UPTO_DATE.sub(_upto_date, text)
     return MONTH_RANGE.sub(r"\g<a>-\g<b>月", text)

@@ -94,3 +94,16 @@ def test_a_span_that_is_not_whole_months_is_no_period() -> None:
     assert period(doc("2023年9月1日至9月15日开展专项行动。2023年9月份共受理100件。")) == (
         "2023-09", "month", "text_years",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        ("截至2023年10月31日,累计受理", "2023年截至10月底,累计受理"),
+        ("截止9月30日累计", "截止9月底累计"),
+        ("截至2024年2月29日", "2024年截至2月底"),
+        ("截至10月15日", "截至10月15日"),  # not a month's end: a date
+    ],
+)
+def test_up_to_a_months_last_day(printed: str, read: str) -> None:
+    assert period_text(printed) == read

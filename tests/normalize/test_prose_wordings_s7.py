@@ -370,3 +370,15 @@ def test_a_quoted_kind_is_a_part_and_on_site_is_another_measure(catalog: Catalog
         ("政务服务中心", "total", "positive_review_rate", 99.98, "percent", None, False),
         ("政务服务中心", "total", "现场办结率", 98.5, "percent", None, True),
     ]
+
+
+def test_a_cumulative_figure_up_to_a_months_last_day(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "10月,12345热线受理3000件;截至2023年10月31日,累计受理3.1万件。",
+        period=Period(2023, 10, "title"),
+    )
+    assert got == [
+        ("12345热线", "total", "accepted", 3000.0, "count", None, False),
+        ("12345热线", "total", "accepted", 31000.0, "count", "2023-01..2023-10", False),
+    ]
