@@ -298,7 +298,20 @@ def without_receiving(subject: str, vocab: ProseVocab) -> str:
 
 
 # Words before a label that say whose or what, not who (热线工单按时签收率, 诉求办结率).
-GENERIC_SUBJECTS = ("热线", "工单", "平台", "窗口", "网上", "线上", "好差评", "政务服务")
+GENERIC_SUBJECTS = (
+    "热线",
+    "工单",
+    "平台",
+    "窗口",
+    "网上",
+    "线上",
+    "好差评",
+    "政务服务",
+    "系统",
+    "大厅",
+    "中心",
+    "总",
+)
 # Verbs before a label that say what was done, not who did it (上报各类办件, 提供延时服务).
 DOING = ("上报", "报送", "登记", "接待", "处理", "提供", "开展", "完成", "实现", "产生")
 QUOTES = "“”\"'「」《》"
