@@ -191,7 +191,9 @@ def _sentence(
             state.unit = None
             if state.bulletin is None:
                 state.bulletin = state.scope  # the first subject the text names
-        prev_end = clause_start + (scope[1] if scope else 0)
+        # a label starts after the figure before, and never before the scope's name
+        scope_end = clause_start + (scope[1] if scope else 0)
+        prev_end = scope_end
         if not figures:
             state.pending = pending_subject(masked[clause_start:clause_end], vocab)
             state.breakdown = breakdown_base(masked[clause_start:clause_end], vocab) or (
@@ -202,7 +204,7 @@ def _sentence(
             )
         for m in figures:
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
-            prev_end = m.end()
+            prev_end = max(m.end(), scope_end)
             for fact in found:
                 fact = figure_period(fact, state.said, context.period)
                 if not fact.metric.endswith("_share"):
@@ -247,7 +249,8 @@ def _figure(
         )
         return []
     group = vocab.pattern("group", _group_regex)
-    if group is not None and group.search(clause_before):
+    # (a rate of 12个单位 is each one's; their count, 12个乡镇共受理3120件, is their sum)
+    if group is not None and m["unit"] == "%" and group.search(clause_before):
         state.warnings.append(
             f"line {block.source.line_start}: figure {m[0].strip()} is said of a number of "
             "units, none named; not stored"

@@ -382,3 +382,16 @@ def test_a_cumulative_figure_up_to_a_months_last_day(catalog: Catalog) -> None:
         ("12345热线", "total", "accepted", 3000.0, "count", None, False),
         ("12345热线", "total", "accepted", 31000.0, "count", "2023-01..2023-10", False),
     ]
+
+
+def test_the_count_of_a_number_of_units_is_their_sum(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog, "全县12个乡镇(街道)便民服务中心共受理办件3120件,其中城关镇受理520件。"
+    )
+    assert got == [
+        ("便民服务中心", "total", "cases", 3120.0, "count", None, False),
+        ("城关镇", "item", "accepted", 520.0, "count", None, False),
+    ]
+    assert warnings == [
+        "line None: figure 12个 counts units, not what the sentence measures; not stored"
+    ]
