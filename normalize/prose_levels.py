@@ -36,6 +36,7 @@ from normalize.prose_words import (
 from normalize.tables import slug
 
 POINTS = ("个百分点", "百分点")
+FROM_WORDS = ("由", "从")
 RATE = "_rate"
 CHANGE_UNITS = {"percent": "percent_change", "count": "count_change"}
 
@@ -54,9 +55,21 @@ def meaning(
     change = change_before(before, vocab)
     if change is not None:
         return [change_fact(fact, before, change, m, vocab, state)]
+    if before.endswith(FROM_WORDS):
+        # 满意率由95.2%提高到97.1%: the level before the change, another period's: flagged
+        found = meaning(fact, (before[:-1], clause_before, bracketed), m, vocab, state)
+        return [replace(f, needs_review=True) for f in found]
     label = strip_words(before, vocab)
     if label in vocab.connectors or label in vocab.approximate_before:
         label = ""  # (约有1.2万件: a word, no label)
+    if not label and before.strip(" ,") in vocab.connectors and state.last_any is not None:
+        # …由95.2%提高到97.1%: the level the figure before rose from, now
+        last = state.last_any
+        return [
+            of_unit(replace(fact, metric=last.metric, header=last.header), last.entity_raw)
+            if last.row_role == "item"
+            else replace(fact, metric=last.metric, header=last.header)
+        ]
     if not label and state.pending is None:
         after = leading_label(state.after, vocab)
         if after is not None:  # 共有2310件诉求, 约有1.2万余件来电: the label after the figure

@@ -395,3 +395,20 @@ def test_the_count_of_a_number_of_units_is_their_sum(catalog: Catalog) -> None:
     assert warnings == [
         "line None: figure 12个 counts units, not what the sentence measures; not stored"
     ]
+
+
+def test_a_level_raised_from_one_figure_to_another(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12345热线办结率提升至99%,满意率由95.2%提高到97.1%,平均办结时间缩短至1.2天。"
+        "市住建局满意率由90%提高到92%,承诺在3个工作日内办结。",
+    )
+    assert got == [
+        ("12345热线", "total", "completion_rate", 99.0, "percent", None, False),
+        # the level before: another period's, flagged
+        ("12345热线", "total", "satisfaction_rate", 95.2, "percent", None, True),
+        ("12345热线", "total", "satisfaction_rate", 97.1, "percent", None, False),
+        ("12345热线", "total", "avg_completion_time", 1.2, "days", None, False),
+        ("市住建局", "item", "satisfaction_rate", 90.0, "percent", None, True),
+        ("市住建局", "item", "satisfaction_rate", 92.0, "percent", None, False),
+    ]
