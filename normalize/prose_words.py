@@ -26,7 +26,7 @@ LEADING_TIME = re.compile("^" + TIME_WORDS)
 # Period and quantity words between a unit's name and its verb (市民政局本月受理, 市住建局1-9月
 # 累计受理, 市城管局今年以来共受理): they say when or how much, not who.
 TRAILING_WORDS = re.compile(
-    r"(?:" + TIME_WORDS + r"|本月|当月|全月|本期|以来|累计|共计|合计|总计|共)+$"
+    r"(?:" + TIME_WORDS + r"|本月|当月|全月|本期|以来|累计|共计|合计|总计|共|的)+$"
 )
 
 

@@ -412,3 +412,11 @@ def test_a_level_raised_from_one_figure_to_another(catalog: Catalog) -> None:
         ("市住建局", "item", "satisfaction_rate", 90.0, "percent", None, True),
         ("市住建局", "item", "satisfaction_rate", 92.0, "percent", None, False),
     ]
+
+
+def test_a_unit_before_its_and_before_the_month(catalog: Catalog) -> None:
+    got = read(catalog, "区医保局的办结率为98%,区医保局本月共收到群众来信46封。")
+    assert got == [
+        ("区医保局", "item", "completion_rate", 98.0, "percent", None, False),
+        ("区医保局", "item", "letters", 46.0, "count", None, False),
+    ]
