@@ -105,6 +105,7 @@ def period_text(text: str) -> str:
     1-9月, 1月1日至9月30日 → 1-9月."""
     if not ("月" in text or "年" in text or "季" in text):
         return text  # every form above has one of these
+    text = text.replace("元月", "1月")  # (January)
     text = YEAR_NUMERALS.sub(_year, text)
     text = MONTH_NUMERALS.sub(_numeral, text)
     text = FIRST_QUARTERS.sub(_first_quarters, text)
