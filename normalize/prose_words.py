@@ -314,6 +314,7 @@ GENERIC_SUBJECTS = (
 )
 # Verbs before a label that say what was done, not who did it (上报各类办件, 提供延时服务).
 DOING = ("上报", "报送", "登记", "接待", "处理", "提供", "开展", "完成", "实现", "产生")
+BLANKED = re.compile(r"\S\s{2,}")  # a bracket blanked inside the words
 QUOTES = "“”\"'「」《》"
 
 
@@ -321,6 +322,8 @@ def other_subject(label: str, printed: str, vocab: ProseVocab) -> bool:
     """Whether the words before a known label name a subject of their own (幸福里受理): not
     a verb of receiving, a sender, a filler, a generic word or another label."""
     prefix = label[: len(label) - len(printed)] if label.endswith(printed) else ""
+    if BLANKED.search(prefix):
+        return True  # 县（市、区）受理: a name with a bracket, blanked: not one to drop
     text = strip_words(without_receiving(prefix, vocab), vocab).rstrip("的")
     for word in (*SENDERS, *GENERIC_SUBJECTS, *DOING, *vocab.receiving, *QUOTES):
         text = text.replace(word, "")

@@ -420,3 +420,11 @@ def test_a_unit_before_its_and_before_the_month(catalog: Catalog) -> None:
         ("区医保局", "item", "completion_rate", 98.0, "percent", None, False),
         ("区医保局", "item", "letters", 46.0, "count", None, False),
     ]
+
+
+def test_a_subject_with_a_bracket_is_not_the_scope_for_sure(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理诉求2万件。其中,县(市、区)受理1.2万件,占60%。")
+    assert got[1:] == [
+        ("12345热线", "total", "accepted", 12000.0, "count", None, True),
+        ("12345热线", "total", "accepted_share", 60.0, "percent", None, True),
+    ]
