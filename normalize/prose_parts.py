@@ -168,10 +168,10 @@ CHANNEL_OPENERS = ("通过", "经")
 CHANNEL_MAX = 20
 
 
-def channel_name(label: str, vocab: ProseVocab) -> str | None:
+def channel_name(label: str, vocab: ProseVocab) -> tuple[str, str | None] | None:
     """The channel a label names before its verb of receiving (电话渠道受理, 通过微信受理,
-    网站、微信、APP等网络渠道受理) or before the measure (网络诉求): the channel's name, or
-    None."""
+    网站、微信、APP等网络渠道受理) or before a measure (网络诉求): (the channel's name, the
+    metric of that measure or None), or None."""
     text = label
     for word in CHANNEL_OPENERS:
         if text.startswith(word):
@@ -189,18 +189,22 @@ def channel_name(label: str, vocab: ProseVocab) -> str | None:
         return None
     if known_label(name, vocab) is not None:
         return None  # 来电 received: the measure, not a channel
-    return name
+    return name, known[1] if known is not None else None
 
 
-def channel_part(fact: Fact, name: str, context: Around) -> Fact | None:
+def channel_part(fact: Fact, channel: tuple[str, str | None], context: Around) -> Fact | None:
     """电话渠道受理46120件: the channel's part of the sentence's total, flagged like a
-    category's (the words alone say which total it divides)."""
+    category's (the words alone say which total it divides). A measure of its own after
+    the channel (网络留言5000条 beside 受理诉求) is that measure, not a part."""
+    name, measure = channel
     breakdown, first = context
     if first is not None and first.unit == fact.unit and first.row_role == "total":
         base: tuple[str, str] | None = (first.metric, first.header)
     else:
         base = breakdown if breakdown is not None and breakdown[0] else None
     if base is None or base[0].endswith("_share") or "_change_" in base[0]:
+        return None
+    if measure is not None and measure != base[0]:
         return None
     return of_category(replace(fact, metric=base[0], header=base[1]), name)
 

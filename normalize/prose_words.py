@@ -325,7 +325,10 @@ def other_subject(label: str, printed: str, vocab: ProseVocab) -> bool:
     if BLANKED.search(prefix):
         return True  # 县（市、区）受理: a name with a bracket, blanked: not one to drop
     text = strip_words(without_receiving(prefix, vocab), vocab).rstrip("的")
-    for word in (*SENDERS, *GENERIC_SUBJECTS, *DOING, *vocab.receiving, *QUOTES):
+    # a channel before a measure (电话来电, 网络留言) says how it came, not who; before a
+    # verb (电话受理) it names a part
+    channels = () if printed in vocab.receiving else vocab.channels
+    for word in (*SENDERS, *GENERIC_SUBJECTS, *DOING, *vocab.receiving, *QUOTES, *channels):
         text = text.replace(word, "")
     return len(text) >= 2 and known_label(text, vocab) is None
 

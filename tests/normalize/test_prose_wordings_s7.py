@@ -428,3 +428,18 @@ def test_a_subject_with_a_bracket_is_not_the_scope_for_sure(catalog: Catalog) ->
         ("12345热线", "total", "accepted", 12000.0, "count", None, True),
         ("12345热线", "total", "accepted_share", 60.0, "percent", None, True),
     ]
+
+
+def test_a_measure_of_its_own_after_a_channel_is_that_measure(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12345热线共受理群众诉求2.1万件。按诉求来源分,电话来电1.6万件,占76.2%;"
+        "网络留言5000条;网络诉求300件。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 21000.0, "count", None, False),
+        ("12345热线", "total", "calls", 16000.0, "count", None, False),
+        ("12345热线", "total", "calls_share", 76.2, "percent", None, False),
+        ("12345热线", "total", "messages", 5000.0, "count", None, False),
+        ("网络", "item", "requests", 300.0, "count", None, True),
+    ]
