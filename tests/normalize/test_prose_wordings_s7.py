@@ -443,3 +443,19 @@ def test_a_measure_of_its_own_after_a_channel_is_that_measure(catalog: Catalog) 
         ("12345热线", "total", "messages", 5000.0, "count", None, False),
         ("网络", "item", "requests", 300.0, "count", None, True),
     ]
+
+
+def test_people_enterprises_titles_and_incidents_are_counted(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog,
+        "政务服务中心接待办事群众3.2万人,服务企业560家,办理不动产登记1200宗,发放证照3200张,"
+        "受理投诉12起。自2023年1月1日起实施,从3月起执行。",
+    )
+    assert [(g[3], g[4], g[6]) for g in got] == [
+        (32000.0, "count", True),
+        (560.0, "count", True),
+        (1200.0, "count", True),
+        (3200.0, "count", True),
+        (12.0, "count", True),
+    ]
+    assert len([w for w in warnings if "not in the vocabulary" in w]) == 5
