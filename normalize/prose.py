@@ -43,6 +43,8 @@ from normalize.prose_words import (
     strip_words,
 )
 
+# 3分12秒: a duration the figure pattern leaves alone (neither 3分 nor 12秒 is the figure).
+DURATION = re.compile(r"\d+\s*分\s*\d{1,2}\s*秒")
 # How much of the text after a figure may hold its label (2310件群众诉求).
 AFTER_MAX = 10
 SENTENCE_END = re.compile(r"[。;!?]")
@@ -184,6 +186,11 @@ def _sentence(
             for m in state.pattern.finditer(simplified_keep(text), clause_start, clause_end)
             if masked[m.start()] != " "  # not inside a bracketed note
         ]
+        for d in DURATION.finditer(masked, clause_start, clause_end):
+            state.warnings.append(
+                f"line {block.source.line_start}: duration {d[0]} (minutes and seconds) is "
+                "not read; not stored"
+            )
         scope = first_scope(masked[clause_start:clause_end], vocab)
         if scope is not None:
             s0, s1, canonical = scope
