@@ -22,7 +22,7 @@ remembered from one figure to the next is prose_state.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract.document import Block, Document
 from normalize.facts import Fact, Period
@@ -210,10 +210,14 @@ def _sentence(
                 state.measure
             )
         for m in figures:
+            state.period_only = False
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
             prev_end = max(m.end(), scope_end)
             for fact in found:
                 fact = figure_period(fact, state.said, context.period)
+                if state.period_only and fact.period is None:
+                    # the total's measure by its period words, which name no other period
+                    fact = replace(fact, needs_review=True)
                 if not fact.metric.endswith("_share"):
                     state.last_any = fact
                     if not unknown(fact):

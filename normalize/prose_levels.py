@@ -37,6 +37,8 @@ from normalize.tables import slug
 
 POINTS = ("个百分点", "百分点")
 FROM_WORDS = ("由", "从")
+# A label of period words alone (其中4月2.1万件): the figure is the total's, in that period.
+PERIOD_WORD = re.compile(r"\d\s*月|季度|半年")
 RATE = "_rate"
 CHANGE_UNITS = {"percent": "percent_change", "count": "count_change"}
 
@@ -80,6 +82,23 @@ def meaning(
         part = of_unit(replace(fact, metric=metric, header=printed), unit)
         # a category (市政管理类诉求最多，为4210件) is read from the words alone: flagged
         return [replace(part, needs_review=True) if is_category_name(unit, vocab) else part]
+    if not label and PERIOD_WORD.search(before):
+        # 共受理6.3万件，其中4月2.1万件、5月2.0万件: the total's measure in its own period
+        base = state.first_of_unit.get(fact.unit)
+        if base is not None and "_change" not in base.metric and not base.metric.endswith("_share"):
+            state.period_only = True
+            return [
+                replace(
+                    fact,
+                    metric=base.metric,
+                    header=base.header,
+                    entity_raw=base.entity_raw,
+                    name_key=base.name_key,
+                    row_label=base.row_label,
+                    row_role=base.row_role,
+                    needs_review=fact.needs_review or base.needs_review,
+                )
+            ]
     if not label:
         state.warnings.append(f"line {fact.line}: figure {fact.value_raw} has no label; not stored")
         return []

@@ -45,7 +45,9 @@ class State:
     # 受理量居前三位的是：: (metric, printed label) of the measure of the units listed next.
     measure: tuple[str, str] | None = None
     after: str = ""  # the clause's text right after the figure being read (a few characters)
-    in_list: bool = False  # the figure being read is an item of a list joined by 、
+    in_list: bool = False
+    # the figure being read took the total's measure for its period words (其中4月2.1万件)
+    period_only: bool = False  # the figure being read is an item of a list joined by 、
     said: str = ""  # the sentence before the figure being read (its last SAID_MAX characters)
     warnings: list[str] = field(default_factory=list)
 

@@ -462,3 +462,28 @@ def test_people_enterprises_titles_and_incidents_are_counted(catalog: Catalog) -
         (12.0, "count", True),
     ]
     assert len([w for w in warnings if "not in the vocabulary" in w]) == 5
+
+
+def test_months_of_a_quarter_take_the_total_measure_in_their_own_period(
+    catalog: Catalog,
+) -> None:
+    got = read(
+        catalog,
+        "第二季度,12345热线共受理群众诉求6.3万件,其中4月2.1万件、5月2.0万件、6月2.2万件。",
+        period=Period(2023, 4, "title", None, "quarter", 6),
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 63000.0, "count", None, False),
+        ("12345热线", "total", "requests", 21000.0, "count", "2023-04", False),
+        ("12345热线", "total", "requests", 20000.0, "count", "2023-05", False),
+        ("12345热线", "total", "requests", 22000.0, "count", "2023-06", False),
+    ]
+
+
+def test_period_words_that_name_no_other_period_flag_the_figure(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "4月,12345热线共受理群众诉求2.1万件,其中4月2.1万件。",
+        period=Period(2023, 4, "title"),
+    )
+    assert got[1] == ("12345热线", "total", "requests", 21000.0, "count", None, True)
