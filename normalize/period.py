@@ -20,6 +20,7 @@ from functools import lru_cache
 from extract.document import Document
 from extract.hints import nfkc, simplified
 from normalize.facts import Period
+from normalize.period_numerals import period_text
 from normalize.period_words import PeriodWords, first_span, span_in_title
 
 DATE = re.compile(r"(?P<y>(19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
@@ -30,6 +31,8 @@ MONTH = re.compile(r"(?<![\d\-~—至到])(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\
 YEAR = re.compile(r"(?<![\d第])(?P<y>(19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 FILE_NAME = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})[-_.年]?(?P<m>0[1-9]|1[0-2]|[1-9])(?!\d)")
 FILE_YEAR = re.compile(r"(?<!\d)(?P<y>(19|20)\d{2})(?!\d)")
+# After the first date of a span (9月1日至9月15日): that date is not when it was published.
+SPAN_AFTER = re.compile(r"\s*(?:至|到|-|~|—)")
 # How many blocks at the top of a document may hold the title or publication date.
 TOP_BLOCKS = 3
 
@@ -56,7 +59,7 @@ def read_period(
     texts = reading_texts(doc, skip)
     published = published or find_published(texts)
     if title:
-        texts.insert(0, nfkc(title))
+        texts.insert(0, period_text(nfkc(title)))
     top = texts[: TOP_BLOCKS + (1 if title else 0)]
     words = span_in_title(top) or first_span(texts) or _month_words(texts)
     candidates = _year_candidates(words, texts, published, file_name, doc.path)
@@ -91,14 +94,15 @@ def read_period(
 
 
 def reading_texts(doc: Document, skip: frozenset[int]) -> list[str]:
-    """Blocks (but the skipped ones) and table captions, NFKC, in reading order."""
+    """Blocks (but the skipped ones) and table captions, NFKC, in reading order, their
+    period words in digits (二〇二三年一至九月 → 2023年1至9月)."""
     captions = dict(zip(doc.table_positions, doc.tables, strict=False))
     out: list[str] = []
     for i in range(len(doc.blocks) + 1):
         if i in captions:
-            out.extend(simplified(nfkc(c)) for c in captions[i].caption)
+            out.extend(period_text(simplified(nfkc(c))) for c in captions[i].caption)
         if i < len(doc.blocks) and i not in skip:
-            out.append(simplified(nfkc(doc.blocks[i].text)))
+            out.append(period_text(simplified(nfkc(doc.blocks[i].text))))
     return out
 
 
@@ -107,7 +111,7 @@ def find_published(texts: list[str]) -> str | None:
     candidates = texts[:TOP_BLOCKS] + texts[-TOP_BLOCKS:]
     for text in candidates:
         m = DATE.search(text)
-        if m and len(text) - len(m[0]) < 60:
+        if m and len(text) - len(m[0]) < 60 and not SPAN_AFTER.match(text, m.end()):
             return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
     return None
 

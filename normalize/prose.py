@@ -13,50 +13,46 @@ unit (or label) it follows its figure. A change (同比增长3.2%,
 share (占88.4%) is ``<metric>_share``. A label the vocabulary does not know is kept as a slug,
 reported and flagged for review. A bracket holding only figures is read (市政管理（3417件）, a
 category's part: see prose_parts.py); any other bracket is a note.
+
+This module walks the text (blocks, sentences, clauses, figures); what the words before a
+figure make of it is prose_levels.py, 分别为 x、y is prose_respective.py, and what is
+remembered from one figure to the next is prose_state.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from extract.document import Block, Document
 from normalize.facts import Fact, Period
 from normalize.prose_brackets import blank, open_figure_brackets
-from normalize.prose_parts import (
-    breakdown_base,
-    category_part,
-    category_share,
-    listed_unit_measure,
-)
+from normalize.prose_levels import POINTS, meaning
+from normalize.prose_parts import breakdown_base, measure_opening, opens_parts
 from normalize.prose_period import figure_period
+from normalize.prose_respective import JOINERS, respective
+from normalize.prose_state import SAID_MAX, State, unknown
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import (
     RESPECTIVELY,
-    Change,
     change_before,
     first_scope,
     fold_keep,
-    is_category_name,
-    known_label,
-    listed_units,
-    named_unit,
     pending_subject,
-    respective_subject,
     simplified_keep,
     strip_words,
-    verb_object_label,
 )
-from normalize.tables import slug
 
+# 3分12秒: a duration the figure pattern leaves alone (neither 3分 nor 12秒 is the figure).
+DURATION = re.compile(r"\d+\s*分\s*\d{1,2}\s*秒")
+# How much of the text after a figure may hold its label (2310件群众诉求).
+AFTER_MAX = 10
 SENTENCE_END = re.compile(r"[。;!?]")
 # How a paragraph ends that goes on in the next one (以下是各区情况: is not an end).
 PARAGRAPH_ENDS = ("。", "!", "?", ".", ")", '"', "”")
 # A comma between clauses, not one grouping thousands (21,764件).
 CLAUSE_BREAK = re.compile(r":|,(?!(?<=\d,)\d{3}(?!\d))")
 TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.]")
-POINTS = ("个百分点", "百分点")
-CHANGE_UNITS = {"percent": "percent_change", "count": "count_change"}
 
 
 @dataclass(frozen=True)
@@ -66,37 +62,6 @@ class ProseContext:
     period: Period | None = None  # the bulletin's period (labels cumulative figures)
     scope: tuple[str, str] | None = None  # (word, scope) when nothing before names one
     skip: frozenset[int] = frozenset()  # blocks not read (the site's metadata block)
-
-
-@dataclass
-class _State:
-    """The running subject of the text and the last level figure of the sentence."""
-
-    scope: tuple[str, str]
-    pattern: re.Pattern[str]
-    # The scope a paragraph starts from: its section heading's, else the bulletin's (the
-    # title's or the publisher's, else the first the text names).
-    bulletin: tuple[str, str] | None = None
-    section: tuple[str, str] | None = None
-    ended: bool = True  # the paragraph before ended its sentence
-    last: Fact | None = None  # the sentence's last figure of a known label (a change's base)
-    last_any: Fact | None = None  # its last figure, when none has a known label
-    # Its last figure of a known label in each unit: what a category's count divides when
-    # a rate came between (受理20500件，按时办结率97.5%。其中：城市管理（4100件）).
-    last_of_unit: dict[str, Fact] = field(default_factory=dict)
-    # Its first, in each unit: the sentence's main figure (收到来信3412封，已办结3360封，办结率
-    # 98.48%。其中咨询类1620封…: the categories divide the letters received, not those done).
-    first_of_unit: dict[str, Fact] = field(default_factory=dict)
-    # 分别为 x、y: (unit or None for the scope, metric, label) still waiting for a figure.
-    respectively: list[tuple[str | None, str, str]] | None = None
-    # The one unit the sentence is about since it was named (市住建局受理2130件，办结率97.2%):
-    # later clauses without a subject of their own belong to it.
-    unit: str | None = None
-    # A clause naming a unit and a measure whose figure follows after a comma.
-    pending: tuple[str, str, str] | None = None
-    # 按诉求类型分: (metric, printed label) of the figure whose categories the sentence lists.
-    breakdown: tuple[str, str] | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def figure_pattern(vocab: ProseVocab) -> re.Pattern[str]:
@@ -111,13 +76,24 @@ def _figure_regex(vocab: ProseVocab) -> str:
     unit = "|".join(map(re.escape, units))
     approx = "|".join(re.escape(w) for w in vocab.approximate if len(w) == 1) or "(?!)"
     # A sign only right after a change word (同比-2.3%); elsewhere - joins ranges and phones.
-    after_basis = "|".join(f"(?<={re.escape(w)})" for w in vocab.change_basis) or "(?!)"
+    # (also after a direction: 环比增长-1.5%)
+    words = [*vocab.change_basis, *vocab.up, *vocab.down]
+    after_basis = "|".join(f"(?<={re.escape(w)})" for w in words) or "(?!)"
     number = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
     return (
-        rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:]))(?P<num>{number})(?![\d.])"
-        rf"\s*(?P<wan>万|亿)?(?P<approx>{approx})?\s*(?P<unit>{unit})(?![钟月年季])"
+        rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:])(?<!\d分))(?P<num>{number})"
+        rf"(?![\d.])\s*(?P<wan>万|亿)?(?P<approx>{approx})?\s*(?P<unit>{unit})"
+        r"(?![钟月年季])(?!\d{1,2}秒)"
         r"(?P<note>\s*\([^()]*\))?"
     )
+
+
+def _group_regex(vocab: ProseVocab) -> str | None:
+    """A number of units in a clause: 12个单位, 3个部门."""
+    if not vocab.groups:
+        return None
+    nouns = "|".join(sorted(map(re.escape, vocab.groups), key=len, reverse=True))
+    return rf"\d+\s*个(?:{nouns})"
 
 
 def figure_blocks(
@@ -144,7 +120,7 @@ def prose_facts(
 ) -> tuple[list[Fact], list[str]]:
     """Every figure of the prose as a fact, and warnings about labels nobody knows."""
     default = context.scope or (vocab.default_scope, vocab.default_scope)
-    state = _State(default, figure_pattern(vocab), bulletin=context.scope)
+    state = State(default, figure_pattern(vocab), bulletin=context.scope)
     facts: list[Fact] = []
     for block, heading in figure_blocks(doc, vocab, context.skip):
         text = fold_keep(block.text)
@@ -163,13 +139,20 @@ def prose_facts(
         start = 0
         for end in [m.end() for m in SENTENCE_END.finditer(masked)] + [len(text)]:
             if end > start:
-                goes_on = masked[start:end].lstrip(" |").startswith(vocab.continuations)
-                if not goes_on and (start == 0 or masked[start - 1] not in ";"):
-                    # a semicolon, or an opening 其中, goes on with the sentence before
+                segment = masked[start:end].lstrip(" |")
+                # an opening 其中, or 从受理渠道看 / 各县区受理情况 (what divides a total),
+                # goes on with the sentence before, as does the part after a semicolon
+                goes_on = segment.startswith(vocab.continuations) or opens_parts(
+                    CLAUSE_BREAK.split(segment[:40], maxsplit=1)[0], vocab
+                )
+                semicolon = start > 0 and masked[start - 1] in ";"
+                if not goes_on and not semicolon:
                     state.last = state.last_any = None
                     state.last_of_unit = {}
                     state.first_of_unit = {}
-                state.respectively = state.breakdown = None
+                if not semicolon:
+                    state.breakdown = None
+                state.respectively = state.measure = None
                 state.unit = state.pending = None
                 facts.extend(_sentence(block, text, masked, start, end, vocab, context, state))
             start = end
@@ -191,7 +174,7 @@ def _sentence(
     end: int,
     vocab: ProseVocab,
     context: ProseContext,
-    state: _State,
+    state: State,
 ) -> list[Fact]:
     out: list[Fact] = []
     clause_start = start
@@ -199,9 +182,15 @@ def _sentence(
     for clause_end in breaks:
         figures = [
             m
-            for m in state.pattern.finditer(text, clause_start, clause_end)
+            # (read in simplified characters: 萬 is 万, 餘 is 余)
+            for m in state.pattern.finditer(simplified_keep(text), clause_start, clause_end)
             if masked[m.start()] != " "  # not inside a bracketed note
         ]
+        for d in DURATION.finditer(masked, clause_start, clause_end):
+            state.warnings.append(
+                f"line {block.source.line_start}: duration {d[0]} (minutes and seconds) is "
+                "not read; not stored"
+            )
         scope = first_scope(masked[clause_start:clause_end], vocab)
         if scope is not None:
             s0, s1, canonical = scope
@@ -209,20 +198,29 @@ def _sentence(
             state.unit = None
             if state.bulletin is None:
                 state.bulletin = state.scope  # the first subject the text names
-        prev_end = clause_start + (scope[1] if scope else 0)
+        # a label starts after the figure before, and never before the scope's name
+        scope_end = clause_start + (scope[1] if scope else 0)
+        prev_end = scope_end
         if not figures:
             state.pending = pending_subject(masked[clause_start:clause_end], vocab)
             state.breakdown = breakdown_base(masked[clause_start:clause_end], vocab) or (
                 state.breakdown
             )
+            state.measure = measure_opening(masked[clause_start:clause_end], vocab) or (
+                state.measure
+            )
         for m in figures:
+            state.period_only = False
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
-            prev_end = m.end()
+            prev_end = max(m.end(), scope_end)
             for fact in found:
-                fact = figure_period(fact, masked[start : m.start()], context.period)
+                fact = figure_period(fact, state.said, context.period)
+                if state.period_only and fact.period is None:
+                    # the total's measure by its period words, which name no other period
+                    fact = replace(fact, needs_review=True)
                 if not fact.metric.endswith("_share"):
                     state.last_any = fact
-                    if not _unknown(fact):
+                    if not unknown(fact):
                         state.last = fact  # what a change, a share or a unit's part refers to
                         state.last_of_unit[fact.unit] = fact
                         state.first_of_unit.setdefault(fact.unit, fact)
@@ -237,16 +235,37 @@ def _figure(
     where: tuple[int, int, int],
     m: re.Match[str],
     vocab: ProseVocab,
-    state: _State,
+    state: State,
 ) -> list[Fact]:
     """The facts one printed figure gives (none for a threshold, a goal or a bound)."""
     sentence_start, clause_start, label_start = where
-    before = masked[label_start : m.start()].strip()
-    clause_before = masked[clause_start : m.start()]
+    state.said = said = masked[max(sentence_start, m.start() - SAID_MAX) : m.start()]
+    before = masked[max(label_start, m.start() - SAID_MAX) : m.start()].strip()
+    clause_before = masked[max(clause_start, m.start() - SAID_MAX) : m.start()]
     after = masked[m.end() : m.end() + 4].lstrip()
-    if before.endswith(tuple(vocab.thresholds)) or after.startswith(tuple(vocab.bounds)):
+    state.after = masked[m.end() : m.end() + AFTER_MAX]
+    state.in_list = before.startswith("、") or after.startswith("、")
+    approx_word = next((w for w in vocab.approximate_before if before.endswith(w)), None)
+    threshold = next((w for w in vocab.thresholds if before.endswith(w)), None)
+    if threshold is not None and (approx_word != threshold or m["unit"] == "%"):
         return []
-    if any(word in masked[sentence_start : m.start()] for word in vocab.targets):
+    if after.startswith(tuple(vocab.bounds)):
+        return []
+    if any(word in said for word in vocab.targets):
+        return []
+    if m["unit"] == "个" and after.startswith(tuple(vocab.groups)):
+        state.warnings.append(
+            f"line {block.source.line_start}: figure {m[0].strip()} counts units, not what "
+            "the sentence measures; not stored"
+        )
+        return []
+    group = vocab.pattern("group", _group_regex)
+    # (a rate of 12个单位 is each one's; their count, 12个乡镇共受理3120件, is their sum)
+    if group is not None and m["unit"] == "%" and group.search(clause_before):
+        state.warnings.append(
+            f"line {block.source.line_start}: figure {m[0].strip()} is said of a number of "
+            "units, none named; not stored"
+        )
         return []
     if m["unit"] in POINTS and change_before(before, vocab) is None:
         return []
@@ -271,200 +290,17 @@ def _figure(
         line=block.source.line_start,
         page=block.source.page,
         bbox=block.source.bbox,
-        needs_review=bool(m["approx"]) or after.startswith(tuple(vocab.approximate)),
+        needs_review=bool(m["approx"] or approx_word) or after.startswith(tuple(vocab.approximate)),
     )
-    if RESPECTIVELY in before or (state.respectively and not strip_words(before, vocab)):
-        return _respective(fact, before, masked[sentence_start : m.start()], vocab, state)
-    region = fold_keep(block.text)[label_start : m.start()]
-    bracketed = region.rfind("(") > region.rfind(")")  # printed inside a bracket
-    return _meaning(fact, (before, clause_before, bracketed), m, vocab, state)
-
-
-def _unknown(fact: Fact) -> bool:
-    """A figure under a label the vocabulary does not know (its metric is the label's slug)."""
-    return fact.needs_review and fact.metric == slug(fact.header)
-
-
-def _respective(
-    fact: Fact, before: str, sentence_before: str, vocab: ProseVocab, state: _State
-) -> list[Fact]:
-    """分别为87.6%、88.2%: each figure to the next unit the sentence listed."""
-    if RESPECTIVELY in before:
-        label = strip_words(before[: before.index(RESPECTIVELY)], vocab)
-        state.respectively = _targets(label, sentence_before, vocab)
-    if not state.respectively:
-        state.warnings.append(
-            f"line {fact.line}: figure {fact.value_raw} after 分别 has nothing listed to go "
-            "with; not stored"
-        )
-        return []
-    (unit, metric, header), *state.respectively = state.respectively
-    fact = replace(fact, metric=metric, header=header)
-    return [_of_unit(fact, unit) if unit else fact]
-
-
-def _targets(
-    label: str, sentence_before: str, vocab: ProseVocab
-) -> list[tuple[str | None, str, str]]:
-    """What 分别为 lists: units with one label (A、B满意率), or labels (受理和办结)."""
-    listed = (listed_units(label, vocab) if label else None) or respective_subject(
-        sentence_before, vocab
-    )
-    if listed is not None:
-        units, metric, header = listed
-        return [(unit, metric, header) for unit in units]
-    labels = [known_label(part, vocab) for part in re.split(r"[、和及与]", label) if part]
-    if len(labels) < 2 or None in labels:
-        return []
-    return [(None, known[1], known[0]) for known in labels if known]
-
-
-def _meaning(
-    fact: Fact,
-    words: tuple[str, str, bool],
-    m: re.Match[str],
-    vocab: ProseVocab,
-    state: _State,
-) -> list[Fact]:
-    """What the words before a figure make of it: a change, a share, a unit's figure, a
-    category's part, a level. ``words``: the label's text, the clause's text before the
-    figure, and whether the figure is printed in a bracket after its label."""
-    before, clause_before, bracketed = words
-    change = change_before(before, vocab)
-    if change is not None:
-        return [_change(fact, before, change, m, vocab, state)]
-    label = strip_words(before, vocab)
-    if (not label or label in vocab.connectors) and state.pending is not None:
-        unit, metric, printed = state.pending
-        state.pending = None
-        part = _of_unit(replace(fact, metric=metric, header=printed), unit)
-        # a category (市政管理类诉求最多，为4210件) is read from the words alone: flagged
-        return [replace(part, needs_review=True) if is_category_name(unit, vocab) else part]
-    if not label:
-        state.warnings.append(f"line {fact.line}: figure {fact.value_raw} has no label; not stored")
-        return []
-    share = _share(fact, label, bracketed, vocab, state)
-    if share is not None:
-        return [share]
-    known = known_label(label, vocab)
-    if (
-        known is None
-        and fact.unit == "count"
-        and not any(word in label for word in (*vocab.up, *vocab.down))
+    if RESPECTIVELY in before or (
+        state.respectively and not strip_words(before, vocab).strip(JOINERS)
     ):
-        known = verb_object_label(label, vocab)
-    if known is None:
-        inherited = (
-            _unit_breakdown(fact, label, vocab, state)
-            or _listed_unit(fact, label, bracketed, vocab)
-            or category_part(
-                fact, label, bracketed, vocab, (state.breakdown, state.first_of_unit.get(fact.unit))
-            )
-        )
-        if inherited is not None:
-            return [inherited]
-        key = slug(label)
-        state.warnings.append(
-            f"line {fact.line}: prose label '{label}' is not in the vocabulary; "
-            f"kept as metric '{key}'"
-        )
-        return [replace(fact, metric=key, header=label, needs_review=True)]
-    fact = replace(fact, metric=known[1], header=label)
-    listed = listed_units(label, vocab) if first_scope(clause_before, vocab) is None else None
-    if listed is None:
-        return [_of_unit(fact, state.unit)] if state.unit else [fact]
-    units, _, printed = listed
-    state.unit = units[0] if len(units) == 1 else None
-    return [_of_unit(replace(fact, header=printed), unit) for unit in units]
-
-
-def _of_unit(fact: Fact, unit: str) -> Fact:
-    return replace(fact, entity_raw=unit, name_key=unit, row_label=unit, row_role="item")
-
-
-def _share(
-    fact: Fact, label: str, bracketed: bool, vocab: ProseVocab, state: _State
-) -> Fact | None:
-    """占88.4% after a figure, or 来电占比88.4%: the share of that figure's metric; 咨询类占55.3%
-    (a category): the category's share of the figure it divides."""
-    if fact.unit != "percent":
-        return None
-    word = next((w for w in vocab.shares if label.endswith(w)), None)
-    if word is None:
-        return None
-    rest = label[: -len(word)]
-    known = known_label(rest, vocab) if rest else None
-    if known is not None:
-        return replace(fact, metric=f"{known[1]}_share", header=label)
-    if rest:
-        part = category_share(fact, rest, bracketed, vocab, (state.breakdown, state.last))
-        return None if part is None else replace(part, header=word)
-    if state.last is None:
-        return None
-    last = state.last
-    return replace(
-        fact,
-        entity_raw=last.entity_raw,
-        name_key=last.name_key,
-        row_label=last.row_label,
-        row_role=last.row_role,
-        metric=f"{last.metric}_share",
-        header=label,
-        # the share of a part the text only suggests (a category) is as uncertain as it
-        needs_review=fact.needs_review or (last.row_role == "item" and last.needs_review),
-    )
-
-
-def _unit_breakdown(fact: Fact, label: str, vocab: ProseVocab, state: _State) -> Fact | None:
-    """其中城关镇2345件: a unit's part of the figure before, under that figure's metric."""
-    unit = named_unit(label, vocab)
-    last = state.last
-    if unit is None or last is None or last.unit != fact.unit or last.metric.endswith("_share"):
-        return None
-    return _of_unit(replace(fact, metric=last.metric, header=last.header), unit)
-
-
-def _listed_unit(fact: Fact, label: str, bracketed: bool, vocab: ProseVocab) -> Fact | None:
-    """办结率排名前三的是城东区（99.8%）: the unit's figure of the measure the label names."""
-    found = listed_unit_measure(fact, label, vocab) if bracketed else None
-    if found is None:
-        return None
-    unit, (metric, printed) = found
-    return _of_unit(replace(fact, metric=metric, header=printed), unit)
+        return respective(fact, before, said, vocab, state)
+    region = fold_keep(block.text)[max(label_start, m.start() - SAID_MAX) : m.start()]
+    bracketed = region.rfind("(") > region.rfind(")")  # printed inside a bracket
+    return meaning(fact, (before, clause_before, bracketed), m, vocab, state)
 
 
 def _note(printed: str) -> str | None:
     """A bracketed note as printed, without its brackets."""
     return printed.strip()[1:-1].strip() or None
-
-
-def _change(
-    fact: Fact, before: str, change: Change, m: re.Match[str], vocab: ProseVocab, state: _State
-) -> Fact:
-    header = strip_words(before, vocab)
-    label = strip_words(before[: change.start], vocab)
-    known = known_label(label, vocab) if label else None
-    ref = state.last or state.last_any
-    if known is not None:
-        base = known[1]
-    elif not label and ref is not None:
-        base = re.sub(r"_change_(yoy|mom)$", "", ref.metric)
-        fact = replace(
-            fact,
-            entity_raw=ref.entity_raw,
-            name_key=ref.name_key,
-            row_label=ref.row_label,
-            row_role=ref.row_role,
-            needs_review=fact.needs_review or _unknown(ref),
-        )
-    else:  # a change of something the vocabulary does not name: kept, flagged
-        base = slug(label) if label else "value"
-        fact = replace(fact, needs_review=True)
-    unit = "point_change" if m["unit"] in POINTS else CHANGE_UNITS.get(fact.unit)
-    if unit is None:
-        unit = f"{fact.unit}_change"
-    sign = -change.sign if m["sign"] in ("-", "−") else change.sign
-    value = None if fact.value is None else sign * fact.value
-    return replace(
-        fact, metric=f"{base}_change_{change.basis}", header=header, unit=unit, value=value
-    )

@@ -63,15 +63,24 @@ def open_figure_brackets(
     prev = None
     while prev != masked:
         prev = masked
+        pieces: list[str] = []
+        at = 0
         for m in INNERMOST.finditer(prev):
+            pieces.append(prev[at : m.start()])
             # (a note without a digit, the usual bracket, is masked without a regex)
             if DIGIT.search(m[1]) and figures_only(
-                m[1], figure, ends_with_figure(prev[: m.start()], figure), shares
+                m[1],
+                figure,
+                ends_with_figure(prev[max(0, m.start() - 16) : m.start()], figure),
+                shares,
             ):
                 opened += [m.start(), m.end() - 1]
-                masked = masked[: m.start()] + " " + m[1] + " " + masked[m.end() :]
+                pieces.append(" " + m[1] + " ")
             else:
-                masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
+                pieces.append(" " * (m.end() - m.start()))
+            at = m.end()
+        pieces.append(prev[at:])
+        masked = "".join(pieces)  # one pass: linear in the text, not in its brackets
     return masked, opened
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from normalize.facts import Fact, Period
+from normalize.period_numerals import period_text
 
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 MENTION = re.compile(
@@ -17,13 +18,17 @@ MENTION = re.compile(
     r"|(?<![\d\-~—至到])(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)(?!以来)"
 )
 
+# A character every period word above has (月, 季度, 半年, 以来, 累计): a text without one
+# names no period, and the patterns are not run on it.
+PERIOD_CHARS = re.compile(r"[月季年来计]")
+
 
 def mentioned_period(text: str, bulletin: Period) -> Period | None:
     """The period the last period words of the text name, in the bulletin's year."""
-    if bulletin.year is None:
+    if bulletin.year is None or not PERIOD_CHARS.search(text):
         return None
     found = None
-    for m in MENTION.finditer(text):
+    for m in MENTION.finditer(period_text(text)):
         found = m
     if found is None:
         return None
@@ -32,13 +37,15 @@ def mentioned_period(text: str, bulletin: Period) -> Period | None:
         a, b = int(found["a"]), int(found["b"])
         if not 1 <= a < b <= 12:
             return None
-        return Period(year, a, bulletin.basis, None, "range", b)
+        return Period(year, a, bulletin.basis, None, "year" if (a, b) == (1, 12) else "range", b)
     if found["upto"]:
         upto = int(found["upto"])
         if not 1 < upto <= 12:
             return None
         return Period(year - 1 if upto > last else year, 1, bulletin.basis, None, "range", upto)
     if found["since"]:
+        if last == 12:  # 全年累计 in December's report: the whole year
+            return Period(year, 1, bulletin.basis, None, "year", 12)
         return Period(year, 1, bulletin.basis, None, "range", last) if last > 1 else None
     if found["q"]:
         q = QUARTERS[found["q"]]
@@ -66,6 +73,7 @@ def figure_period(fact: Fact, sentence_before: str, bulletin: Period | None) -> 
     that the figure cannot be stored under as certain."""
     if bulletin is None:
         return fact
+    sentence_before = period_text(sentence_before)
     if not fact.metric.endswith(CHANGE):
         years = {int(m["y"]) for m in YEAR.finditer(sentence_before)}
         clause = CLAUSE.split(sentence_before)[-1]

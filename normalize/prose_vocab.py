@@ -11,7 +11,7 @@ from typing import Any
 from extract.hints import fold
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-PROSE_UNITS = ("count", "percent", "days", "hours", "score")
+PROSE_UNITS = ("count", "percent", "days", "hours", "minutes", "seconds", "score")
 LIST_KEYS = (
     "unit_suffixes",
     "fillers",
@@ -29,6 +29,10 @@ LIST_KEYS = (
     "continuations",
     "averages",
     "acts",
+    "approximate_before",
+    "receiving",
+    "channels",
+    "groups",
 )
 ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
 META_ROLES = {"publisher", "published", "title", "other"}
@@ -76,6 +80,18 @@ class ProseVocab:
     # Labels of an act on part of what was received (转办, 办结): before the object word a
     # label ends with (转办诉求), they name the measure, not the object (诉求: requests).
     acts: tuple[str, ...] = ()
+    # Words right before a number that make it approximate (约1.2万件, 逾1.1万件, 超过2万件):
+    # stored, flagged for review. One that is also a threshold (超过) is a threshold before
+    # a percentage (满意率超过95% states a bound, not the rate).
+    approximate_before: tuple[str, ...] = ()
+    # Verbs of receiving (收到, 接收, 受理): between a unit and its label (区医保局收到来信46封)
+    # they leave the unit the subject; after a channel (电话渠道受理) they make it a category.
+    receiving: tuple[str, ...] = ()
+    # Words a channel's name opens with (电话, 网站, 微信, APP): 电话渠道受理46120件 is the
+    # channel's part of the total received, not another total.
+    channels: tuple[str, ...] = ()
+    # Nouns of a number of units (12个单位): figures said of such a group are nobody's.
+    groups: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
     # Regexes built from these words, compiled on first use (name → pattern).
@@ -170,6 +186,10 @@ def parse_vocab(
         continuations=words("continuations"),
         averages=words("averages"),
         acts=words("acts"),
+        approximate_before=words("approximate_before"),
+        receiving=words("receiving"),
+        channels=words("channels"),
+        groups=words("groups"),
     )
 
 

@@ -13,9 +13,20 @@ from normalize.prose_vocab import ProseVocab
 
 BRACKETED = re.compile(r"\([^()]*\)")
 # Period words that open a label (8月份受理… → 受理…): they say when, not what.
-LEADING_TIME = re.compile(
-    r"^(?:(?:19|20)\d{2}年度?|\d{1,2}\s*(?:[-~—至到]\s*\d{1,2}\s*)?月份?|第?[一二三四1-4]季度"
-    r"|[上下]半年|全年|今年|本年度?|截至目前|截止目前|目前|近期)+"
+MONTH_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+TIME_WORDS = (
+    r"(?:(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?"
+    rf"|{MONTH_NUMBER}\s*月\s*{MONTH_NUMBER}\s*日\s*[-~—至到]\s*(?:(?:19|20)\d{{2}}年)?"
+    rf"{MONTH_NUMBER}\s*月\s*{MONTH_NUMBER}\s*日"
+    rf"|{MONTH_NUMBER}\s*月份?\s*[-~—至到]\s*{MONTH_NUMBER}\s*月份?"
+    rf"|{MONTH_NUMBER}\s*(?:[-~—至到]\s*{MONTH_NUMBER}\s*)?月份?|第?[一二三四1-4]季度"
+    r"|前[一二两三1-3]个?季度|[上下]半年|全年|今年|本年度?|截至目前|截止目前|目前|近期|,)+"
+)
+LEADING_TIME = re.compile("^" + TIME_WORDS)
+# Period and quantity words between a unit's name and its verb (市民政局本月受理, 市住建局1-9月
+# 累计受理, 市城管局今年以来共受理): they say when or how much, not who.
+TRAILING_WORDS = re.compile(
+    r"(?:" + TIME_WORDS + r"|本月|当月|全月|本期|以来|累计|共计|合计|总计|共|的)+$"
 )
 
 
@@ -122,7 +133,7 @@ def _last_act(prefix: str, vocab: ProseVocab) -> str | None:
 
 
 # What a counting verb takes as its object (受理各类事项, 办理企业群众业务).
-OBJECT = re.compile(r"(事项|业务|诉求|问题|申请|案件|件|单|服务)$")
+OBJECT = re.compile(r"(事项|业务|诉求|问题|申请|案件|件|单|服务|群众|企业)$")
 
 
 def verb_object_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
@@ -135,6 +146,22 @@ def verb_object_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
     if best is None or best[0] < 2:
         return None
     return text, best[1]
+
+
+AFTER_END = re.compile(r"[,.;:!?。]|$")
+
+
+def leading_label(text: str, vocab: ProseVocab) -> tuple[str, str] | None:
+    """(label as printed, metric) of a label right after a figure that ends its clause
+    (…2310件群众诉求。): the longest vocabulary label the text, after its sender, is."""
+    end = AFTER_END.search(text)
+    words = text[: end.start() if end else len(text)].strip()
+    for sender in SENDERS:
+        if words.startswith(sender):
+            words = words[len(sender) :]
+            break
+    known = vocab.labels.get(fold(words)) if 2 <= len(words) <= 6 else None
+    return (words, known) if known is not None else None
 
 
 def _longest(vocab: ProseVocab, folded: str, *, from_end: bool) -> tuple[int, str] | None:
@@ -177,28 +204,43 @@ class Change:
     """A change phrase right before a figure: 同比增长, 较上月减少."""
 
     start: int  # where the phrase starts in the text it was found in
-    basis: str  # yoy | mom
+    basis: str  # yoy | mom, or "" for a direction alone (增幅4.9%): the sentence says which
     sign: int  # +1 or -1
 
 
 def change_before(text: str, vocab: ProseVocab) -> Change | None:
-    """The change phrase the text ends with (a basis word, a few characters, a direction)."""
+    """The change phrase the text ends with: a basis word, a few characters, a direction
+    (同比增长), or a direction alone (增幅, 增加)."""
     pattern = vocab.pattern("change", _change_regex)
     m = pattern.search(text) if pattern is not None else None
     if m is None:
         return None
+    if m["b"] is None:
+        return Change(m.start(), "", -1 if m["bare_down"] else 1)
     return Change(m.start(), vocab.change_basis[m["b"]], -1 if m["down"] else 1)
 
 
 def _change_regex(vocab: ProseVocab) -> str | None:
-    """A basis word, then a few characters and a direction, at the end of a text."""
+    """A basis word, then a few characters and a direction, at the end of a text; or a
+    direction alone."""
     if not vocab.change_basis:
         return None
     basis = "|".join(sorted(map(re.escape, vocab.change_basis), key=len, reverse=True))
-    up = "|".join(map(re.escape, vocab.up)) or "(?!)"
-    down = "|".join(map(re.escape, vocab.down)) or "(?!)"
+    up = "|".join(sorted(map(re.escape, vocab.up), key=len, reverse=True)) or "(?!)"
+    down = "|".join(sorted(map(re.escape, vocab.down), key=len, reverse=True)) or "(?!)"
     direction = rf"[^,;]{{0,4}}?(?:(?P<up>{up})|(?P<down>{down}))了?"
-    return rf"(?P<b>{basis})(?:{direction})?\s*$"
+    bare = rf"(?:(?P<bare_up>{up})|(?P<bare_down>{down}))(?:了|为|达到|达)?"
+    return rf"(?:(?P<b>{basis})(?:{direction})?|{bare})\s*$"
+
+
+def basis_in(text: str, vocab: ProseVocab) -> str | None:
+    """yoy or mom: what the last basis word of the text (与上月相比, 同比) compares with."""
+    at, found = -1, None
+    for word, basis in vocab.change_basis.items():
+        k = text.rfind(word)
+        if k > at:
+            at, found = k, basis
+    return found
 
 
 RESPECTIVELY = "分别"
@@ -229,6 +271,68 @@ def is_category_name(name: str, vocab: ProseVocab) -> bool:
     return name.endswith(tuple(vocab.category_endings)) and len(name) > 1
 
 
+# Who an object of receiving comes from (区医保局收到群众来信): not part of the unit's name.
+SENDERS = ("企业群众", "群众", "市民", "企业", "各类")
+
+
+def without_receiving(subject: str, vocab: ProseVocab) -> str:
+    """A unit's name without the verb of receiving that follows it (区医保局共收到群众 →
+    区医保局) and the period words before that (市民政局本月, 市住建局1-9月累计); the text as
+    it is when nothing would be left."""
+    text = subject
+    changed = True
+    while changed:
+        changed = False
+        for word in SENDERS:
+            if text.endswith(word) and len(text) > len(word):
+                text, changed = text[: -len(word)], True
+    verb = next(
+        (w for w in sorted(vocab.receiving, key=len, reverse=True) if text.endswith(w)), None
+    )
+    if verb is not None and len(text) > len(verb):
+        text = text[: -len(verb)]
+    elif text != subject:
+        return subject  # a sender without a verb (城东区群众): as printed
+    trailing = TRAILING_WORDS.search(text)
+    return text[: trailing.start()] if trailing and trailing.start() > 0 else text
+
+
+# Words before a label that say whose or what, not who (热线工单按时签收率, 诉求办结率).
+GENERIC_SUBJECTS = (
+    "热线",
+    "工单",
+    "平台",
+    "窗口",
+    "网上",
+    "线上",
+    "好差评",
+    "政务服务",
+    "系统",
+    "大厅",
+    "中心",
+    "总",
+)
+# Verbs before a label that say what was done, not who did it (上报各类办件, 提供延时服务).
+DOING = ("上报", "报送", "登记", "接待", "处理", "提供", "开展", "完成", "实现", "产生")
+BLANKED = re.compile(r"\S\s{2,}")  # a bracket blanked inside the words
+QUOTES = "“”\"'「」《》"
+
+
+def other_subject(label: str, printed: str, vocab: ProseVocab) -> bool:
+    """Whether the words before a known label name a subject of their own (幸福里受理): not
+    a verb of receiving, a sender, a filler, a generic word or another label."""
+    prefix = label[: len(label) - len(printed)] if label.endswith(printed) else ""
+    if BLANKED.search(prefix):
+        return True  # 县（市、区）受理: a name with a bracket, blanked: not one to drop
+    text = strip_words(without_receiving(prefix, vocab), vocab).rstrip("的")
+    # a channel before a measure (电话来电, 网络留言) says how it came, not who; before a
+    # verb (电话受理) it names a part
+    channels = () if printed in vocab.receiving else vocab.channels
+    for word in (*SENDERS, *GENERIC_SUBJECTS, *DOING, *vocab.receiving, *QUOTES, *channels):
+        text = text.replace(word, "")
+    return len(text) >= 2 and known_label(text, vocab) is None
+
+
 def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | None:
     """(units, metric, printed label) when a label is a list of units and a known label.
 
@@ -237,7 +341,7 @@ def listed_units(label: str, vocab: ProseVocab) -> tuple[list[str], str, str] | 
     known = known_label(label, vocab)
     if known is None:
         return None
-    subject = label[: len(label) - len(known[0])]
+    subject = without_receiving(label[: len(label) - len(known[0])], vocab)
     units = [named_unit(part, vocab) for part in subject.split("、")]
     found = [u for u in units if u]
     if not subject or len(found) != len(units):

@@ -252,7 +252,7 @@ def test_a_counting_verb_before_its_object_and_review_words(catalog: Catalog) ->
         ("evaluations", "群众评价", 12030.0),
         ("positive_review_rate", "好评率", 99.98),
         ("negative_reviews", "差评", 3.0),
-        ("受理量增长", "受理量增长", 12.4),  # a change whose basis is a clause away: kept, flagged
+        ("accepted_change_yoy", "受理量增长", 12.4),  # its basis is a clause away
     ]
 
 
