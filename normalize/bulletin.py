@@ -61,6 +61,7 @@ def normalize_document(
             "no table and no figure found "
             "(if the bulletin is an attached .doc or .pdf, ingest that file)",
         )
+    warnings += doc.warnings  # what the reader skipped in the file (a scanned page)
     warnings += prose_warnings
     if not doc.tables:
         warnings.append(NO_TABLE)

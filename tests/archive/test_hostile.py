@@ -355,3 +355,12 @@ def test_turned_pdf_pages_are_refused_and_a_scanned_page_is_skipped(tmp_path: Pa
             [name],
         ).fetchall()
         assert facts == annex, name
+    # The skipped page is said where the bulletin's other warnings are.
+    (scanned,) = db.execute(
+        "SELECT w.message FROM warnings w JOIN bulletins b ON b.id = w.bulletin_id "
+        "WHERE b.path = 'probe-image_page_in_text.pdf' AND w.message LIKE 'page 2%'"
+    ).fetchall()
+    assert scanned == (
+        "page 2 is an image without a text layer (a scanned page); skipped, its figures are "
+        "not read — OCR the file (e.g. ocrmypdf -l chi_sim) to read them",
+    )
