@@ -11,7 +11,6 @@ reading the fixtures, not by running the pipeline.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -19,55 +18,17 @@ import sqlite_utils
 
 from normalize.catalog import Catalog
 from normalize.names import NameBook
+from tests.archive.prose_golden import (
+    golden_bulletins,
+    golden_facts,
+    stored_bulletins,
+    stored_facts,
+)
 from tests.helpers import ROOT, ingest_into
 
 FIXTURES = ROOT / "tests" / "fixtures" / "family"
 GOLDEN = ROOT / "tests" / "golden" / "family"
 FILES = sorted(p for p in FIXTURES.glob("prose-*") if p.suffix in (".txt", ".html"))
-FIELDS = (
-    "entity_raw",
-    "row_role",
-    "metric",
-    "header",
-    "value",
-    "value_raw",
-    "unit",
-    "note",
-    "period",
-    "period_type",
-    "needs_review",
-)
-BULLETIN_FIELDS = (
-    "period",
-    "period_type",
-    "period_start",
-    "period_end",
-    "period_basis",
-    "published",
-    "publisher",
-    "title",
-)
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def comparable(row: dict[str, object], fields: tuple[str, ...]) -> tuple[object, ...]:
-    """Empty and NULL alike; numbers as rounded floats; flags as ints."""
-    out: list[object] = []
-    for key in fields:
-        value = row[key]
-        if value in ("", None):
-            out.append(None)
-        elif key == "value":
-            out.append(round(float(str(value)), 6))
-        elif key == "needs_review":
-            out.append(int(str(value)))
-        else:
-            out.append(str(value))
-    return tuple(out)
 
 
 @pytest.fixture(scope="module")
@@ -100,30 +61,11 @@ def test_there_are_eleven_prose_fixtures_each_with_a_golden_file() -> None:
 def test_facts_equal_the_hand_written_golden_file(
     archive: sqlite_utils.Database, name: str
 ) -> None:
-    columns = ", ".join(FIELDS)
-    cursor = archive.execute(
-        f"SELECT {columns}, table_kind FROM facts_readable WHERE bulletin = ? ORDER BY fact_id",
-        [name],
-    )
-    rows = [dict(zip([d[0] for d in cursor.description], r, strict=True)) for r in cursor]
-    assert {r["table_kind"] for r in rows} == {"headline"}
-    got = [comparable(r, FIELDS) for r in rows]
-    want = [comparable(r, FIELDS) for r in read_csv(GOLDEN / f"{Path(name).stem}.csv")]
-    assert got == want
+    assert stored_facts(archive, name) == golden_facts(GOLDEN / f"{Path(name).stem}.csv")
 
 
 def test_bulletin_rows_equal_the_hand_written_golden_file(archive: sqlite_utils.Database) -> None:
-    columns = ", ".join(BULLETIN_FIELDS)
-    cursor = archive.execute(f"SELECT path, {columns} FROM bulletins ORDER BY path")
-    got = {
-        r[0]: comparable(dict(zip(BULLETIN_FIELDS, r[1:], strict=True)), BULLETIN_FIELDS)
-        for r in cursor
-    }
-    want = {
-        r["bulletin"]: comparable(r, BULLETIN_FIELDS)
-        for r in read_csv(GOLDEN / "prose-bulletins.csv")
-    }
-    assert got == want
+    assert stored_bulletins(archive) == golden_bulletins(GOLDEN / "prose-bulletins.csv")
 
 
 def test_the_eight_august_paragraph_lands_with_three_facts(archive: sqlite_utils.Database) -> None:

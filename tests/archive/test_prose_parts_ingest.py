@@ -10,7 +10,7 @@ import sqlite_utils
 
 from normalize.catalog import Catalog
 from normalize.names import NameBook
-from tests.archive.test_prose_family import FIELDS, comparable, read_csv
+from tests.archive.prose_golden import FIELDS, comparable, read_csv
 from tests.helpers import ROOT, ingest_into
 
 FIXTURE = ROOT / "tests" / "fixtures" / "prose-parts" / "hotline-categories.txt"
