@@ -4,6 +4,11 @@ Each worker ignores SIGINT (Ctrl+C reaches the whole process group; the parent d
 how to stop), asks the kernel to kill it when the parent dies (Linux), and also checks
 every half second that its parent is still there (other systems, or a parent that died
 before the request took effect). On any interruption the parent terminates the pool.
+
+A job may run under a time limit (``time_limited``): a real-time timer whose SIGALRM
+raises TimeUp in the thread running the job, in the ingest process or in a worker alike
+(a pool worker runs its jobs in its main thread). Pure Python code and the ``re`` module
+are interrupted; a C extension that never returns to the interpreter is not.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.pool import AsyncResult
+from types import FrameType
 from typing import Any, TypeVar
 
 J = TypeVar("J")
@@ -86,3 +93,40 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
     os._exit(1)
+
+
+class TimeUp(BaseException):
+    """A job ran past its time limit. Not an Exception, so that a reader's own
+    ``except Exception`` cannot swallow it; like KeyboardInterrupt, it ends the job."""
+
+
+@contextmanager
+def time_limited(seconds: float) -> Iterator[None]:
+    """Raise TimeUp in this thread if the block runs longer than ``seconds`` (0: no limit).
+
+    The SIGALRM handler and the timer there were before are put back afterwards (the
+    timer with what was left of it). Only the main thread receives signals: elsewhere,
+    and on a system without setitimer, the block runs without a limit.
+    """
+    if (
+        seconds <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise TimeUp(seconds)
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, expired)
+    before, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if before > 0:  # someone else's timer: it goes on with what was left of it
+            left = max(before - (time.monotonic() - started), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, interval)
