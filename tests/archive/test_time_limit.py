@@ -1,11 +1,14 @@
 """A file whose reading runs past --time-limit fails alone, in the ingest process and in
-worker processes; the time limit leaves the signal handlers and timers as it found them."""
+worker processes; the time limit leaves the signal handlers and timers as it found them;
+SIGTERM still stops a run whose reader is stalled."""
 
 from __future__ import annotations
 
 import contextlib
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +24,7 @@ from extract.document import Document
 from extract.errors import BulletinError
 from extract.reader import read_document
 from normalize.catalog import Catalog
-from tests.helpers import DEC
+from tests.helpers import DEC, ROOT
 
 SPIN_SECONDS = 5.0  # a stalled reader gives up by itself after this: a broken limit fails
 
@@ -124,3 +127,58 @@ def test_a_file_within_the_limit_lands(catalog: Catalog) -> None:
     result = process_safely(Job(DEC, "dec.txt", "0"), catalog, 60)
     assert not isinstance(result, BulletinError)
     assert result.n_facts == 90
+
+
+STALLED_RUN = """
+import sys, time
+from pathlib import Path
+
+import archive.ingest
+from archive.cli import main
+
+
+def read(path, display=None):
+    Path(sys.argv[1]).touch()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        pass
+    raise SystemExit("the stalled reader was never stopped")
+
+
+archive.ingest.read_document = read
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_stops_a_run_stalled_in_a_reader_at_once(tmp_path: Path, jobs: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(f"{name}\n", encoding="utf-8")
+    reading, db = tmp_path / "reading", tmp_path / "a.db"
+    args = ["ingest", str(folder), "--db", str(db), "--time-limit", "0", "--jobs", jobs]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STALLED_RUN, str(reading), *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not reading.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert reading.exists() and proc.poll() is None, "the run never reached the reader"
+        stopped = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+        assert time.monotonic() - stopped < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == (
+        f"interrupted; every bulletin stored before the stop is kept in {db}"
+    )
+    assert "Traceback" not in err
