@@ -47,7 +47,7 @@ from archive.schema import build_bulk_indexes, drop_bulk_indexes, ensure_schema
 from archive.search import drop_search_triggers, ensure_search
 from archive.summaries import refresh_summaries
 from archive.versions import config_hash, extractor_version
-from archive.workers import TimeUp, run_jobs, time_limited
+from archive.workers import Overdue, TimeUp, run_jobs, time_limited
 from extract.document import Document
 from extract.errors import BulletinError
 from extract.reader import read_document
@@ -152,6 +152,11 @@ def process_safely(job: Job, catalog: Catalog, limit: float = 0.0) -> BulletinRo
         )
 
 
+def _overdue(job: Job, limit: float) -> BulletinRows | BulletinError:
+    """The result of a file whose worker did not stop at the time limit and was ended."""
+    return BulletinError(job.path, took_too_long(limit))
+
+
 def took_too_long(limit: float) -> str:
     """Why a file that ran past the time limit failed."""
     return (
@@ -206,7 +211,8 @@ def ingest(
         drop_search_triggers(db)
     file_jobs = [j for j in plan.jobs if j.rederive is None]
     work = partial(process_safely, limit=time_limit)
-    results = zip(file_jobs, run_jobs(file_jobs, catalog, jobs, work), strict=True)
+    overdue = Overdue(time_limit, partial(_overdue, limit=time_limit)) if time_limit > 0 else None
+    results = zip(file_jobs, run_jobs(file_jobs, catalog, jobs, work, overdue), strict=True)
     with Batch(db.conn, resolver) as batch:
         for outcome in plan.done:
             if outcome.status == "failed":

@@ -8,7 +8,9 @@ before the request took effect). On any interruption the parent terminates the p
 A job may run under a time limit (``time_limited``): a real-time timer whose SIGALRM
 raises TimeUp in the thread running the job, in the ingest process or in a worker alike
 (a pool worker runs its jobs in its main thread). Pure Python code and the ``re`` module
-are interrupted; a C extension that never returns to the interpreter is not.
+are interrupted; a C extension that never returns to the interpreter is not: in the
+ingest process it runs on, while the pool of workers is ended and started again for the
+jobs after it (``Overdue``).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 J = TypeVar("J")
 C = TypeVar("C")
@@ -33,9 +36,26 @@ R = TypeVar("R")
 PR_SET_PDEATHSIG = 1
 PARENT_POLL_SECONDS = 0.5
 AHEAD = 2  # jobs in flight per worker
+OVERDUE_GRACE = 30.0  # seconds past a job's time limit before its pool is ended
 
 
-def run_jobs(jobs: list[J], context: C, workers: int, work: Callable[[J, C], R]) -> Iterator[R]:
+@dataclass(frozen=True)
+class Overdue(Generic[J, R]):
+    """What stands for the result of a job still running ``seconds`` + OVERDUE_GRACE after
+    it came first in line: its worker did not stop it (its own time limit could not
+    interrupt it), so the pool is ended and started again for the jobs after it."""
+
+    seconds: float
+    result: Callable[[J], R]
+
+
+def run_jobs(
+    jobs: list[J],
+    context: C,
+    workers: int,
+    work: Callable[[J, C], R],
+    overdue: Overdue[J, R] | None = None,
+) -> Iterator[R]:
     """``work(job, context)`` for each job, in order; in worker processes when asked.
 
     The context (the metric catalog) goes to each worker once, not with every job. At
@@ -47,25 +67,50 @@ def run_jobs(jobs: list[J], context: C, workers: int, work: Callable[[J, C], R])
             yield work(job, context)
         return
     count = min(workers, len(jobs), os.cpu_count() or 1)
+    todo = deque(jobs)
+    while todo:
+        yield from _in_a_pool(todo, context, count, work, overdue)
+
+
+def _in_a_pool(
+    todo: deque[J],
+    context: C,
+    count: int,
+    work: Callable[[J, C], R],
+    overdue: Overdue[J, R] | None,
+) -> Iterator[R]:
+    """Results of the jobs taken from ``todo`` in one pool, until none is left or one is
+    overdue (the jobs after it are put back in ``todo``, in order)."""
     pool = multiprocessing.get_context("fork").Pool(
         count, initializer=_worker_started, initargs=(os.getpid(), work, context)
     )
+    timeout = None if overdue is None else overdue.seconds + OVERDUE_GRACE
     finished = False
+    stuck: list[J] = []
     try:
-        pending: deque[AsyncResult[R]] = deque()
-        for job in jobs:
-            if len(pending) >= AHEAD * count:
-                yield pending.popleft().get()
-            pending.append(pool.apply_async(_work_one, (job,)))
-        while pending:
-            yield pending.popleft().get()
-        finished = True
+        pending: deque[tuple[J, AsyncResult[R]]] = deque()
+        while todo or pending:
+            while todo and len(pending) < AHEAD * count:
+                job = todo.popleft()
+                pending.append((job, pool.apply_async(_work_one, (job,))))
+            job, result = pending[0]
+            try:
+                value = result.get(timeout)
+            except multiprocessing.TimeoutError:
+                stuck.append(job)
+                todo.extendleft(reversed([later for later, _ in list(pending)[1:]]))
+                break
+            pending.popleft()
+            yield value
+        finished = not stuck
     finally:  # also when interrupted, or when the caller stops early
         if finished:
             pool.close()
         else:
             pool.terminate()  # a worker writes nothing to the archive: nothing is lost
         pool.join()
+    if stuck and overdue is not None:
+        yield overdue.result(stuck[0])
 
 
 _TASK: dict[str, Any] = {}

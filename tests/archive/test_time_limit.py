@@ -17,6 +17,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 import archive.ingest
+import archive.workers
 from archive.cli import main
 from archive.ingest import Job, process_safely
 from archive.workers import TimeUp, time_limited
@@ -129,11 +130,52 @@ def test_a_file_within_the_limit_lands(catalog: Catalog) -> None:
     assert result.n_facts == 90
 
 
+@pytest.fixture
+def deaf_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading stuck.txt blocks SIGALRM and waits, as code inside a C extension that never
+    returns to the interpreter: the worker's own time limit cannot stop it."""
+
+    def read(path: Path, display: str | None = None) -> Document:
+        if path.name == "stuck.txt":
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(SPIN_SECONDS)
+        return read_document(path, display)
+
+    monkeypatch.setattr(archive.ingest, "read_document", read)
+    monkeypatch.setattr(archive.workers, "OVERDUE_GRACE", 0.5)
+
+
+@pytest.mark.usefixtures("deaf_reader")
+def test_a_worker_that_cannot_be_interrupted_is_ended_and_the_rest_lands(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = DEC.read_text(encoding="utf-8")
+    for i, name in enumerate(["a.txt", "stuck.txt", "x.txt", "y.txt", "z.txt"]):
+        (folder / name).write_text(text + "\n" * i, encoding="utf-8")
+    db_path = tmp_path / "a.db"
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        main, ["ingest", str(folder), "--db", str(db_path), "--time-limit", "1", "--jobs", "2"]
+    )
+    assert time.monotonic() - started < SPIN_SECONDS
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: stuck.txt: reading took longer than 1 s (the limit of --time-limit); if the "
+        "file is sound, ingest it again with a larger --time-limit (0 = no limit)"
+    ]
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("SELECT path, stage FROM failures").fetchall() == [("stuck.txt", "extract")]
+    stored = db.execute("SELECT path, n_facts FROM bulletins ORDER BY path").fetchall()
+    assert stored == [("a.txt", 90), ("x.txt", 90), ("y.txt", 90), ("z.txt", 90)]
+
+
 STALLED_RUN = """
 import sys, time
 from pathlib import Path
 
 import archive.ingest
+import archive.workers
 from archive.cli import main
 
 
