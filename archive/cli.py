@@ -27,6 +27,11 @@ from archive.paths import MAX_FILE_BYTES
 if TYPE_CHECKING:
     from normalize.given import Given
 
+# Seconds one file may take to be read and normalised. A scan is read by OCR at about
+# 9 s a page on one core (README, Benchmark): 600 s lets a 60-page scan through on a
+# busy machine, while a file that stalls its reader costs ten minutes, not the run.
+TIME_LIMIT = 600
+
 # Start-up: `bulletins --help` imports click and the few modules above. Each command
 # imports what it needs (sqlite-utils, extraction, Datasette, pandas) when it runs, and
 # the commands declared in other modules load when used (see archive/cli_group.py).
@@ -69,6 +74,15 @@ def main() -> None:
     help="Refuse files larger than this many MB (a zip container: unpacked, ×4).",
 )
 @click.option(
+    "--time-limit",
+    type=click.IntRange(min=0),
+    metavar="SECONDS",
+    default=TIME_LIMIT,
+    show_default=True,
+    help="Give up on a file whose reading takes longer than this (0 = no limit): it is "
+    "reported and recorded as a failure, and the other files still land.",
+)
+@click.option(
     "--period",
     "period_text",
     default=None,
@@ -94,6 +108,7 @@ def ingest_command(
     force: bool,
     prune: bool,
     max_mb: int,
+    time_limit: int,
     period_text: str | None,
     manifest_path: Path | None,
     quiet: bool,
@@ -103,8 +118,9 @@ def ingest_command(
     Each file is stored under its path relative to the common folder of PATHS. Unchanged
     files (same content hash) are skipped; a changed file replaces its old rows; a file
     whose content is already stored under another path is recorded as a copy. Bulletins
-    whose extractor or metrics file changed are re-derived. A file that cannot be read is
-    reported and recorded in the `failures` table; the others still land. Names are
+    whose extractor or metrics file changed are re-derived. A file that cannot be read, or
+    whose reading takes longer than --time-limit, is reported and recorded in the
+    `failures` table; the others still land. Names are
     re-resolved from the names file on every run. Files gone from disk are listed
     (--prune removes them). Exit status 1 when any file failed.
 
@@ -115,6 +131,7 @@ def ingest_command(
         bulletins ingest corpus/
         bulletins ingest 2021/ 2022/ --db xiqu.db -j 2
         bulletins ingest scans/ --manifest scans/manifest.csv
+        bulletins ingest downloads/ --time-limit 60
     """
     from archive.cli_progress import reporter
     from archive.config import ConfigError, describe, remember_publisher
@@ -137,7 +154,7 @@ def ingest_command(
             ensure_schema(db)
             result = ingest(
                 db, paths, catalog, names, jobs=jobs, force=force, prune_gone=prune,
-                max_bytes=max_mb * 1024 * 1024, on_outcome=report,
+                max_bytes=max_mb * 1024 * 1024, on_outcome=report, time_limit=time_limit,
                 publisher=settled.profile.publisher if settled.profile else None,
                 given=stated,
             )  # fmt: skip

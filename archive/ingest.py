@@ -8,7 +8,8 @@ content is already stored under another key is recorded as a copy, not stored tw
 A bulletin is re-derived when what produced its facts changed: re-read when the extractor
 changed (or with ``force``), normalised again from its stored document when only the
 configuration changed. After the files, editions and the checks across bulletins are
-recomputed.
+recomputed. Reading and normalising one file may be given a time limit: a file that
+takes longer (a crafted PDF that sends its parser in circles) fails alone.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from archive.schema import build_bulk_indexes, drop_bulk_indexes, ensure_schema
 from archive.search import drop_search_triggers, ensure_search
 from archive.summaries import refresh_summaries
 from archive.versions import config_hash, extractor_version
-from archive.workers import run_jobs
+from archive.workers import Overdue, TimeUp, run_jobs, time_limited
 from extract.document import Document
 from extract.errors import BulletinError
 from extract.reader import read_document
@@ -133,11 +134,14 @@ def normalize_given(doc: Document, catalog: Catalog, job: Job) -> Bulletin:
     return bulletin
 
 
-def process_safely(job: Job, catalog: Catalog) -> BulletinRows | BulletinError:
+def process_safely(job: Job, catalog: Catalog, limit: float = 0.0) -> BulletinRows | BulletinError:
     """``process`` as rows to store, with any error turned into a BulletinError naming
-    the file."""
+    the file; one that takes longer than ``limit`` seconds (0: no limit) is given up."""
     try:
-        return bulletin_rows(process(job, catalog))
+        with time_limited(limit):
+            return bulletin_rows(process(job, catalog))
+    except TimeUp:
+        return BulletinError(job.path, took_too_long(limit))
     except BulletinError as exc:
         return exc
     except MemoryError:
@@ -146,6 +150,19 @@ def process_safely(job: Job, catalog: Catalog) -> BulletinRows | BulletinError:
         return BulletinError(
             job.path, f"internal error ({type(exc).__name__}: {exc}); please report"
         )
+
+
+def _overdue(job: Job, limit: float) -> BulletinRows | BulletinError:
+    """The result of a file whose worker did not stop at the time limit and was ended."""
+    return BulletinError(job.path, took_too_long(limit))
+
+
+def took_too_long(limit: float) -> str:
+    """Why a file that ran past the time limit failed."""
+    return (
+        f"reading took longer than {limit:g} s (the limit of --time-limit); if the file "
+        "is sound, ingest it again with a larger --time-limit (0 = no limit)"
+    )
 
 
 def ingest(
@@ -161,6 +178,7 @@ def ingest(
     publisher: str | None = None,
     given: Callable[[Path], Given | None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    time_limit: float = 0.0,
 ) -> Report:
     """Ingest files and folders into the archive; each file lands or fails on its own.
 
@@ -168,6 +186,8 @@ def ingest(
     ``publisher`` (a profile's) is recorded for every bulletin stored, over the issuer the
     text names. ``given(file)`` says what the user states about a file (its period,
     publication date, source address); a file it states something new for is re-derived.
+    ``time_limit``: seconds one file may take to be read and normalised (0: no limit);
+    a file that takes longer fails with stage "extract" and the rest goes on.
     """
     found = list(walk(paths, max_bytes))
     db.conn.execute("PRAGMA foreign_keys=ON")
@@ -190,14 +210,16 @@ def ingest(
         drop_bulk_indexes(db)
         drop_search_triggers(db)
     file_jobs = [j for j in plan.jobs if j.rederive is None]
-    results = zip(file_jobs, run_jobs(file_jobs, catalog, jobs, process_safely), strict=True)
+    work = partial(process_safely, limit=time_limit)
+    overdue = Overdue(time_limit, partial(_overdue, limit=time_limit)) if time_limit > 0 else None
+    results = zip(file_jobs, run_jobs(file_jobs, catalog, jobs, work, overdue), strict=True)
     with Batch(db.conn, resolver) as batch:
         for outcome in plan.done:
             if outcome.status == "failed":
                 batch.fail(outcome.path, None, "read", outcome.message, partial(done, outcome))
             else:
                 done(outcome)
-        for job, result in _with_rederived(db, plan.jobs, results, catalog):
+        for job, result in _with_rederived(db, plan.jobs, results, catalog, time_limit):
             _store(batch, job, result, origin, done)
     if bulk:
         build_bulk_indexes(db)
@@ -321,21 +343,28 @@ def _with_rederived(
     jobs: list[Job],
     results: Iterator[tuple[Job, BulletinRows | BulletinError]],
     catalog: Catalog,
+    limit: float = 0.0,
 ) -> Iterator[tuple[Job, BulletinRows | BulletinError]]:
     """Results of file jobs as they come, then the re-derived ones (no file read)."""
     yield from results
     for job in jobs:
         if job.rederive is not None:
-            yield job, rederive(db, job, catalog)
+            yield job, rederive(db, job, catalog, limit)
 
 
-def rederive(db: sqlite_utils.Database, job: Job, catalog: Catalog) -> BulletinRows | BulletinError:
-    """Normalise a bulletin's stored document again (the configuration changed)."""
+def rederive(
+    db: sqlite_utils.Database, job: Job, catalog: Catalog, limit: float = 0.0
+) -> BulletinRows | BulletinError:
+    """Normalise a bulletin's stored document again (the configuration changed), within
+    the time limit of reading a file."""
     doc = load_document(db.conn, job.rederive or 0)
     if doc is None:  # stored by an older version: read the file
-        return process_safely(job, catalog)
+        return process_safely(job, catalog, limit)
     try:
-        return bulletin_rows(normalize_given(doc, catalog, job))
+        with time_limited(limit):
+            return bulletin_rows(normalize_given(doc, catalog, job))
+    except TimeUp:
+        return BulletinError(job.path, took_too_long(limit))
     except BulletinError as exc:
         return exc
 
