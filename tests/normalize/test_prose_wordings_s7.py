@@ -181,10 +181,10 @@ def test_the_other_category_and_its_share(catalog: Catalog) -> None:
 
 
 def test_a_share_after_an_unknown_label_is_its_share(catalog: Catalog) -> None:
-    got = read(catalog, "12345热线受理诉求9000件,在线解答3000件,占33.3%。")
+    got = read(catalog, "12345热线受理诉求9000件,政策咨询3000件,占33.3%。")
     assert got[1:] == [
-        ("12345热线", "total", "在线解答", 3000.0, "count", None, True),
-        ("12345热线", "total", "在线解答_share", 33.3, "percent", None, True),
+        ("12345热线", "total", "政策咨询", 3000.0, "count", None, True),
+        ("12345热线", "total", "政策咨询_share", 33.3, "percent", None, True),
     ]
 
 
@@ -218,14 +218,14 @@ def test_names_listed_with_pause_commas_after_a_total_are_its_categories(
 ) -> None:
     got = read(
         catalog,
-        "12345热线共受理各类诉求15230件,其中咨询8120件、求助3210件;其中在线解答1100件,转派900件。",
+        "12345热线共受理各类诉求15230件,其中咨询8120件、求助3210件;其中政策咨询1100件,转派900件。",
     )
     assert got == [
         ("12345热线", "total", "requests", 15230.0, "count", None, False),
         ("咨询", "item", "requests", 8120.0, "count", None, True),
         ("求助", "item", "requests", 3210.0, "count", None, True),
         # commas are no list: a label nobody knows, kept at the scope, flagged
-        ("12345热线", "total", "在线解答", 1100.0, "count", None, True),
+        ("12345热线", "total", "政策咨询", 1100.0, "count", None, True),
         ("12345热线", "total", "transferred", 900.0, "count", None, False),
     ]
 
