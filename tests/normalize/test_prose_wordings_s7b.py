@@ -48,3 +48,83 @@ def test_returned_and_reopened_rates_valid_requests_and_answers_online(
 def test_valid_calls_stay_another_measure_than_calls(catalog: Catalog) -> None:
     got = read(catalog, "12345热线有效来电3000个。")
     assert got == [("12345热线", "total", "有效来电", 3000.0, "3000个", "count", None, True)]
+
+
+def test_a_duration_of_hours_and_minutes_or_minutes_and_seconds_is_in_minutes(
+    catalog: Catalog,
+) -> None:
+    got, warnings = facts_and_warnings(
+        catalog,
+        "12345热线平均办结时长1小时20分,较上月缩短3分12秒。",
+        "市长信箱平均用时2小时5分钟。",
+        "12345热线平均用时4分钟30秒。",
+    )
+    assert got == [
+        ("12345热线", "total", "avg_completion_time", 80.0, "1小时20分", "minutes", None, False),
+        (
+            "12345热线",
+            "total",
+            "avg_completion_time_change_mom",
+            -3.2,
+            "3分12秒",
+            "minutes_change",
+            None,
+            False,
+        ),
+        ("市长信箱", "total", "avg_completion_time", 125.0, "2小时5分钟", "minutes", None, False),
+        ("12345热线", "total", "avg_completion_time", 4.5, "4分钟30秒", "minutes", None, False),
+    ]
+    assert warnings == []
+
+
+def test_a_duration_out_of_range_or_in_days_and_hours_is_not_stored(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog,
+        "12345热线平均用时1小时75分,平均办结时长1天3小时,平均通话3分80秒。",
+    )
+    assert got == []
+    assert warnings == [
+        "line None: figure 1小时75分 is no number that can be read; not stored",
+        "line None: duration 1天3小时 (days and hours) is not read; not stored",
+        "line None: figure 3分80秒 is no number that can be read; not stored",
+    ]
+
+
+def test_the_time_of_a_clock_is_no_figure(catalog: Catalog) -> None:
+    got = read(catalog, "9时30分,12345热线受理诉求2100件,平均用时15分钟。")
+    assert got == [
+        ("12345热线", "total", "requests", 2100.0, "2100件", "count", None, False),
+        ("12345热线", "total", "avg_completion_time", 15.0, "15分钟", "minutes", None, False),
+    ]
+
+
+def test_chinese_numeral_counts_are_read_and_yu_or_duo_flags_them(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12345热线受理两千余件,办结三百多件,回访一千二百件,平均用时十五分钟。",
+        "市长信箱收到来信三万五千封,办结一千二封。",
+    )
+    assert got == [
+        ("12345热线", "total", "accepted", 2000.0, "两千余件", "count", None, True),
+        ("12345热线", "total", "completed", 300.0, "三百多件", "count", None, True),
+        ("12345热线", "total", "callbacks", 1200.0, "一千二百件", "count", None, False),
+        ("12345热线", "total", "avg_completion_time", 15.0, "十五分钟", "minutes", None, False),
+        ("市长信箱", "total", "letters", 35000.0, "三万五千封", "count", None, False),
+        # 一千二 is an abbreviated 一千二百
+        ("市长信箱", "total", "completed", 1200.0, "一千二封", "count", None, False),
+    ]
+
+
+def test_numeral_words_that_are_no_counts(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog,
+        "推行一件事一次办,群众十分满意,第十二期,几十件,12345热线受理诉求2100件。",
+    )
+    assert got == [("12345热线", "total", "requests", 2100.0, "2100件", "count", None, False)]
+    assert warnings == []
+
+
+def test_a_numeral_of_two_digits_in_a_row_is_not_guessed(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(catalog, "12345热线受理诉求2100件,其中城西区二三百件。")
+    assert got == [("12345热线", "total", "requests", 2100.0, "2100件", "count", None, False)]
+    assert warnings == ["line None: figure 二三百件 is no number that can be read; not stored"]
