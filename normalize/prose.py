@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from extract.document import Block, Document
 from normalize.facts import Fact, Period
 from normalize.prose_brackets import blank, open_figure_brackets
+from normalize.prose_flat import flat_fact, flat_matches
 from normalize.prose_levels import POINTS, meaning
 from normalize.prose_numbers import CN_NUMBER, chinese_number, duration_minutes
 from normalize.prose_parts import breakdown_base, measure_opening, opens_parts
@@ -235,7 +236,47 @@ def _sentence(
                         state.last_of_unit[fact.unit] = fact
                         state.first_of_unit.setdefault(fact.unit, fact)
                 out.append(fact)
+        out.extend(
+            _flat(
+                block,
+                masked,
+                (start, clause_start, clause_end),
+                figures,
+                prev_end,
+                vocab,
+                context,
+                state,
+            )
+        )
         clause_start = clause_end + 1
+    return out
+
+
+def _flat(
+    block: Block,
+    masked: str,
+    where: tuple[int, int, int],
+    figures: list[re.Match[str]],
+    label_start: int,
+    vocab: ProseVocab,
+    context: ProseContext,
+    state: State,
+) -> list[Fact]:
+    """The zero changes a clause states (同比持平) after its figures."""
+    sentence_start, clause_start, clause_end = where
+    out: list[Fact] = []
+    for m in flat_matches(masked, clause_start, clause_end, vocab):
+        if any(f.start() > m.start() for f in figures):
+            state.warnings.append(
+                f"line {block.source.line_start}: {m['word']} (no change) before a figure of "
+                "its clause is not read; not stored"
+            )
+            continue
+        state.said = masked[max(sentence_start, m.start() - SAID_MAX) : m.start()]
+        fact = flat_fact(block, masked, m, max(label_start, clause_start), vocab, state)
+        if fact is not None:
+            out.append(figure_period(fact, state.said, context.period))
+        label_start = m.end()
     return out
 
 

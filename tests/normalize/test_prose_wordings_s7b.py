@@ -128,3 +128,81 @@ def test_a_numeral_of_two_digits_in_a_row_is_not_guessed(catalog: Catalog) -> No
     got, warnings = facts_and_warnings(catalog, "12345热线受理诉求2100件,其中城西区二三百件。")
     assert got == [("12345热线", "total", "requests", 2100.0, "2100件", "count", None, False)]
     assert warnings == ["line None: figure 二三百件 is no number that can be read; not stored"]
+
+
+def test_level_with_a_period_before_is_a_change_of_zero(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog,
+        "12345热线受理诉求2100件,同比持平。",
+        "市长信箱收到来信812件,环比增长3%,与去年同期持平。",
+        "12345热线满意率98.5%,与上月持平。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 2100.0, "2100件", "count", None, False),
+        ("12345热线", "total", "requests_change_yoy", 0.0, "持平", "count_change", None, False),
+        ("市长信箱", "total", "letters", 812.0, "812件", "count", None, False),
+        ("市长信箱", "total", "letters_change_mom", 3.0, "3%", "percent_change", None, False),
+        ("市长信箱", "total", "letters_change_yoy", 0.0, "持平", "percent_change", None, False),
+        ("12345热线", "total", "satisfaction_rate", 98.5, "98.5%", "percent", None, False),
+        (
+            "12345热线",
+            "total",
+            "satisfaction_rate_change_mom",
+            0.0,
+            "持平",
+            "point_change",
+            None,
+            False,
+        ),
+    ]
+    assert warnings == []
+
+
+def test_level_after_a_label_without_a_figure(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12345热线按时办结率环比持平,受理量与上月持平,办结量同比基本持平。",
+        "与上月相比,市长信箱来信量持平。",
+    )
+    assert got == [
+        # a rate's zero is in points
+        (
+            "12345热线",
+            "total",
+            "ontime_completion_rate_change_mom",
+            0.0,
+            "持平",
+            "point_change",
+            None,
+            False,
+        ),
+        # a count's or a time's: no figure says which unit, flagged
+        ("12345热线", "total", "accepted_change_mom", 0.0, "持平", "count_change", None, True),
+        # about level: flagged
+        ("12345热线", "total", "completed_change_yoy", 0.0, "基本持平", "count_change", None, True),
+        # the basis a clause before
+        ("市长信箱", "total", "letters_change_mom", 0.0, "持平", "count_change", None, True),
+    ]
+
+
+def test_level_without_a_basis_or_a_measure(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog,
+        "12345热线满意率98.5%,持平。",
+        "全市经济保持平稳,同比持平。",
+    )
+    assert got == [
+        ("12345热线", "total", "satisfaction_rate", 98.5, "98.5%", "percent", None, False),
+        # against what, nothing says: kept without a basis, flagged
+        ("12345热线", "total", "satisfaction_rate_change", 0.0, "持平", "point_change", None, True),
+    ]
+    assert warnings == ["line None: 持平 (no change) names no measure; not stored"]
+
+
+def test_level_of_a_unit_named_before(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理5000件。其中城东区受理1200件,同比持平。")
+    assert got == [
+        ("12345热线", "total", "accepted", 5000.0, "5000件", "count", None, False),
+        ("城东区", "item", "accepted", 1200.0, "1200件", "count", None, False),
+        ("城东区", "item", "accepted_change_yoy", 0.0, "持平", "count_change", None, False),
+    ]
