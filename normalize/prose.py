@@ -31,7 +31,7 @@ from normalize.facts import Fact, Period
 from normalize.prose_brackets import blank, open_figure_brackets
 from normalize.prose_flat import flat_fact, flat_matches
 from normalize.prose_levels import POINTS, meaning
-from normalize.prose_numbers import CN_NUMBER, chinese_number, duration_minutes
+from normalize.prose_numbers import CN_CHARS, CN_NUMBER, chinese_number, duration_minutes
 from normalize.prose_parts import breakdown_base, measure_opening, opens_parts
 from normalize.prose_period import figure_period
 from normalize.prose_respective import JOINERS, respective
@@ -47,10 +47,13 @@ from normalize.prose_words import (
     strip_words,
 )
 
-# A duration of two units (1小时20分, 3分12秒) is stored in minutes; one in days and hours
-# (1天3小时) is not read, and a warning says so.
+# A duration of two units (1小时20分, 3分12秒) is stored in minutes; any other run of time
+# units (1天3小时, 1小时20.5分, 1小时二十分) is not read, and a warning says so.
 DURATION_UNIT = "minutes"
-DAYS_AND_HOURS = re.compile(r"\d+\s*(?:个工作日|天)\s*\d+\s*小时(?:\s*\d+\s*分钟?)?")
+TIME_NUMBER = rf"[\d.{CN_CHARS}]+"
+TIME_RUN = re.compile(
+    rf"{TIME_NUMBER}\s*(?:个工作日|天|小时|分钟|分)(?:\s*{TIME_NUMBER}\s*(?:小时|分钟|分|秒))+"
+)
 # How much of the text after a figure may hold its label (2310件群众诉求).
 AFTER_MAX = 10
 SENTENCE_END = re.compile(r"[。;!?]")
@@ -94,7 +97,7 @@ def _figure_regex(vocab: ProseVocab) -> str:
         rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第:])(?<!\d[分时天])(?<!小时))"
         rf"(?:{hours}(?P<num>{number})(?![\d.])\s*(?P<wan>万|亿)?|(?P<cn>{CN_NUMBER}))"
         rf"(?P<approx>{approx})?\s*(?P<unit>{unit})"
-        rf"(?![钟月年季]){seconds}(?!\s*\d+\s*(?:小时|分|秒))"
+        rf"(?![钟月年季]){seconds}(?!\s*{TIME_NUMBER}\s*(?:小时|分|秒))"
         r"(?P<note>\s*\([^()]*\))?"
     )
 
@@ -197,11 +200,11 @@ def _sentence(
             for m in state.pattern.finditer(simplified_keep(text), clause_start, clause_end)
             if masked[m.start()] != " "  # not inside a bracketed note
         ]
-        for d in DAYS_AND_HOURS.finditer(masked, clause_start, clause_end):
-            state.warnings.append(
-                f"line {block.source.line_start}: duration {d[0]} (days and hours) is not "
-                "read; not stored"
-            )
+        for d in TIME_RUN.finditer(masked, clause_start, clause_end):
+            if not any(f.start() <= d.start() < f.end() for f in figures):
+                state.warnings.append(
+                    f"line {block.source.line_start}: duration {d[0]} is not read; not stored"
+                )
         scope = first_scope(masked[clause_start:clause_end], vocab)
         if scope is not None:
             s0, s1, canonical = scope

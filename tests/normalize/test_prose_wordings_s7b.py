@@ -85,8 +85,22 @@ def test_a_duration_out_of_range_or_in_days_and_hours_is_not_stored(catalog: Cat
     assert got == []
     assert warnings == [
         "line None: figure 1小时75分 is no number that can be read; not stored",
-        "line None: duration 1天3小时 (days and hours) is not read; not stored",
+        "line None: duration 1天3小时 is not read; not stored",
         "line None: figure 3分80秒 is no number that can be read; not stored",
+    ]
+
+
+def test_a_duration_with_a_part_that_is_not_whole_digits_is_not_stored_in_part(
+    catalog: Catalog,
+) -> None:
+    got, warnings = facts_and_warnings(
+        catalog, "12345热线平均用时1小时20.5分,平均办结时长1小时二十分。"
+    )
+    # neither 1小时 (1 hour) nor 20.5分 (a score) is the figure
+    assert got == []
+    assert warnings == [
+        "line None: duration 1小时20.5分 is not read; not stored",
+        "line None: duration 1小时二十分 is not read; not stored",
     ]
 
 
