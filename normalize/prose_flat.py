@@ -5,7 +5,8 @@ change metric of the sentence's measure and basis, value 0, printed 持平. The 
 label before the words (受理量与上月持平), else the figure before them in the sentence (受理
 诉求2100件，同比持平). A rate's zero change is in points. 基本持平 (about level) is stored
 flagged; so is a zero whose measure the words name but whose unit no figure gives (a count's,
-a time's). Without a measure, nothing is stored and a warning says so.
+a time's). Without a measure, or level with something else than a period before (与全省
+平均水平持平), nothing is stored and a warning says so.
 """
 
 from __future__ import annotations
@@ -68,6 +69,13 @@ def flat_fact(
         else basis_in(state.said, vocab)
     )
     label = strip_words(masked[label_start : m.start()], vocab)
+    if basis_word is None and any(word in label for word in vocab.flat_against):
+        # (受理量)与全省平均水平持平: level with something else than a period before
+        state.warnings.append(
+            f"line {block.source.line_start}: {label}{m['word']} compares with no period "
+            "before; not stored"
+        )
+        return None
     printed = block.text[m.start("word") : m.end("word")]
     fact = Fact(
         table_index=None,

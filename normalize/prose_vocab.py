@@ -46,7 +46,7 @@ ALL_KEYS = {
 }
 META_ROLES = {"publisher", "published", "title", "other"}
 CHANGE_KEYS = {"yoy", "mom", "up", "down"}
-FLAT_KEYS = {"words", "rough", "yoy", "mom", "not"}
+FLAT_KEYS = {"words", "rough", "yoy", "mom", "not", "against"}
 
 
 class VocabError(ValueError):
@@ -109,6 +109,8 @@ class ProseVocab:
     flat_rough: tuple[str, ...] = ()
     flat_basis: dict[str, str] = field(default_factory=dict)
     flat_not: tuple[str, ...] = ()
+    # Words that open what else a measure is level with (与全省平均水平持平): not a change.
+    flat_against: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
     # Regexes built from these words, compiled on first use (name → pattern).
@@ -220,6 +222,7 @@ def parse_vocab(
         flat_rough=tuple(_strings(path, "flat.rough", flat.get("rough"))),
         flat_basis=flat_basis,
         flat_not=tuple(_strings(path, "flat.not", flat.get("not"))),
+        flat_against=tuple(_strings(path, "flat.against", flat.get("against"))),
     )
 
 

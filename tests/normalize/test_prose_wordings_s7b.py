@@ -220,3 +220,14 @@ def test_level_of_a_unit_named_before(catalog: Catalog) -> None:
         ("城东区", "item", "accepted", 1200.0, "1200件", "count", None, False),
         ("城东区", "item", "accepted_change_yoy", 0.0, "持平", "count_change", None, False),
     ]
+
+
+def test_level_with_something_else_than_a_period_before_is_no_change(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog, "12345热线满意率98%,与全省平均水平持平,受理量与全省持平。"
+    )
+    assert got == [("12345热线", "total", "satisfaction_rate", 98.0, "98%", "percent", None, False)]
+    assert warnings == [
+        "line None: 与全省平均水平持平 compares with no period before; not stored",
+        "line None: 受理量与全省持平 compares with no period before; not stored",
+    ]
