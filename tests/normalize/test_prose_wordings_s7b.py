@@ -3,10 +3,15 @@ durations of two units, and the labels 退单率, 重办率, 有效诉求, 在�
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from extract.document import Block, Document
 from normalize.catalog import Catalog
 from normalize.facts import Period
 from normalize.prose import ProseContext, prose_facts
+from normalize.prose_vocab import VocabError, parse_vocab
 
 # entity, row role, metric, value, value as printed, unit, period, needs review
 Row = tuple[str, str, str, float | None, str, str, str | None, bool]
@@ -231,3 +236,18 @@ def test_level_with_something_else_than_a_period_before_is_no_change(catalog: Ca
         "line None: 与全省平均水平持平 compares with no period before; not stored",
         "line None: 受理量与全省持平 compares with no period before; not stored",
     ]
+
+
+def test_a_flat_section_with_a_key_nobody_reads_is_refused() -> None:
+    with pytest.raises(VocabError, match=r"flat needs only the keys"):
+        parse_vocab(Path("m.yaml"), {"flat": {"words": ["持平"], "month": ["与上月"]}}, {}, {})
+
+
+def test_flat_basis_words_say_which_basis() -> None:
+    vocab = parse_vocab(
+        Path("m.yaml"),
+        {"flat": {"words": ["持平"], "yoy": ["与去年同期"], "mom": ["与上月"]}},
+        {},
+        {},
+    )
+    assert vocab.flat_basis == {"与去年同期": "yoy", "与上月": "mom"}
