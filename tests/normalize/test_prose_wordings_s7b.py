@@ -251,3 +251,18 @@ def test_flat_basis_words_say_which_basis() -> None:
         {},
     )
     assert vocab.flat_basis == {"与去年同期": "yoy", "与上月": "mom"}
+
+
+def test_chinese_numerals_in_brackets_are_read_like_digits(catalog: Catalog) -> None:
+    got = read(
+        catalog,
+        "12345热线受理诉求两千件,其中:市政管理(三百件)、社会保障(二百件)。",
+        "市长信箱收到来信2000封(同比增加三百封),服务(全年三百六十五天)。",
+    )
+    assert got == [
+        ("12345热线", "total", "requests", 2000.0, "两千件", "count", None, False),
+        ("市政管理", "item", "requests", 300.0, "三百件", "count", None, True),
+        ("社会保障", "item", "requests", 200.0, "二百件", "count", None, True),
+        ("市长信箱", "total", "letters", 2000.0, "2000封", "count", None, False),
+        ("市长信箱", "total", "letters_change_yoy", 300.0, "三百封", "count_change", None, False),
+    ]
