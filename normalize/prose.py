@@ -31,7 +31,7 @@ from normalize.facts import Fact, Period
 from normalize.prose_brackets import blank, open_figure_brackets
 from normalize.prose_flat import flat_fact, flat_matches
 from normalize.prose_levels import POINTS, meaning
-from normalize.prose_numbers import CN_CHARS, CN_NUMBER, chinese_number, duration_minutes
+from normalize.prose_numbers import CN_CHARS, chinese_number, cn_number, duration_minutes
 from normalize.prose_parts import breakdown_base, measure_opening, opens_parts
 from normalize.prose_period import figure_period
 from normalize.prose_respective import JOINERS, respective
@@ -95,7 +95,7 @@ def _figure_regex(vocab: ProseVocab) -> str:
     return (
         # (not the minutes of a clock's time, 9时30分, nor a part of a duration: 2天3小时)
         rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第:])(?<!\d[分时天])(?<!小时))"
-        rf"(?:{hours}(?P<num>{number})(?![\d.])\s*(?P<wan>万|亿)?|(?P<cn>{CN_NUMBER}))"
+        rf"(?:{hours}(?P<num>{number})(?![\d.])\s*(?P<wan>万|亿)?|(?P<cn>{cn_number(approx)}))"
         rf"(?P<approx>{approx})?\s*(?P<unit>{unit})"
         rf"(?![钟月年季]){seconds}(?!\s*{TIME_NUMBER}\s*(?:小时|分|秒))"
         r"(?P<note>\s*\([^()]*\))?"

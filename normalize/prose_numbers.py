@@ -2,8 +2,10 @@
 or a duration of two units (1小时20分, 3分12秒), which is read in minutes.
 
 A Chinese numeral is read only with a power of ten in it (十 百 千 万 亿): 一件事, 一次办 and
-三个百分点 are words, not counts. 一千二 (an abbreviated 一千二百) is 1200. A numeral that
-breaks the order of its powers (百千, 二三) is no number: the reader warns and stores nothing.
+三个百分点 are words, not counts; a power alone only before a word of approximation (百余件,
+千多人次), and not after a vague word (数百, 上千). 一千二 (an abbreviated 一千二百) is 1200.
+A numeral that breaks the order of its powers (百千, 二三) is no number: the reader warns
+and stores nothing.
 """
 
 from __future__ import annotations
@@ -15,11 +17,21 @@ CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 CN_LARGE = {"万": 10_000, "亿": 100_000_000}
 CN_CHARS = "".join([*CN_DIGITS, *CN_SMALL, *CN_LARGE])
-# A numeral with a power of ten in it, from its first digit (or 十: 十二件).
-CN_NUMBER = (
-    rf"(?<![第几{CN_CHARS}])(?=[{''.join(CN_DIGITS)}]*[十百千万亿])"
-    rf"[一二两三四五六七八九十][{CN_CHARS}]*"
-)
+# Words before a numeral that make it vague (数百件, 上千件, 几十件, 成千): no number.
+VAGUE_BEFORE = "第几数上成"
+
+
+def cn_number(approximate: str) -> str:
+    """The regex of a Chinese numeral with a power of ten in it, from its first digit (or
+    十: 十二件), or of a power alone before a word of approximation (``approximate``, a
+    regex: 百余件, 千多人次)."""
+    return (
+        rf"(?<![{VAGUE_BEFORE}{CN_CHARS}])"
+        rf"(?:(?=[{''.join(CN_DIGITS)}]*[十百千万亿])[一二两三四五六七八九十][{CN_CHARS}]*"
+        rf"|[百千万](?={approximate}))"
+    )
+
+
 MINUTE = 60
 
 
@@ -42,8 +54,8 @@ def chinese_number(text: str) -> int | None:
             power = CN_SMALL[ch]
             if last_small is not None and power >= last_small:
                 return None
-            if digit is None and (section or total or power != 10):
-                return None  # 千百: a power without its digit (only 十 opens a number alone)
+            if digit is None and (section or total or last_large):
+                return None  # 一千百: a power without its digit (one opens a number: 十二, 百余)
             section += (1 if digit is None else digit) * power
             digit, last_small, zero = None, power, False
         else:
@@ -51,8 +63,9 @@ def chinese_number(text: str) -> int | None:
             if last_large is not None and power >= last_large:
                 return None
             section += _trailing(digit, last_small, zero)
-            if section == 0:
+            if section == 0 and (total or last_large or digit is not None):
                 return None
+            section = section or 1  # 万余: a power alone opens the number
             total += section * power
             section, digit, last_small, last_large, zero = 0, None, None, power, False
     # (a digit right after 万 or 亿 stands for the power below it: 三万五 is 35000)

@@ -25,13 +25,17 @@ from normalize.prose_numbers import chinese_number, duration_minutes
         ("十万", 100000),
         ("五十万", 500000),
         ("一亿二千万", 120000000),
+        # a power alone (the reader takes it only before 余 or 多: 百余件)
+        ("百", 100),
+        ("千", 1000),
+        ("万", 10000),
     ],
 )
 def test_chinese_numerals(text: str, value: int) -> None:
     assert chinese_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["二三", "千百", "百", "一百千", "二三百", "万亿"])
+@pytest.mark.parametrize("text", ["二三", "千百", "百十", "一百千", "二三百", "万亿", "一亿万"])
 def test_numerals_out_of_order_are_no_number(text: str) -> None:
     assert chinese_number(text) is None
 

@@ -266,3 +266,16 @@ def test_chinese_numerals_in_brackets_are_read_like_digits(catalog: Catalog) -> 
         ("市长信箱", "total", "letters", 2000.0, "2000封", "count", None, False),
         ("市长信箱", "total", "letters_change_yoy", 300.0, "三百封", "count_change", None, False),
     ]
+
+
+def test_a_power_alone_before_yu_or_duo_is_an_approximate_count(catalog: Catalog) -> None:
+    got, warnings = facts_and_warnings(
+        catalog, "12345热线受理百余件,办结千多件,回访万余次,来电数百余个,办件上千件,留言百件。"
+    )
+    assert got == [
+        ("12345热线", "total", "accepted", 100.0, "百余件", "count", None, True),
+        ("12345热线", "total", "completed", 1000.0, "千多件", "count", None, True),
+        ("12345热线", "total", "callbacks", 10000.0, "万余次", "count", None, True),
+    ]
+    # 数百, 上千 and a bare 百件 are words, not counts
+    assert warnings == []
