@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from extract.document import Block, Document
 from normalize.facts import Fact, Period
 from normalize.prose_brackets import blank, open_figure_brackets
-from normalize.prose_flat import flat_fact, flat_matches
+from normalize.prose_flat import flat_facts, flat_matches
 from normalize.prose_levels import POINTS, meaning
 from normalize.prose_numbers import CN_CHARS, chinese_number, cn_number, duration_minutes
 from normalize.prose_parts import breakdown_base, measure_opening, opens_parts
@@ -276,8 +276,7 @@ def _flat(
             )
             continue
         state.said = masked[max(sentence_start, m.start() - SAID_MAX) : m.start()]
-        fact = flat_fact(block, masked, m, max(label_start, clause_start), vocab, state)
-        if fact is not None:
+        for fact in flat_facts(block, masked, m, max(label_start, clause_start), vocab, state):
             out.append(figure_period(fact, state.said, context.period))
         label_start = m.end()
     return out

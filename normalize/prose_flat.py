@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 
 from extract.document import Block
+from extract.hints import fold
 from normalize.facts import Fact
 from normalize.prose_levels import CHANGE_UNITS
 from normalize.prose_parts import RATE_ENDINGS
@@ -37,7 +38,8 @@ def _flat_regex(vocab: ProseVocab) -> str | None:
     words = "|".join(sorted(map(re.escape, vocab.flat_words), key=len, reverse=True))
     rough = "|".join(sorted(map(re.escape, vocab.flat_rough), key=len, reverse=True)) or "(?!)"
     b = "|".join(map(re.escape, basis)) or "(?!)"
-    return rf"(?:(?P<b>{b})\s*)?(?P<word>(?P<rough>{rough})?(?:{words}))"
+    also = "|".join(map(re.escape, vocab.flat_also)) or "(?!)"
+    return rf"(?:(?P<b>{b})\s*(?:{also})?\s*)?(?P<word>(?P<rough>{rough})?(?:{words}))"
 
 
 def flat_matches(masked: str, start: int, end: int, vocab: ProseVocab) -> list[re.Match[str]]:
@@ -57,18 +59,51 @@ def flat_matches(masked: str, start: int, end: int, vocab: ProseVocab) -> list[r
     return found
 
 
-def flat_fact(
+LABEL_JOINERS = re.compile(r"[、和及与]")
+
+
+def flat_facts(
     block: Block, masked: str, m: re.Match[str], label_start: int, vocab: ProseVocab, state: State
+) -> list[Fact]:
+    """The zero changes the words state: one for each measure a list of known labels names
+    (受理量、办结量同比均持平), else the one :func:`flat_fact` reads."""
+    label = strip_words(masked[label_start : m.start()], vocab)
+    parts = LABEL_JOINERS.split(label)
+    if m["b"] is None or len(parts) < 2:
+        found = flat_fact(block, masked, m, label_start, vocab, state)
+        return [] if found is None else [found]
+    out: list[Fact] = []
+    for part in parts:
+        known = known_label(part, vocab)
+        if known is None or fold(known[0]) != fold(part.strip()):
+            found = flat_fact(block, masked, m, label_start, vocab, state)
+            return [] if found is None else [found]
+        fact = flat_fact(block, masked, m, label_start, vocab, state, label=part.strip())
+        if fact is not None:
+            out.append(fact)
+    return out
+
+
+def flat_fact(
+    block: Block,
+    masked: str,
+    m: re.Match[str],
+    label_start: int,
+    vocab: ProseVocab,
+    state: State,
+    label: str | None = None,
 ) -> Fact | None:
     """The zero change the words state, or None (a warning) when no measure is named.
-    ``state.said`` is the sentence before the words; the label starts at ``label_start``."""
+    ``state.said`` is the sentence before the words; the label starts at ``label_start``
+    (or is ``label``, one of a list)."""
     basis_word = m["b"]
     basis = (
         vocab.change_basis.get(basis_word) or vocab.flat_basis.get(basis_word)
         if basis_word
         else basis_in(state.said, vocab)
     )
-    label = strip_words(masked[label_start : m.start()], vocab)
+    if label is None:
+        label = strip_words(masked[label_start : m.start()], vocab)
     if basis_word is None and any(word in label for word in vocab.flat_against):
         # (受理量)与全省平均水平持平: level with something else than a period before
         state.warnings.append(

@@ -46,7 +46,7 @@ ALL_KEYS = {
 }
 META_ROLES = {"publisher", "published", "title", "other"}
 CHANGE_KEYS = {"yoy", "mom", "up", "down"}
-FLAT_KEYS = {"words", "rough", "yoy", "mom", "not", "against"}
+FLAT_KEYS = {"words", "rough", "yoy", "mom", "not", "against", "also"}
 
 
 class VocabError(ValueError):
@@ -111,6 +111,8 @@ class ProseVocab:
     flat_not: tuple[str, ...] = ()
     # Words that open what else a measure is level with (与全省平均水平持平): not a change.
     flat_against: tuple[str, ...] = ()
+    # Words between a basis and the level word that say "both" or "too" (同比均持平).
+    flat_also: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
     # Regexes built from these words, compiled on first use (name → pattern).
@@ -223,6 +225,7 @@ def parse_vocab(
         flat_basis=flat_basis,
         flat_not=tuple(_strings(path, "flat.not", flat.get("not"))),
         flat_against=tuple(_strings(path, "flat.against", flat.get("against"))),
+        flat_also=tuple(_strings(path, "flat.also", flat.get("also"))),
     )
 
 

@@ -279,3 +279,21 @@ def test_a_power_alone_before_yu_or_duo_is_an_approximate_count(catalog: Catalog
     ]
     # 数百, 上千 and a bare 百件 are words, not counts
     assert warnings == []
+
+
+def test_measures_listed_before_a_level_word_are_each_level(catalog: Catalog) -> None:
+    got = read(catalog, "12345热线受理量、办结量同比均持平,按时办结率与上月也持平。")
+    assert got == [
+        ("12345热线", "total", "accepted_change_yoy", 0.0, "持平", "count_change", None, True),
+        ("12345热线", "total", "completed_change_yoy", 0.0, "持平", "count_change", None, True),
+        (
+            "12345热线",
+            "total",
+            "ontime_completion_rate_change_mom",
+            0.0,
+            "持平",
+            "point_change",
+            None,
+            False,
+        ),
+    ]
