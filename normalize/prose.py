@@ -1,6 +1,8 @@
 """Every figure of the prose: number, unit, printed label, scope, metric, change, period.
 
-A figure is a number followed by a unit of the vocabulary (件 次 人次 个 项 天 分 %).
+A figure is a number followed by a unit of the vocabulary (件 次 人次 个 项 天 分 %); the
+number may be a Chinese numeral (两千余件) or a duration of two units (1小时20分), see
+prose_numbers.py.
 Dates, issue and document numbers, ordinals (第3次) and phone numbers have no such unit or
 are ruled out by what surrounds them; thresholds (未达到100%), goals (确保…为100%) and
 bounds (50件以上) are not figures. Sections whose heading tells news (二、工作动态) are not
@@ -27,7 +29,9 @@ from dataclasses import dataclass, replace
 from extract.document import Block, Document
 from normalize.facts import Fact, Period
 from normalize.prose_brackets import blank, open_figure_brackets
+from normalize.prose_flat import flat_facts, flat_matches
 from normalize.prose_levels import POINTS, meaning
+from normalize.prose_numbers import CN_CHARS, chinese_number, cn_number, duration_minutes
 from normalize.prose_parts import breakdown_base, measure_opening, opens_parts
 from normalize.prose_period import figure_period
 from normalize.prose_respective import JOINERS, respective
@@ -43,8 +47,13 @@ from normalize.prose_words import (
     strip_words,
 )
 
-# 3分12秒: a duration the figure pattern leaves alone (neither 3分 nor 12秒 is the figure).
-DURATION = re.compile(r"\d+\s*分\s*\d{1,2}\s*秒")
+# A duration of two units (1小时20分, 3分12秒) is stored in minutes; any other run of time
+# units (1天3小时, 1小时20.5分, 1小时二十分) is not read, and a warning says so.
+DURATION_UNIT = "minutes"
+TIME_NUMBER = rf"[\d.{CN_CHARS}]+"
+TIME_RUN = re.compile(
+    rf"{TIME_NUMBER}\s*(?:个工作日|天|小时|分钟|分)(?:\s*{TIME_NUMBER}\s*(?:小时|分钟|分|秒))+"
+)
 # How much of the text after a figure may hold its label (2310件群众诉求).
 AFTER_MAX = 10
 SENTENCE_END = re.compile(r"[。;!?]")
@@ -80,10 +89,15 @@ def _figure_regex(vocab: ProseVocab) -> str:
     words = [*vocab.change_basis, *vocab.up, *vocab.down]
     after_basis = "|".join(f"(?<={re.escape(w)})" for w in words) or "(?!)"
     number = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
+    # 1小时20分: the hours of a duration before its minutes; 3分12秒: the seconds after them
+    hours = r"(?:(?P<hours>\d+)\s*小时\s*(?=\d{1,2}\s*分))?"
+    seconds = r"(?P<secs>(?<=[分钟])\s*(?P<seconds>\d{1,2})\s*秒)?"
     return (
-        rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第时:])(?<!\d分))(?P<num>{number})"
-        rf"(?![\d.])\s*(?P<wan>万|亿)?(?P<approx>{approx})?\s*(?P<unit>{unit})"
-        r"(?![钟月年季])(?!\d{1,2}秒)"
+        # (not the minutes of a clock's time, 9时30分, nor a part of a duration: 2天3小时)
+        rf"(?:(?:{after_basis})(?P<sign>[-−+])|(?<![\d.\-~×*/#第:])(?<!\d[分时天])(?<!小时))"
+        rf"(?:{hours}(?P<num>{number})(?![\d.])\s*(?P<wan>万|亿)?|(?P<cn>{cn_number(approx)}))"
+        rf"(?P<approx>{approx})?\s*(?P<unit>{unit})"
+        rf"(?![钟月年季]){seconds}(?!\s*{TIME_NUMBER}\s*(?:小时|分|秒))"
         r"(?P<note>\s*\([^()]*\))?"
     )
 
@@ -186,11 +200,11 @@ def _sentence(
             for m in state.pattern.finditer(simplified_keep(text), clause_start, clause_end)
             if masked[m.start()] != " "  # not inside a bracketed note
         ]
-        for d in DURATION.finditer(masked, clause_start, clause_end):
-            state.warnings.append(
-                f"line {block.source.line_start}: duration {d[0]} (minutes and seconds) is "
-                "not read; not stored"
-            )
+        for d in TIME_RUN.finditer(masked, clause_start, clause_end):
+            if not any(f.start() <= d.start() < f.end() for f in figures):
+                state.warnings.append(
+                    f"line {block.source.line_start}: duration {d[0]} is not read; not stored"
+                )
         scope = first_scope(masked[clause_start:clause_end], vocab)
         if scope is not None:
             s0, s1, canonical = scope
@@ -225,7 +239,46 @@ def _sentence(
                         state.last_of_unit[fact.unit] = fact
                         state.first_of_unit.setdefault(fact.unit, fact)
                 out.append(fact)
+        out.extend(
+            _flat(
+                block,
+                masked,
+                (start, clause_start, clause_end),
+                figures,
+                prev_end,
+                vocab,
+                context,
+                state,
+            )
+        )
         clause_start = clause_end + 1
+    return out
+
+
+def _flat(
+    block: Block,
+    masked: str,
+    where: tuple[int, int, int],
+    figures: list[re.Match[str]],
+    label_start: int,
+    vocab: ProseVocab,
+    context: ProseContext,
+    state: State,
+) -> list[Fact]:
+    """The zero changes a clause states (同比持平) after its figures."""
+    sentence_start, clause_start, clause_end = where
+    out: list[Fact] = []
+    for m in flat_matches(masked, clause_start, clause_end, vocab):
+        if any(f.start() > m.start() for f in figures):
+            state.warnings.append(
+                f"line {block.source.line_start}: {m['word']} (no change) before a figure of "
+                "its clause is not read; not stored"
+            )
+            continue
+        state.said = masked[max(sentence_start, m.start() - SAID_MAX) : m.start()]
+        for fact in flat_facts(block, masked, m, max(label_start, clause_start), vocab, state):
+            out.append(figure_period(fact, state.said, context.period))
+        label_start = m.end()
     return out
 
 
@@ -269,8 +322,16 @@ def _figure(
         return []
     if m["unit"] in POINTS and change_before(before, vocab) is None:
         return []
-    value = float(m["num"].replace(",", "")) * {"万": 1e4, "亿": 1e8}.get(m["wan"] or "", 1)
-    unit = vocab.units.get(m["unit"], "count")
+    if m["cn"] is not None and vocab.units.get(m["unit"]) == "score":
+        return []  # 十分满意: a word (very), not ten points
+    read = figure_number(m, vocab)
+    if read is None:
+        state.warnings.append(
+            f"line {block.source.line_start}: figure {m[0].strip()} is no number that can be "
+            "read; not stored"
+        )
+        return []
+    value, unit = read
     fact = Fact(
         table_index=None,
         table_kind="headline",
@@ -281,8 +342,8 @@ def _figure(
         row_role="total",
         metric="",
         header="",
-        value=round(value, 6),
-        value_raw=block.text[m.start("sign") if m["sign"] else m.start("num") : m.end("unit")],
+        value=value,
+        value_raw=block.text[_printed_start(m) : max(m.end("unit"), m.end("secs"))],
         unit=unit,
         note=_note(block.text[m.start("note") : m.end("note")]) if m["note"] else None,
         row=None,
@@ -299,6 +360,30 @@ def _figure(
     region = fold_keep(block.text)[max(label_start, m.start() - SAID_MAX) : m.start()]
     bracketed = region.rfind("(") > region.rfind(")")  # printed inside a bracket
     return meaning(fact, (before, clause_before, bracketed), m, vocab, state)
+
+
+def figure_number(m: re.Match[str], vocab: ProseVocab) -> tuple[float, str] | None:
+    """(value, stored unit) of a figure: a number of its unit, a Chinese numeral, or a
+    duration of two units in minutes; None when the printed number cannot be read."""
+    if m["hours"] is not None or m["secs"] is not None:
+        if m["wan"] or not m["num"].isdigit():
+            return None  # 3.5分12秒: no duration
+        minutes = duration_minutes(m["hours"], m["num"], m["seconds"])
+        return None if minutes is None else (minutes, DURATION_UNIT)
+    unit = vocab.units.get(m["unit"], "count")
+    if m["cn"] is not None:
+        counted = chinese_number(m["cn"])
+        return None if counted is None else (float(counted), unit)
+    value = float(m["num"].replace(",", "")) * {"万": 1e4, "亿": 1e8}.get(m["wan"] or "", 1)
+    return round(value, 6), unit
+
+
+def _printed_start(m: re.Match[str]) -> int:
+    """Where the figure's printed number starts: its sign, hours or number."""
+    for group in ("sign", "hours", "num", "cn"):
+        if m[group] is not None:
+            return m.start(group)
+    return m.start()
 
 
 def _note(printed: str) -> str | None:

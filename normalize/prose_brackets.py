@@ -16,7 +16,10 @@ from normalize.prose_words import mask_brackets
 INNERMOST = re.compile(r"\(([^()]*)\)")
 PARTS = re.compile(r"[,、;]")
 DIGIT = re.compile(r"\d")
-DIGIT_INSIDE = re.compile(r"\([^()]*\d")
+# A number in digits or a Chinese numeral with a power of ten (市政管理（三百件）).
+NUMBER = r"(?:\d|[一二两三四五六七八九十][十百千万亿]|十)"
+HAS_NUMBER = re.compile(NUMBER)
+DIGIT_INSIDE = re.compile(rf"\([^()]*{NUMBER}")
 # The longest label a figure inside a bracket may carry (占, 同比增长, 较上月减少, 办结率).
 BRACKET_LABEL = 8
 
@@ -67,8 +70,8 @@ def open_figure_brackets(
         at = 0
         for m in INNERMOST.finditer(prev):
             pieces.append(prev[at : m.start()])
-            # (a note without a digit, the usual bracket, is masked without a regex)
-            if DIGIT.search(m[1]) and figures_only(
+            # (a note without a number, the usual bracket, is masked without a regex)
+            if HAS_NUMBER.search(m[1]) and figures_only(
                 m[1],
                 figure,
                 ends_with_figure(prev[max(0, m.start() - 16) : m.start()], figure),

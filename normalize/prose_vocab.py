@@ -34,9 +34,19 @@ LIST_KEYS = (
     "channels",
     "groups",
 )
-ALL_KEYS = {"scopes", "labels", "units", "changes", "default_scope", "metadata", *LIST_KEYS}
+ALL_KEYS = {
+    "scopes",
+    "labels",
+    "units",
+    "changes",
+    "flat",
+    "default_scope",
+    "metadata",
+    *LIST_KEYS,
+}
 META_ROLES = {"publisher", "published", "title", "other"}
 CHANGE_KEYS = {"yoy", "mom", "up", "down"}
+FLAT_KEYS = {"words", "rough", "yoy", "mom", "not", "against", "also"}
 
 
 class VocabError(ValueError):
@@ -92,6 +102,17 @@ class ProseVocab:
     channels: tuple[str, ...] = ()
     # Nouns of a number of units (12个单位): figures said of such a group are nobody's.
     groups: tuple[str, ...] = ()
+    # No change (同比持平, 与上月持平): the words of it, the words that make it rough (基本持平:
+    # stored, flagged), basis words said only before them (与上月 → mom), and longer words
+    # holding them that say no such thing (保持平稳).
+    flat_words: tuple[str, ...] = ()
+    flat_rough: tuple[str, ...] = ()
+    flat_basis: dict[str, str] = field(default_factory=dict)
+    flat_not: tuple[str, ...] = ()
+    # Words that open what else a measure is level with (与全省平均水平持平): not a change.
+    flat_against: tuple[str, ...] = ()
+    # Words between a basis and the level word that say "both" or "too" (同比均持平).
+    flat_also: tuple[str, ...] = ()
     default_scope: str = "全部"
     metadata: dict[str, str] = field(default_factory=dict)  # block label → role
     # Regexes built from these words, compiled on first use (name → pattern).
@@ -153,6 +174,15 @@ def parse_vocab(
         word: kind for kind in ("yoy", "mom") for word in _strings(path, kind, changes.get(kind))
     }
 
+    flat = raw.get("flat") or {}
+    if not isinstance(flat, dict) or set(flat) - FLAT_KEYS:
+        raise VocabError(f"{path}: prose: flat needs only the keys {sorted(FLAT_KEYS)}")
+    flat_basis = {
+        word: kind
+        for kind in ("yoy", "mom")
+        for word in _strings(path, f"flat.{kind}", flat.get(kind))
+    }
+
     meta = raw.get("metadata") or {}
     if not isinstance(meta, dict) or set(meta) - META_ROLES:
         raise VocabError(f"{path}: prose: metadata needs only the keys {sorted(META_ROLES)}")
@@ -190,6 +220,12 @@ def parse_vocab(
         receiving=words("receiving"),
         channels=words("channels"),
         groups=words("groups"),
+        flat_words=tuple(_strings(path, "flat.words", flat.get("words"))),
+        flat_rough=tuple(_strings(path, "flat.rough", flat.get("rough"))),
+        flat_basis=flat_basis,
+        flat_not=tuple(_strings(path, "flat.not", flat.get("not"))),
+        flat_against=tuple(_strings(path, "flat.against", flat.get("against"))),
+        flat_also=tuple(_strings(path, "flat.also", flat.get("also"))),
     )
 
 
