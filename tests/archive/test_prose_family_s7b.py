@@ -10,7 +10,6 @@ CSV beside each fixture was written by reading it, not by running the pipeline.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,16 @@ import sqlite_utils
 
 from normalize.catalog import Catalog
 from normalize.names import NameBook
-from tests.archive.test_prose_family import BULLETIN_FIELDS, FIELDS, comparable
+from tests.archive.prose_golden import (
+    golden_bulletins,
+    golden_facts,
+    stored_bulletins,
+    stored_facts,
+)
 from tests.helpers import ROOT, ingest_into
 
 FIXTURES = ROOT / "tests" / "fixtures" / "family" / "prose-s7b"
 FILES = sorted(FIXTURES.glob("*.txt"))
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="module")
@@ -48,29 +47,11 @@ def test_there_are_two_fixtures_each_with_a_golden_file() -> None:
 def test_facts_equal_the_hand_written_golden_file(
     archive: sqlite_utils.Database, name: str
 ) -> None:
-    columns = ", ".join(FIELDS)
-    cursor = archive.execute(
-        f"SELECT {columns}, table_kind FROM facts_readable WHERE bulletin = ? ORDER BY fact_id",
-        [name],
-    )
-    rows = [dict(zip([d[0] for d in cursor.description], r, strict=True)) for r in cursor]
-    assert {r["table_kind"] for r in rows} == {"headline"}
-    got = [comparable(r, FIELDS) for r in rows]
-    want = [comparable(r, FIELDS) for r in read_csv(FIXTURES / f"{Path(name).stem}.csv")]
-    assert got == want
+    assert stored_facts(archive, name) == golden_facts(FIXTURES / f"{Path(name).stem}.csv")
 
 
 def test_bulletin_rows_equal_the_hand_written_golden_file(archive: sqlite_utils.Database) -> None:
-    columns = ", ".join(BULLETIN_FIELDS)
-    cursor = archive.execute(f"SELECT path, {columns} FROM bulletins ORDER BY path")
-    got = {
-        r[0]: comparable(dict(zip(BULLETIN_FIELDS, r[1:], strict=True)), BULLETIN_FIELDS)
-        for r in cursor
-    }
-    want = {
-        r["bulletin"]: comparable(r, BULLETIN_FIELDS) for r in read_csv(FIXTURES / "bulletins.csv")
-    }
-    assert got == want
+    assert stored_bulletins(archive) == golden_bulletins(FIXTURES / "bulletins.csv")
 
 
 def test_no_label_is_unknown_and_no_figure_is_refused(archive: sqlite_utils.Database) -> None:
