@@ -94,8 +94,8 @@ def _cell_kind(text: str, null_values: frozenset[str]) -> str:
     if folded in null_values:
         return VALUE
     words = load_cell_words()  # a number with its unit, mark or note (1,234件, ↑3.2%)
-    if words.number.match(folded) or words.noted.match(folded):
-        return VALUE
+    if words.number.match(folded) or words.noted.match(folded) or folded in words.unchanged:
+        return VALUE  # 持平: a change of nil
     return TEXT
 
 

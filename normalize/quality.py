@@ -140,7 +140,7 @@ def value_kind(raw: str) -> str | None:
     parsed = parse_value(raw)
     if not parsed.ok:
         return "text"
-    if parsed.value is None:
+    if parsed.value is None or parsed.unchanged:  # 持平 fits a change of any kind
         return None
     if parsed.percent:
         return "percent"

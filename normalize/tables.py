@@ -14,9 +14,10 @@ from normalize.columns import slug as slug  # prose.py takes it from here
 from normalize.facts import Fact, TableInfo, fact_of
 from normalize.ocr_repair import low_confidence
 from normalize.transposed import has_current_column, transposed_facts, transposed_kind
-from normalize.values import clean, parse_value
+from normalize.values import Value, clean, parse_value
 
 OTHER = "other"
+CHANGES = ("percent_change", "count_change", "point_change")  # 持平 is 0 only in these
 PART_GLUE = re.compile(r"^[\s:：,，、]+")  # between 其中 and the part's name
 
 
@@ -137,6 +138,8 @@ def table_facts(
             text = cell.text
             value = parse_value(text)
             doubt = guessed
+            if value.unchanged and unit not in CHANGES:  # 持平 outside a change column
+                value = Value(None, False, None, ok=False)
             if not value.ok:  # kept as printed, with no value, and flagged
                 warnings.append(f"{where}: line {cell.source.line_start}: '{text}' is not a number")
                 doubt = True
