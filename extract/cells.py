@@ -22,6 +22,7 @@ KEYS = {
     "change_marks",
     "part_prefixes",
     "unchanged_words",
+    "scope_totals",
     "current_period_headers",
 }
 UNITS = {"count", "days", "hours", "score", "points"}
@@ -46,6 +47,7 @@ class CellWords:
     part_prefixes: tuple[str, ...]
     current_headers: frozenset[str]  # folded: 本月, 当月 … (a column of this period)
     unchanged: frozenset[str]  # folded: 持平 … (a change of 0, in a change column only)
+    scope_totals: frozenset[str]  # folded: 全市, 全区 … (a row named so alone is a total)
     number: re.Pattern[str]  # the whole cell is a number
     noted: re.Pattern[str]  # a number with a note in brackets after it (6459（…）)
 
@@ -108,10 +110,11 @@ def load_cell_words(path: Path = CELLS_FILE) -> CellWords:
     for word, sign in marks.items():
         if sign not in (1, -1) or isinstance(sign, bool):
             raise CellWordsError(f"{path}: change_marks: '{word}' must be 1 or -1")
-    prefixes, current, unchanged = (
+    prefixes, current, unchanged, scopes = (
         words(path, data, "part_prefixes"),
         words(path, data, "current_period_headers"),
         words(path, data, "unchanged_words"),
+        words(path, data, "scope_totals"),
     )
     units = {str(k): str(v) for k, v in units.items()}
     factors = {str(k): int(v) for k, v in multipliers.items()}
@@ -123,6 +126,14 @@ def load_cell_words(path: Path = CELLS_FILE) -> CellWords:
         part_prefixes=tuple(prefixes),
         current_headers=frozenset(fold(w) for w in current),
         unchanged=frozenset(fold(w) for w in unchanged),
+        scope_totals=frozenset(fold(w) for w in scopes),
         number=number_pattern(units, factors, signs, noted=False),
         noted=number_pattern(units, factors, signs, noted=True),
     )
+
+
+@lru_cache(maxsize=4)
+def total_names(total_rows: frozenset[str]) -> frozenset[str]:
+    """Row names of a total in a text table: the layout's ``total_rows`` (folded) and the
+    names of the whole area alone (全市, 全区: ``scope_totals``)."""
+    return total_rows | load_cell_words().scope_totals

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.cells import load_cell_words
+from extract.cells import load_cell_words, total_names
 from extract.hints import LayoutHints, fold
 
 EMPTY, VALUE, INDEX, TEXT = "empty", "value", "index", "text"
@@ -144,7 +144,7 @@ def segment_rows(
 ) -> list[RawRow]:
     """Cut the body into rows: a name after a value, or a row number before a name, starts one."""
     numbered = kinds[start] == INDEX
-    summaries = hints.total_rows | hints.subtotal_rows
+    summaries = total_names(hints.total_rows) | hints.subtotal_rows
     rows: list[RawRow] = []
     row: RawRow | None = None
     in_values = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from extract.cells import total_names
 from extract.document import Source, Table
 from extract.explicit import SpanCell, table_from_rows
 from extract.hints import LayoutHints, fold
@@ -151,7 +152,7 @@ def leading_text_columns(rows: list[list[str]], hints: LayoutHints) -> int:
 
 def total_span(row: list[str], col: int, stub: int, hints: LayoutHints) -> int:
     """The name columns a 总计/合计 label spans: itself and the empty ones after it."""
-    if fold(row[col]) not in hints.total_rows:
+    if fold(row[col]) not in total_names(hints.total_rows):  # 合计, 全市合计, 全市
         return 1
     end = col + 1
     while end < stub and not row[end]:

@@ -312,7 +312,7 @@ def _row_identity(names: list[Cell], catalog: Catalog) -> tuple[str, str, str | 
     label = clean(names[-1].text)
     folded = fold(label)
     outer = clean(names[-2].text) if len(names) > 1 else None
-    if folded in catalog.totals:
+    if folded in catalog.totals or folded in load_cell_words().scope_totals:  # 全市 alone
         return "total", label, None
     if folded in catalog.subtotals:
         return "subtotal", outer or label, None

@@ -52,3 +52,42 @@ def test_unchanged_outside_a_change_column_is_no_value_and_flagged(catalog: Cata
         ("change_mom", -2.5, "-2.5%", False),
     ]
     assert any("'持平' is not a number" in w for w in bulletin.warnings)
+
+
+def test_the_area_named_alone_is_a_total_above_or_below_its_rows(catalog: Catalog) -> None:
+    bulletin = bulletin_of(
+        [
+            "2023年8月12345热线工单情况",
+            "| 单位 | 工单数 |",
+            "| 全县 | 900 |",
+            "| 城东镇 | 500 |",
+            "| 全市通办专窗 | 350 |",  # a name that only starts with 全市 is an item
+        ],
+        catalog,
+    )
+    assert [(f.entity_raw, f.row_role) for f in bulletin.facts] == [
+        ("全县", "total"),
+        ("城东镇", "item"),
+        ("全市通办专窗", "item"),
+    ]
+    (check,) = [c for c in bulletin.checks if c.rule == "items_sum_to_total"]
+    assert (check.expected, check.actual, check.status) == (900.0, 850.0, "mismatch")
+
+
+def test_a_short_last_row_named_for_the_area_is_a_total_not_a_cut_row(catalog: Catalog) -> None:
+    bulletin = bulletin_of(
+        [
+            "2023年8月12345热线工单情况",
+            "",
+            "单位\t工单数\t满意率",
+            "城东区\t500\t96%",
+            "城西区\t350\t95%",
+            "全市\t850",
+        ],
+        catalog,
+    )
+    assert [(f.entity_raw, f.row_role, f.value) for f in bulletin.facts][-2:] == [
+        ("全市", "total", 850.0),
+        ("全市", "total", None),  # 满意率 left blank, as 合计 leaves it
+    ]
+    assert not any("cut off" in w for w in bulletin.warnings)
