@@ -12,6 +12,7 @@ from normalize.catalog import Catalog, Metric, label_key
 from normalize.columns import column_unit, metric_for
 from normalize.columns import slug as slug  # prose.py takes it from here
 from normalize.facts import Fact, TableInfo, fact_of
+from normalize.name_headers import load_name_headers
 from normalize.ocr_repair import low_confidence
 from normalize.transposed import has_current_column, transposed_facts, transposed_kind
 from normalize.values import Value, clean, parse_value
@@ -51,9 +52,9 @@ def classify_table(
     flat_labels: list[str] | None = None,
     leaf_labels: list[str] | None = None,
 ) -> str:
-    """The table kind whose labels its headers match best; caption words in the caption
-    and in the name columns' headers (部门, 乡镇) break ties, and a kind's marks (工单,
-    诉求 … in a header) outweigh any count of labels.
+    """The table kind whose labels its headers match best; words of the name columns'
+    headers (部门, 乡镇: data/name_headers.yaml), then caption words in the caption, break
+    ties, and a kind's marks (工单, 诉求 … in a header) outweigh any count of labels.
 
     ``flat_labels`` and ``leaf_labels``: the table's flat and leaf headers, when known."""
     leaves = (leaf_labels if leaf_labels is not None else leaf_headers(table))[table.stub_cols :]
@@ -61,6 +62,7 @@ def classify_table(
     flat = flat_labels if flat_labels is not None else flat_headers(table)
     headers = fold(" ".join(flat))
     names = fold(" ".join(flat[: table.stub_cols]))  # 部门, 乡镇: what the rows are
+    rows_are = load_name_headers()
     best, best_score = OTHER, 0.0
     for name, kind in catalog.kinds.items():
         hits = sum(_weight(metric_for(catalog, name, label)) for label in leaves)
@@ -69,7 +71,9 @@ def classify_table(
         if not hits and not in_headers and not in_caption:
             continue
         score = hits + (0.5 if any(w in caption for w in kind.caption_words) else 0.0)
-        score += 0.5 if any(w in names for w in kind.caption_words) else 0.0
+        # what the rows are (部门 or 乡镇 over the names) outweighs the caption, which may
+        # be a town's title over its departments, but not a label
+        score += 0.75 if any(w in names for w in rows_are.get(name, ())) else 0.0
         # A mark in a header settles the kind; one in the caption (which may be the
         # bulletin's title) weighs more than a caption word, less than two labels.
         score += 1000 if in_headers else 1.5 if in_caption else 0.0

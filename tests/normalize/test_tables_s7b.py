@@ -11,6 +11,7 @@ from extract.text import parse_text
 from normalize.bulletin import Bulletin, normalize_document
 from normalize.catalog import Catalog
 from normalize.columns import column_unit
+from normalize.name_headers import NameHeadersError, load_name_headers, unknown_kinds
 from normalize.quality import value_kind
 from normalize.values import parse_value
 
@@ -91,3 +92,41 @@ def test_a_short_last_row_named_for_the_area_is_a_total_not_a_cut_row(catalog: C
         ("全市", "total", None),  # 满意率 left blank, as 合计 leaves it
     ]
     assert not any("cut off" in w for w in bulletin.warnings)
+
+
+@pytest.mark.parametrize(
+    ("caption", "names", "kind"),
+    [
+        ("青山街道2023年9月办件情况", "部门", "hall_windows"),  # a town's own departments
+        ("青山街道2023年9月办件情况", "窗口", "hall_windows"),
+        ("2023年9月各街道便民服务中心进驻部门办件情况", "部门名称", "hall_windows"),
+        ("2023年9月政务服务大厅办件情况", "乡镇", "town_centers"),
+        ("2023年9月政务服务大厅办件情况", "街道", "town_centers"),
+        ("2023年9月乡镇便民服务中心办件情况", "单位", "town_centers"),  # 单位 says nothing
+    ],
+)
+def test_the_name_header_outweighs_the_caption_when_labels_tie(
+    caption: str, names: str, kind: str, catalog: Catalog
+) -> None:
+    lines = [
+        caption,
+        f"| {names} | 受理件数 | 办结件数 |",
+        "| 甲 | 1032 | 1030 |",
+        "| 乙 | 875 | 875 |",
+    ]
+    assert [t.kind for t in bulletin_of(lines, catalog).tables] == [kind]
+
+
+def test_name_headers_name_known_kinds_and_are_checked(tmp_path, catalog: Catalog) -> None:
+    assert unknown_kinds(load_name_headers(), set(catalog.kinds)) == []
+    assert load_name_headers()["hall_windows"] == ("部门", "窗口")
+    bad = tmp_path / "name_headers.yaml"
+    for text, problem in [
+        ("- 部门\n", "expected a mapping"),
+        ("Hall: [部门]\n", "lower_snake_case"),
+        ("hall_windows: 部门\n", "needs a list"),
+        ("hall_windows: [部门, '']\n", "non-empty"),
+    ]:
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(NameHeadersError, match=problem):
+            load_name_headers(bad)
