@@ -116,6 +116,7 @@ def table_facts(
         if (metric := columns.metrics[c]) is not None
     ]
     parent_of_parts: str | None = None  # the row a 其中 row is part of
+    indented = indented_parts(table, index_col, catalog)
     for r in range(table.header_rows, table.n_rows):
         line = grid[r]
         names = _row_names(line[: table.stub_cols], index_col)
@@ -123,6 +124,8 @@ def table_facts(
             warnings.append(f"{where}: row {r + 1} has no name; its values are skipped")
             continue
         role, entity, parent = _row_identity(names, catalog)
+        if r in indented:  # indented under the row above, as its 其中 rows are
+            role = "part"
         if role == "part":
             parent = parent_of_parts
         else:
@@ -326,6 +329,35 @@ def _row_identity(names: list[Cell], catalog: Catalog) -> tuple[str, str, str | 
     if outer is not None and _part_name(outer + label) == label:  # 其中 in a cell of its own
         return "part", label, None
     return "item", label, outer
+
+
+def indented_parts(table: Table, index_col: int | None, catalog: Catalog) -> set[int]:
+    """Body rows whose name is indented (full-width spaces before it, kept by the text
+    readers) under a row whose name is not: parts of that row, as 其中 rows are. Only when
+    that is unambiguous: one depth of indentation, the first named row flush, and neither
+    an indented row nor the flush row above one a total or subtotal (items indented under
+    合计 are its items); otherwise none (the rows stay items)."""
+    grid = table.grid()
+    depths: dict[int, int] = {}
+    labels: dict[int, str] = {}
+    for r in range(table.header_rows, table.n_rows):
+        names = _row_names(grid[r][: table.stub_cols], index_col)
+        if names:
+            text = names[-1].text
+            lead = text[: len(text) - len(text.lstrip())]
+            depths[r] = sum(2 if ch == "\u3000" else 1 for ch in lead)
+            labels[r] = fold(text)
+    deep = {r for r, depth in depths.items() if depth}
+    if not deep or len({depths[r] for r in deep}) > 1 or min(depths) in deep:
+        return set()
+    summaries = catalog.totals | catalog.subtotals | load_cell_words().scope_totals
+    flush = ""
+    for r in depths:
+        if r not in deep:
+            flush = labels[r]
+        elif labels[r] in summaries or flush in summaries:
+            return set()
+    return deep
 
 
 def _part_name(label: str) -> str | None:

@@ -130,3 +130,54 @@ def test_name_headers_name_known_kinds_and_are_checked(tmp_path, catalog: Catalo
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(NameHeadersError, match=problem):
             load_name_headers(bad)
+
+
+def roles(lines: list[str], catalog: Catalog) -> list[tuple[str, str, str | None, str]]:
+    bulletin = bulletin_of(lines, catalog)
+    return [(f.entity_raw, f.row_role, f.parent_raw, f.row_label) for f in bulletin.facts]
+
+
+def test_a_name_indented_with_full_width_spaces_is_a_part_of_the_row_above(
+    catalog: Catalog,
+) -> None:
+    lines = [
+        "2023年8月市长信箱来信办理情况",
+        "| 单位 | 来信数 |",
+        "| 城东区 | 320 |",
+        "|\u3000\u3000网上来信 | 250 |",
+        "| 城西区 | 210 |",
+        "| 合计 | 530 |",
+    ]
+    assert roles(lines, catalog) == [
+        ("城东区", "item", None, "城东区"),
+        ("网上来信", "part", "城东区", "网上来信"),
+        ("城西区", "item", None, "城西区"),
+        ("合计", "total", None, "合计"),
+    ]
+    (check,) = [c for c in bulletin_of(lines, catalog).checks if c.rule == "items_sum_to_total"]
+    assert (check.expected, check.actual, check.status) == (530.0, 530.0, "ok")
+
+
+def test_two_spaces_between_tabs_indent_a_part_and_pipe_padding_does_not(
+    catalog: Catalog,
+) -> None:
+    tabs = ["2023年8月来信情况", "", "单位\t来信数", "城东区\t320", "  网上来信\t250"]
+    assert [r[1] for r in roles(tabs, catalog)] == ["item", "part"]
+    pipes = ["2023年8月来信情况", "| 单位 | 来信数 |", "| 城东区 | 320 |", "|   网上来信 | 250 |"]
+    assert [r[1] for r in roles(pipes, catalog)] == ["item", "item"]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["\u3000城东区", "\u3000城西区", "\u3000高新区"],  # every row indented: a layout
+        ["城东区", "\u3000网上来信", "\u3000\u3000其他"],  # two depths: a tree, not read
+        ["合计", "\u3000城东区", "\u3000城西区"],  # items under their total
+        ["城东区", "\u3000合计", "城西区"],  # a total indented
+    ],
+)
+def test_ambiguous_indentation_leaves_the_rows_items(names: list[str], catalog: Catalog) -> None:
+    lines = ["2023年8月来信情况", "", "单位\t来信数", *(f"{n}\t{k}" for k, n in enumerate(names))]
+    got = roles(lines, catalog)
+    assert [r[3] for r in got] == [n.strip() for n in names]
+    assert "part" not in [r[1] for r in got]
