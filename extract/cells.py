@@ -1,6 +1,7 @@
 """What a value cell prints around its number (data/cells.yaml): units (1,234件, 1.6天),
-multipliers (3.2万), change marks (↑3.2%), and the prefixes that make a row a part of the
-row above (其中：…). Loaded once and checked; both the readers and normalisation use it."""
+multipliers (3.2万), change marks (↑3.2%), words of no change (持平), and the prefixes
+that make a row a part of the row above (其中：…). Loaded once and checked; both the
+readers and normalisation use it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,15 @@ from ruamel.yaml import YAML
 from extract.hints import fold
 
 CELLS_FILE = Path(__file__).parent / "data" / "cells.yaml"
-KEYS = {"value_units", "multipliers", "change_marks", "part_prefixes", "current_period_headers"}
+KEYS = {
+    "value_units",
+    "multipliers",
+    "change_marks",
+    "part_prefixes",
+    "unchanged_words",
+    "scope_totals",
+    "current_period_headers",
+}
 UNITS = {"count", "days", "hours", "score", "points"}
 # The number itself: grouped thousands or plain digits, an optional fraction.
 DIGITS = r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
@@ -37,6 +46,8 @@ class CellWords:
     marks: dict[str, int]
     part_prefixes: tuple[str, ...]
     current_headers: frozenset[str]  # folded: 本月, 当月 … (a column of this period)
+    unchanged: frozenset[str]  # folded: 持平 … (a change of 0, in a change column only)
+    scope_totals: frozenset[str]  # folded: 全市, 全区 … (a row named so alone is a total)
     number: re.Pattern[str]  # the whole cell is a number
     noted: re.Pattern[str]  # a number with a note in brackets after it (6459（…）)
 
@@ -99,9 +110,11 @@ def load_cell_words(path: Path = CELLS_FILE) -> CellWords:
     for word, sign in marks.items():
         if sign not in (1, -1) or isinstance(sign, bool):
             raise CellWordsError(f"{path}: change_marks: '{word}' must be 1 or -1")
-    prefixes, current = (
+    prefixes, current, unchanged, scopes = (
         words(path, data, "part_prefixes"),
         words(path, data, "current_period_headers"),
+        words(path, data, "unchanged_words"),
+        words(path, data, "scope_totals"),
     )
     units = {str(k): str(v) for k, v in units.items()}
     factors = {str(k): int(v) for k, v in multipliers.items()}
@@ -112,6 +125,15 @@ def load_cell_words(path: Path = CELLS_FILE) -> CellWords:
         marks=signs,
         part_prefixes=tuple(prefixes),
         current_headers=frozenset(fold(w) for w in current),
+        unchanged=frozenset(fold(w) for w in unchanged),
+        scope_totals=frozenset(fold(w) for w in scopes),
         number=number_pattern(units, factors, signs, noted=False),
         noted=number_pattern(units, factors, signs, noted=True),
     )
+
+
+@lru_cache(maxsize=4)
+def total_names(total_rows: frozenset[str]) -> frozenset[str]:
+    """Row names of a total in a text table: the layout's ``total_rows`` (folded) and the
+    names of the whole area alone (全市, 全区: ``scope_totals``)."""
+    return total_rows | load_cell_words().scope_totals

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.cells import load_cell_words
+from extract.cells import load_cell_words, total_names
 from extract.hints import LayoutHints, fold
 
 EMPTY, VALUE, INDEX, TEXT = "empty", "value", "index", "text"
@@ -94,8 +94,8 @@ def _cell_kind(text: str, null_values: frozenset[str]) -> str:
     if folded in null_values:
         return VALUE
     words = load_cell_words()  # a number with its unit, mark or note (1,234件, ↑3.2%)
-    if words.number.match(folded) or words.noted.match(folded):
-        return VALUE
+    if words.number.match(folded) or words.noted.match(folded) or folded in words.unchanged:
+        return VALUE  # 持平: a change of nil
     return TEXT
 
 
@@ -144,7 +144,7 @@ def segment_rows(
 ) -> list[RawRow]:
     """Cut the body into rows: a name after a value, or a row number before a name, starts one."""
     numbered = kinds[start] == INDEX
-    summaries = hints.total_rows | hints.subtotal_rows
+    summaries = total_names(hints.total_rows) | hints.subtotal_rows
     rows: list[RawRow] = []
     row: RawRow | None = None
     in_values = False

@@ -7,6 +7,7 @@ can stop inside a table (the partial last row is not stored).
 
 from __future__ import annotations
 
+from extract.cells import total_names
 from extract.document import Table
 from extract.grid import build_table
 from extract.hints import LayoutHints, fold
@@ -50,7 +51,7 @@ def drop_cut_row(rows: list[RawRow], hints: LayoutHints) -> str | None:
         return None
     last = rows[-1]
     names = [fold(c.text) for c in last.labels]
-    if any(n in hints.total_rows | hints.subtotal_rows for n in names):
+    if any(n in total_names(hints.total_rows) | hints.subtotal_rows for n in names):
         return None
     if len(last) >= typical_width(rows[:-1]):
         return None

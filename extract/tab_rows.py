@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from extract.cells import total_names
 from extract.document import Source, Table
 from extract.explicit import SpanCell, table_from_rows
 from extract.hints import LayoutHints, fold
@@ -19,6 +20,10 @@ from extract.layout import EMPTY, TEXT, cell_kind
 
 TABROW = "tabrow"
 TAB_RUN = re.compile(r"\t+")
+# Indentation kept before a cell's text: full-width spaces, or (between tabs) two spaces
+# or more. A name so indented under one that is not may be a part of it (normalisation).
+WIDE_INDENT = re.compile(r"^\s*\u3000\s*")
+SPACE_INDENT = re.compile(r"^(?:\s*\u3000| {2,})\s*")
 
 
 def is_tab_row(line: str) -> bool:
@@ -41,10 +46,14 @@ def tab_cells(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     row the same length (the doubling varies from row to row), runs are separators;
     otherwise a column that no row, header included, writes in is dropped."""
     rows = [
-        (number, [cell.strip() for cell in text.rstrip().split("\t")]) for number, text in lines
+        (number, [indented(cell, SPACE_INDENT) for cell in text.rstrip().split("\t")])
+        for number, text in lines
     ]
     if len({len(cells) for _, cells in rows}) > 1:
-        runs = [(n, [c.strip() for c in TAB_RUN.split(text.strip())]) for n, text in lines]
+        runs = [
+            (n, [indented(c, SPACE_INDENT) for c in TAB_RUN.split(text.rstrip().lstrip("\t"))])
+            for n, text in lines
+        ]
         if len({len(cells) for _, cells in runs}) == 1:
             return runs
     width = max(len(cells) for _, cells in rows)
@@ -53,6 +62,14 @@ def tab_cells(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     return [
         (number, [cells[c] for c in used]) for (number, _), cells in zip(rows, padded, strict=True)
     ]
+
+
+def indented(raw: str, indent: re.Pattern[str]) -> str:
+    """A cell's text trimmed, but for the indentation ``indent`` finds before it, which is
+    kept as printed (``\u3000\u3000网上来信``); a cell of spaces alone is empty."""
+    text = raw.strip()
+    lead = indent.match(raw) if text else None
+    return raw[: lead.end()] + text if lead else text
 
 
 def whole_pipe_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]] | None:
@@ -64,7 +81,7 @@ def whole_pipe_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]
         stripped = text.strip()
         if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
             return None
-        rows.append((number, [cell.strip() for cell in stripped[1:-1].split("|")]))
+        rows.append((number, [indented(cell, WIDE_INDENT) for cell in stripped[1:-1].split("|")]))
     widths = {len(cells) for _, cells in rows}
     if len(rows) < 2 or len(widths) != 1 or widths.pop() < 2:
         return None
@@ -151,7 +168,7 @@ def leading_text_columns(rows: list[list[str]], hints: LayoutHints) -> int:
 
 def total_span(row: list[str], col: int, stub: int, hints: LayoutHints) -> int:
     """The name columns a 总计/合计 label spans: itself and the empty ones after it."""
-    if fold(row[col]) not in hints.total_rows:
+    if fold(row[col]) not in total_names(hints.total_rows):  # 合计, 全市合计, 全市
         return 1
     end = col + 1
     while end < stub and not row[end]:

@@ -50,6 +50,7 @@ from extract.text_spaced import (
     mark_short_rows,
     spaced_rows,
     spaced_runs,
+    spans,
 )
 
 SPACES = re.compile(r"[\s\u3000]+")
@@ -87,6 +88,7 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
         for line, kind in zip(lines, line_kinds(lines, hints), strict=True)
     ]
     mark_short_rows(lines, kinds)
+    mark_spaced_titles(lines, kinds, hints)
     blocks: list[Block] = []
     tables: list[Table] = []
     positions: list[int] = []
@@ -144,6 +146,32 @@ def parse_text(text: str, name: str, encoding: str, hints: LayoutHints) -> Docum
     blocks.extend(prose_blocks(lines, kinds, i, len(lines), hints))
     fmt = "text-" + "+".join(sorted(layouts))
     return Document(name, fmt, encoding, blocks, tables, positions)
+
+
+def mark_spaced_titles(lines: list[str], kinds: list[str], hints: LayoutHints) -> None:
+    """A title whose words are spaced apart (``附表1    2023年11月    各区工单办理情况``)
+    above space-aligned rows is prose (the table's caption), not a header row: the first
+    row of a run that reads as a caption, holds no value and prints fewer cells than the
+    next row. As many cells or more, it stays a row (a header row may read so too)."""
+    previous = BLANK
+    for n, kind in enumerate(kinds):
+        if kind == SPACED and previous != SPACED and is_spaced_title(lines, kinds, n, hints):
+            kinds[n] = PROSE
+        if kind != BLANK:
+            previous = kinds[n]
+
+
+def is_spaced_title(lines: list[str], kinds: list[str], n: int, hints: LayoutHints) -> bool:
+    """True when spaced row ``n`` is a title over the next spaced row (see above)."""
+    following = next((m for m in range(n + 1, len(kinds)) if kinds[m] != BLANK), None)
+    if following is None or kinds[following] != SPACED:
+        return False
+    cells = [text for text, _, _ in spans(lines[n].strip())]
+    return (
+        hints.is_caption(squash(lines[n]))
+        and all(cell_kind(text, hints) == TEXT for text in cells)
+        and len(cells) < len(spans(lines[following].strip()))
+    )
 
 
 def spaced_table(

@@ -32,7 +32,8 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
     by_header = next(
         (unit for unit, words in catalog.column_kinds if any(w in folded for w in words)), None
     )
-    printed = [(raw, v) for raw, v in values if v.ok and v.value is not None]
+    # 持平 says nothing of the unit: a change of nil in percent or in count alike
+    printed = [(raw, v) for raw, v in values if v.ok and v.value is not None and not v.unchanged]
     percent = any(v.percent for _, v in printed)
     signed = any(v.signed for _, v in printed)
     units = {v.unit for _, v in printed if v.unit is not None}

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from extract.cells import total_names
 from extract.document import Cell, Table
 from extract.hints import fold, load_hints
 from extract.review import REVIEW_MARK
@@ -140,7 +141,7 @@ def value_kind(raw: str) -> str | None:
     parsed = parse_value(raw)
     if not parsed.ok:
         return "text"
-    if parsed.value is None:
+    if parsed.value is None or parsed.unchanged:  # 持平 fits a change of any kind
         return None
     if parsed.percent:
         return "percent"
@@ -198,11 +199,12 @@ def row_numbers(
     if not is_numbered(table):
         return None
     hints = load_hints()
+    summaries = total_names(hints.total_rows) | hints.subtotal_rows
     ranks = bool(info.metrics) and info.metrics[0] is not None
     expected, good, rows = 1, 0, 0
     for _, cells in body_names(table) if named is None else named:
         first = cells[0]
-        if first.col != 0 or fold(first.text) in hints.total_rows | hints.subtotal_rows:
+        if first.col != 0 or fold(first.text) in summaries:
             continue
         rows += 1
         text = first.text.strip()

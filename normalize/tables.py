@@ -12,11 +12,13 @@ from normalize.catalog import Catalog, Metric, label_key
 from normalize.columns import column_unit, metric_for
 from normalize.columns import slug as slug  # prose.py takes it from here
 from normalize.facts import Fact, TableInfo, fact_of
+from normalize.name_headers import load_name_headers
 from normalize.ocr_repair import low_confidence
 from normalize.transposed import has_current_column, transposed_facts, transposed_kind
-from normalize.values import clean, parse_value
+from normalize.values import Value, clean, parse_value
 
 OTHER = "other"
+CHANGES = ("percent_change", "count_change", "point_change")  # 持平 is 0 only in these
 PART_GLUE = re.compile(r"^[\s:：,，、]+")  # between 其中 and the part's name
 
 
@@ -50,9 +52,9 @@ def classify_table(
     flat_labels: list[str] | None = None,
     leaf_labels: list[str] | None = None,
 ) -> str:
-    """The table kind whose labels its headers match best; caption words in the caption
-    and in the name columns' headers (部门, 乡镇) break ties, and a kind's marks (工单,
-    诉求 … in a header) outweigh any count of labels.
+    """The table kind whose labels its headers match best; words of the name columns'
+    headers (部门, 乡镇: data/name_headers.yaml), then caption words in the caption, break
+    ties, and a kind's marks (工单, 诉求 … in a header) outweigh any count of labels.
 
     ``flat_labels`` and ``leaf_labels``: the table's flat and leaf headers, when known."""
     leaves = (leaf_labels if leaf_labels is not None else leaf_headers(table))[table.stub_cols :]
@@ -60,6 +62,7 @@ def classify_table(
     flat = flat_labels if flat_labels is not None else flat_headers(table)
     headers = fold(" ".join(flat))
     names = fold(" ".join(flat[: table.stub_cols]))  # 部门, 乡镇: what the rows are
+    rows_are = load_name_headers()
     best, best_score = OTHER, 0.0
     for name, kind in catalog.kinds.items():
         hits = sum(_weight(metric_for(catalog, name, label)) for label in leaves)
@@ -68,7 +71,9 @@ def classify_table(
         if not hits and not in_headers and not in_caption:
             continue
         score = hits + (0.5 if any(w in caption for w in kind.caption_words) else 0.0)
-        score += 0.5 if any(w in names for w in kind.caption_words) else 0.0
+        # what the rows are (部门 or 乡镇 over the names) outweighs the caption, which may
+        # be a town's title over its departments, but not a label
+        score += 0.75 if any(w in names for w in rows_are.get(name, ())) else 0.0
         # A mark in a header settles the kind; one in the caption (which may be the
         # bulletin's title) weighs more than a caption word, less than two labels.
         score += 1000 if in_headers else 1.5 if in_caption else 0.0
@@ -111,6 +116,7 @@ def table_facts(
         if (metric := columns.metrics[c]) is not None
     ]
     parent_of_parts: str | None = None  # the row a 其中 row is part of
+    indented = indented_parts(table, index_col, catalog)
     for r in range(table.header_rows, table.n_rows):
         line = grid[r]
         names = _row_names(line[: table.stub_cols], index_col)
@@ -118,6 +124,8 @@ def table_facts(
             warnings.append(f"{where}: row {r + 1} has no name; its values are skipped")
             continue
         role, entity, parent = _row_identity(names, catalog)
+        if r in indented:  # indented under the row above, as its 其中 rows are
+            role = "part"
         if role == "part":
             parent = parent_of_parts
         else:
@@ -137,6 +145,8 @@ def table_facts(
             text = cell.text
             value = parse_value(text)
             doubt = guessed
+            if value.unchanged and unit not in CHANGES:  # 持平 outside a change column
+                value = Value(None, False, None, ok=False)
             if not value.ok:  # kept as printed, with no value, and flagged
                 warnings.append(f"{where}: line {cell.source.line_start}: '{text}' is not a number")
                 doubt = True
@@ -309,7 +319,7 @@ def _row_identity(names: list[Cell], catalog: Catalog) -> tuple[str, str, str | 
     label = clean(names[-1].text)
     folded = fold(label)
     outer = clean(names[-2].text) if len(names) > 1 else None
-    if folded in catalog.totals:
+    if folded in catalog.totals or folded in load_cell_words().scope_totals:  # 全市 alone
         return "total", label, None
     if folded in catalog.subtotals:
         return "subtotal", outer or label, None
@@ -319,6 +329,35 @@ def _row_identity(names: list[Cell], catalog: Catalog) -> tuple[str, str, str | 
     if outer is not None and _part_name(outer + label) == label:  # 其中 in a cell of its own
         return "part", label, None
     return "item", label, outer
+
+
+def indented_parts(table: Table, index_col: int | None, catalog: Catalog) -> set[int]:
+    """Body rows whose name is indented (full-width spaces before it, kept by the text
+    readers) under a row whose name is not: parts of that row, as 其中 rows are. Only when
+    that is unambiguous: one depth of indentation, the first named row flush, and neither
+    an indented row nor the flush row above one a total or subtotal (items indented under
+    合计 are its items); otherwise none (the rows stay items)."""
+    grid = table.grid()
+    depths: dict[int, int] = {}
+    labels: dict[int, str] = {}
+    for r in range(table.header_rows, table.n_rows):
+        names = _row_names(grid[r][: table.stub_cols], index_col)
+        if names:
+            text = names[-1].text
+            lead = text[: len(text) - len(text.lstrip())]
+            depths[r] = sum(2 if ch == "\u3000" else 1 for ch in lead)
+            labels[r] = fold(text)
+    deep = {r for r, depth in depths.items() if depth}
+    if not deep or len({depths[r] for r in deep}) > 1 or min(depths) in deep:
+        return set()
+    summaries = catalog.totals | catalog.subtotals | load_cell_words().scope_totals
+    flush = ""
+    for r in depths:
+        if r not in deep:
+            flush = labels[r]
+        elif labels[r] in summaries or flush in summaries:
+            return set()
+    return deep
 
 
 def _part_name(label: str) -> str | None:

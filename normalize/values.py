@@ -1,5 +1,6 @@
 """Cell text → number: integers, percents, no-data marks, numbers with a note, a unit
-(1,234件, 1.6天), a multiplier (3.2万) or a change mark (↑3.2%, ↓1.47%)."""
+(1,234件, 1.6天), a multiplier (3.2万), a change mark (↑3.2%, ↓1.47%) or a word of no
+change (持平)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class Value:
     ok: bool = True  # False when the text is neither a number nor a no-data mark
     unit: str | None = None  # what a unit printed in the cell says (件: count, 天: days)
     signed: bool = False  # printed with a sign or a change mark (+3.20%, ↑3.2%)
+    unchanged: bool = False  # a word of no change (持平): 0, but only as a change
 
 
 @lru_cache(maxsize=MEMO_SIZE)
@@ -46,6 +48,8 @@ def parse_value(raw: str) -> Value:
     if not text or fold(text) in load_hints().null_values:  # 暫無數據 on a mirror copy too
         return Value(None, False, None)
     words = load_cell_words()
+    if fold(text) in words.unchanged:  # 持平: a change of 0 (the caller checks the column)
+        return Value(0.0, False, None, unchanged=True)
     match = words.number.match(text)
     note = None
     if match is None:
