@@ -27,7 +27,7 @@ from normalize.values import clean, parse_value
 
 # Share of row labels that must name a measure of the kind.
 MIN_SHARE = 0.6
-CHANGE_UNITS = ("percent_change", "count_change")
+CHANGE_UNITS = ("percent_change", "count_change", "point_change")
 
 
 def has_current_column(table: Table, leaves: list[str]) -> bool:
@@ -89,6 +89,9 @@ def transposed_facts(
             value = parse_value(cell.text)
             unit = column_unit(header, [(cell.text, value)], catalog)
             doubt = known is None or not value.ok
+            number = value.value
+            if value.unchanged and unit not in CHANGE_UNITS:  # 持平 is 0 only as a change
+                number, doubt = None, True
             if fold(header) in current:
                 metric, unit = base, known.unit if known is not None else unit
             elif unit in CHANGE_UNITS:
@@ -107,7 +110,7 @@ def transposed_facts(
                     "total",
                     metric,
                     f"{label}/{clean(header)}",
-                    value.value,
+                    number,
                     cell.text.strip(),
                     unit,
                     value.note,

@@ -335,3 +335,22 @@ def test_header_labels_with_a_unit_or_this_period_first(
 ) -> None:
     known = metric_for(catalog, kind, label)
     assert (known.key if known is not None else None) == key
+
+
+def test_no_change_in_a_table_read_across_is_zero_only_as_a_change(catalog: Catalog) -> None:
+    lines = [
+        "2023年5月12345热线运行情况",
+        "| 指标 | 当月 | 同比 | 环比 |",
+        "| 来电量 | 35210 | 持平 | ↓2.1% |",
+        "| 按时办结率 | 持平 | 持平 | 0.4个百分点 |",
+    ]
+    (table,) = parse_text("\n".join(lines), "t.txt", "utf-8", load_hints()).tables
+    _, facts = table_facts(table, catalog, [])
+    assert [(f.metric, f.value, f.value_raw, f.unit, f.needs_review) for f in facts] == [
+        ("calls", 35210.0, "35210", "count", False),
+        ("calls_change_yoy", 0.0, "持平", "percent_change", False),
+        ("calls_change_mom", -2.1, "↓2.1%", "percent_change", False),
+        ("ontime_completion_rate", None, "持平", "percent", True),  # no change of what?
+        ("ontime_completion_rate_change_yoy", 0.0, "持平", "percent_change", False),
+        ("ontime_completion_rate_change_mom", 0.4, "0.4个百分点", "point_change", False),
+    ]
