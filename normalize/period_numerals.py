@@ -38,6 +38,9 @@ MONTH_RANGE = re.compile(
 UPTO_DATE = re.compile(
     r"(?P<w>截至|截止到?)\s*(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
 )
+# What may stand before a one-character month numeral (一月, 其中九月, 较八月) or 元月:
+# elsewhere after a word's character it is part of the word (统一月报, 同一月, 单元月度).
+MONTH_LEAD = frozenset("年今至到止、和及与或是为在于自从的中较比即")
 # Texts rewritten, remembered (a text is read for its period more than once).
 TEXT_MEMO = 1024
 
@@ -56,8 +59,17 @@ def numeral_value(text: str) -> int | None:
     return high * 10 + low
 
 
+def inside_word(text: str, start: int) -> bool:
+    """Whether the character before ``start`` is a word's (a CJK ideograph that is not one
+    of MONTH_LEAD): 一 in 统一月报 is no month."""
+    before = text[start - 1] if start else ""
+    return "\u4e00" <= before <= "\u9fff" and before not in MONTH_LEAD
+
+
 def _numeral(m: re.Match[str]) -> str:
     kind = "a" if m["a"] else "m" if m["m"] else "d"
+    if kind == "m" and len(m["m"]) == 1 and inside_word(m.string, m.start()):
+        return m[0]
     value = numeral_value(m[kind])
     if value is None:
         return m[0]
@@ -105,7 +117,7 @@ def period_text(text: str) -> str:
     1-9月, 1月1日至9月30日 → 1-9月."""
     if not ("月" in text or "年" in text or "季" in text):
         return text  # every form above has one of these
-    text = text.replace("元月", "1月")  # (January)
+    text = re.sub("元月", lambda m: m[0] if inside_word(m.string, m.start()) else "1月", text)
     text = YEAR_NUMERALS.sub(_year, text)
     text = MONTH_NUMERALS.sub(_numeral, text)
     text = FIRST_QUARTERS.sub(_first_quarters, text)

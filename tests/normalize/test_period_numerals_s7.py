@@ -108,3 +108,23 @@ def test_a_span_that_is_not_whole_months_is_no_period() -> None:
 )
 def test_up_to_a_months_last_day(printed: str, read: str) -> None:
     assert period_text(printed) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        (
+            "本月按照统一月报口径，共受理群众诉求2100件",
+            "本月按照统一月报口径，共受理群众诉求2100件",
+        ),
+        ("同一月内重复来电不计", "同一月内重复来电不计"),
+        ("以单一月份计", "以单一月份计"),
+        ("各单元月度考核", "各单元月度考核"),
+        ("2023年一月", "2023年1月"),
+        ("今年一月份", "今年1月份"),
+        ("2024年元月", "2024年1月"),
+        ("一月份受理", "1月份受理"),
+    ],
+)
+def test_a_numeral_inside_a_word_is_no_month(text: str, read: str) -> None:
+    assert period_text(text) == read
