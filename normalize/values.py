@@ -61,10 +61,13 @@ def parse_value(raw: str) -> Value:
     number = _number(match["num"])
     if match["mult"]:  # in decimal: 2.9万 is 29000, not 29000.000000000004
         number = float(Decimal(_digits(match["num"])) * words.multipliers[match["mult"]])
+    sign = match["num"][0] in "+-\u2212"
+    if match["mark"] and sign:  # ↓-1.47%: two signs, no telling which the table meant
+        return Value(None, bool(match["pct"]), note, ok=False, signed=True)
     if match["mark"]:
         number *= words.marks[match["mark"]]
     unit = words.units[match["unit"]] if match["unit"] else None
-    signed = bool(match["mark"]) or match["num"][0] in "+-\u2212"
+    signed = bool(match["mark"]) or sign
     return Value(number, bool(match["pct"]), note, unit=unit, signed=signed)
 
 

@@ -47,6 +47,13 @@ def test_numbers_with_units_multipliers_and_marks(
     assert parse_value(raw) == Value(value, percent, None, unit=unit, signed=signed)
 
 
+@pytest.mark.parametrize("raw", ["↓-1.47%", "↑-2%", "▼+12"])
+def test_a_change_mark_and_a_sign_together_are_no_number(raw: str) -> None:
+    # two signs: no telling which the table meant; kept as printed, flagged, no value
+    parsed = parse_value(raw)
+    assert (parsed.value, parsed.ok) == (None, False)
+
+
 @pytest.mark.parametrize(
     "raw", ["不涉及", "未统计", "待统计", "暂无", "—", "/", "无", "暫無數據", ""]
 )
