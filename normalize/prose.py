@@ -191,6 +191,8 @@ def _sentence(
     state: State,
 ) -> list[Fact]:
     out: list[Fact] = []
+    listed: list[int] = []  # positions in out of the figures given to names 分别 listed
+    state.respective_over = False
     clause_start = start
     breaks = [m.start() for m in CLAUSE_BREAK.finditer(masked, start, end)] + [end]
     for clause_end in breaks:
@@ -224,8 +226,10 @@ def _sentence(
                 state.measure
             )
         for m in figures:
-            state.period_only = False
+            state.period_only = state.respective_given = False
             found = _figure(block, masked, (start, clause_start, prev_end), m, vocab, state)
+            if state.respective_given:
+                listed += range(len(out), len(out) + len(found))
             prev_end = max(m.end(), scope_end)
             for fact in found:
                 fact = figure_period(fact, state.said, context.period)
@@ -252,6 +256,14 @@ def _sentence(
             )
         )
         clause_start = clause_end + 1
+    if listed and (state.respectively or state.respective_over):
+        # 分别 listed more names than figures, or fewer: which goes with which is a guess
+        state.warnings.append(
+            f"line {block.source.line_start}: the figures after 分别 are not as many as the "
+            "names listed; stored for review"
+        )
+        for k in listed:
+            out[k] = replace(out[k], needs_review=True)
     return out
 
 
@@ -353,10 +365,11 @@ def _figure(
         bbox=block.source.bbox,
         needs_review=bool(m["approx"] or approx_word) or after.startswith(tuple(vocab.approximate)),
     )
-    if RESPECTIVELY in before or (
-        state.respectively and not strip_words(before, vocab).strip(JOINERS)
-    ):
+    listing = not strip_words(before, vocab).strip(JOINERS)
+    if RESPECTIVELY in before or (state.respectively and listing):
         return respective(fact, before, said, vocab, state)
+    if state.respectively == [] and listing:  # a figure more than 分别 listed names
+        state.respective_over = True
     region = fold_keep(block.text)[max(label_start, m.start() - SAID_MAX) : m.start()]
     bracketed = region.rfind("(") > region.rfind(")")  # printed inside a bracket
     return meaning(fact, (before, clause_before, bracketed), m, vocab, state)

@@ -49,6 +49,7 @@ def respective(
         )
         return []
     (unit, metric, header), *state.respectively = state.respectively
+    state.respective_given = True
     fact = replace(fact, metric=metric, header=header)
     return [of_unit(fact, unit) if unit else fact]
 

@@ -45,9 +45,12 @@ class State:
     # 受理量居前三位的是：: (metric, printed label) of the measure of the units listed next.
     measure: tuple[str, str] | None = None
     after: str = ""  # the clause's text right after the figure being read (a few characters)
-    in_list: bool = False
+    in_list: bool = False  # the figure being read is an item of a list joined by 、
     # the figure being read took the total's measure for its period words (其中4月2.1万件)
-    period_only: bool = False  # the figure being read is an item of a list joined by 、
+    period_only: bool = False
+    # the figure being read went to a name 分别 listed; more figures than names were printed
+    respective_given: bool = False
+    respective_over: bool = False
     said: str = ""  # the sentence before the figure being read (its last SAID_MAX characters)
     warnings: list[str] = field(default_factory=list)
 

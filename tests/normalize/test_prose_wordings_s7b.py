@@ -297,3 +297,32 @@ def test_measures_listed_before_a_level_word_are_each_level(catalog: Catalog) ->
             False,
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "市住建局、市城管局、市交通局满意率分别为87.6%、88.2%。",  # a name more
+        "市住建局、市城管局满意率分别为87.6%、88.2%、90.1%。",  # a figure more
+    ],
+)
+def test_figures_after_respectively_not_as_many_as_the_names_are_flagged(
+    catalog: Catalog, sentence: str
+) -> None:
+    rows, warnings = facts_and_warnings(catalog, sentence)
+    assert rows[:2] == [
+        ("市住建局", "item", "satisfaction_rate", 87.6, "87.6%", "percent", None, True),
+        ("市城管局", "item", "satisfaction_rate", 88.2, "88.2%", "percent", None, True),
+    ]
+    assert all(r[-1] for r in rows)
+    said = "the figures after 分别 are not as many as the names listed; stored for review"
+    assert [w for w in warnings if w.endswith(said)] == [f"line None: {said}"]
+
+
+def test_figures_after_respectively_as_many_as_the_names_are_certain(catalog: Catalog) -> None:
+    rows, warnings = facts_and_warnings(catalog, "市住建局、市城管局满意率分别为87.6%、88.2%。")
+    assert rows == [
+        ("市住建局", "item", "satisfaction_rate", 87.6, "87.6%", "percent", None, False),
+        ("市城管局", "item", "satisfaction_rate", 88.2, "88.2%", "percent", None, False),
+    ]
+    assert warnings == []
