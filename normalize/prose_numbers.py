@@ -10,8 +10,6 @@ and stores nothing.
 
 from __future__ import annotations
 
-import re
-
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL = {"十": 10, "百": 100, "千": 1000}
@@ -50,6 +48,8 @@ def chinese_number(text: str) -> int | None:
                 zero = True
                 continue
             digit = CN_DIGITS[ch]
+        elif ch not in CN_SMALL and ch not in CN_LARGE:
+            return None  # not a character of a numeral
         elif ch in CN_SMALL:
             power = CN_SMALL[ch]
             if last_small is not None and power >= last_small:
@@ -93,6 +93,3 @@ def duration_minutes(hours: str | None, minutes: str, seconds: str | None) -> fl
     value = (int(hours) * MINUTE if hours else 0) + mins + int(seconds or 0) / MINUTE
     return round(value, 6)
 
-
-def is_chinese(text: str) -> bool:
-    return bool(re.fullmatch(f"[{CN_CHARS}]+", text))

@@ -35,7 +35,9 @@ def test_chinese_numerals(text: str, value: int) -> None:
     assert chinese_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["二三", "千百", "百十", "一百千", "二三百", "万亿", "一亿万"])
+@pytest.mark.parametrize(
+    "text", ["二三", "千百", "百十", "一百千", "二三百", "万亿", "一亿万", "一百%", "三、五"]
+)
 def test_numerals_out_of_order_are_no_number(text: str) -> None:
     assert chinese_number(text) is None
 
