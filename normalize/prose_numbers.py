@@ -92,4 +92,3 @@ def duration_minutes(hours: str | None, minutes: str, seconds: str | None) -> fl
         return None
     value = (int(hours) * MINUTE if hours else 0) + mins + int(seconds or 0) / MINUTE
     return round(value, 6)
-
