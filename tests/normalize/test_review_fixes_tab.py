@@ -191,3 +191,22 @@ def test_a_moved_cell_flags_the_facts_of_its_table(catalog: Catalog) -> None:
 def test_dense_ranks_are_in_order(numbers: list[int], status: str, wrong: list[int]) -> None:
     got, _, out = _ranks_in_order(numbers)
     assert (got, out) == (status, wrong)
+
+
+def test_a_quarterly_bulletin_reads_its_quarter_column_as_its_own(catalog: Catalog) -> None:
+    bulletin = bulletin_of(
+        [
+            "2023年第一季度12345热线运行情况",
+            "| 项目 | 本月 | 本季度 |",
+            "| 来电量 | 12000 | 35210 |",
+            "| 受理量 | 1000 | 3000 |",
+        ],
+        catalog,
+    )
+    assert bulletin.period.type == "quarter"
+    assert facts_of(bulletin) == [
+        ("calls_本月", 12000.0, True),
+        ("calls", 35210.0, False),
+        ("accepted_本月", 1000.0, True),
+        ("accepted", 3000.0, False),
+    ]
