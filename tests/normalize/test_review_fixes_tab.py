@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from extract.cells import CellWordsError, load_cell_words
 from extract.hints import load_hints
 from extract.text import parse_text
 from extract.text_spaced import spaced_reading
@@ -210,3 +211,18 @@ def test_a_quarterly_bulletin_reads_its_quarter_column_as_its_own(catalog: Catal
         ("accepted_本月", 1000.0, True),
         ("accepted", 3000.0, False),
     ]
+
+
+def test_current_period_headers_are_checked_by_period_type(tmp_path) -> None:
+    bad = tmp_path / "cells.yaml"
+    bad.write_text("current_period_headers:\n  week: [本周]\n", encoding="utf-8")
+    with pytest.raises(CellWordsError, match="'week' is no period type"):
+        load_cell_words(bad)
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "current_period_headers:\n  any: [本期]\n  month: [本月]\n  year: [本年]\n",
+        encoding="utf-8",
+    )
+    words = load_cell_words(good)
+    assert words.current_headers == {"本期", "本月", "本年"}
+    assert words.period_headers["year"] == {"本年"}
