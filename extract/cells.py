@@ -24,7 +24,10 @@ KEYS = {
     "unchanged_words",
     "scope_totals",
     "current_period_headers",
+    "change_header_words",
 }
+# Period types a current-period header may name; ``any``: whatever the bulletin reports.
+PERIOD_KEYS = ("any", "month", "quarter", "half", "year")
 UNITS = {"count", "days", "hours", "score", "points"}
 # The number itself: grouped thousands or plain digits, an optional fraction.
 DIGITS = r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
@@ -45,7 +48,9 @@ class CellWords:
     multipliers: dict[str, int]
     marks: dict[str, int]
     part_prefixes: tuple[str, ...]
-    current_headers: frozenset[str]  # folded: 本月, 当月 … (a column of this period)
+    current_headers: frozenset[str]  # folded: 本月, 本年 … (a column of some period's own)
+    period_headers: dict[str, frozenset[str]]  # period type → its folded words (本月: month)
+    change_words: tuple[str, ...]  # folded, longest first: 增减, 增长率 … (beside 同比)
     unchanged: frozenset[str]  # folded: 持平 … (a change of 0, in a change column only)
     scope_totals: frozenset[str]  # folded: 全市, 全区 … (a row named so alone is a total)
     number: re.Pattern[str]  # the whole cell is a number
@@ -110,12 +115,22 @@ def load_cell_words(path: Path = CELLS_FILE) -> CellWords:
     for word, sign in marks.items():
         if sign not in (1, -1) or isinstance(sign, bool):
             raise CellWordsError(f"{path}: change_marks: '{word}' must be 1 or -1")
-    prefixes, current, unchanged, scopes = (
+    prefixes, unchanged, scopes, changes = (
         words(path, data, "part_prefixes"),
-        words(path, data, "current_period_headers"),
         words(path, data, "unchanged_words"),
         words(path, data, "scope_totals"),
+        words(path, data, "change_header_words"),
     )
+    by_period = mapping("current_period_headers")
+    for key in by_period:
+        if key not in PERIOD_KEYS:
+            raise CellWordsError(
+                f"{path}: current_period_headers: '{key}' is no period type; "
+                f"allowed: {list(PERIOD_KEYS)}"
+            )
+    periods = {
+        str(key): frozenset(fold(w) for w in words(path, by_period, str(key))) for key in by_period
+    }
     units = {str(k): str(v) for k, v in units.items()}
     factors = {str(k): int(v) for k, v in multipliers.items()}
     signs = {str(k): int(v) for k, v in marks.items()}
@@ -124,12 +139,21 @@ def load_cell_words(path: Path = CELLS_FILE) -> CellWords:
         multipliers=factors,
         marks=signs,
         part_prefixes=tuple(prefixes),
-        current_headers=frozenset(fold(w) for w in current),
+        current_headers=frozenset().union(*periods.values()),
+        period_headers=periods,
+        change_words=tuple(sorted({fold(w) for w in changes}, key=len, reverse=True)),
         unchanged=frozenset(fold(w) for w in unchanged),
         scope_totals=frozenset(fold(w) for w in scopes),
         number=number_pattern(units, factors, signs, noted=False),
         noted=number_pattern(units, factors, signs, noted=True),
     )
+
+
+def own_period_headers(period_type: str) -> frozenset[str]:
+    """The folded headers of a column holding the bulletin's own figure, for a bulletin of
+    ``period_type`` (month: 本月, 当月, 本期 …); no other type's words (本年, 本季度)."""
+    headers = load_cell_words().period_headers
+    return headers.get("any", frozenset()) | headers.get(period_type, frozenset())
 
 
 @lru_cache(maxsize=4)

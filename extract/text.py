@@ -48,7 +48,7 @@ from extract.text_spaced import (
     SPACED,
     is_spaced_row,
     mark_short_rows,
-    spaced_rows,
+    spaced_reading,
     spaced_runs,
     spans,
 )
@@ -178,12 +178,15 @@ def spaced_table(
     lines: list[tuple[int, str]], hints: LayoutHints, *, index: int, caption: list[str]
 ) -> Table | None:
     """A table from rows whose cells are aligned with runs of spaces; None for a lone line
-    (a title with its date far right) or rows without a value."""
+    (a title with its date far right) or rows without a value. A cell moved off the
+    column it sits under makes the table need review."""
     if len(lines) < 2:
         return None
-    return stated_table(
-        spaced_rows(lines), hints, index=index, caption=caption, engine="text-spaced"
-    )
+    rows, guesses = spaced_reading(lines)
+    table = stated_table(rows, hints, index=index, caption=caption, engine="text-spaced")
+    if table is not None:
+        table.warnings.extend(guesses)
+    return table
 
 
 def nothing_after(lines: list[str], end: int, hints: LayoutHints) -> bool:

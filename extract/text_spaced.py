@@ -8,7 +8,8 @@ plain text, a fixed-width report):
 Two or more spaces (or an ideographic space) end a cell; a single space is part of one
 (`玉泉 街道`). A row that prints fewer cells than the widest rows (an empty cell is only
 more spaces) puts each cell under the column its printed position overlaps most, counting
-a Chinese character as two columns wide.
+a Chinese character as two columns wide; a cell that must move off the column it sits
+under (that one is taken) is a guess, and the table is said to need review.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import unicodedata
 from itertools import pairwise
 
+from extract.review import REVIEW_MARK
 from extract.text_lines import MAX_CELL_CHARS, PROSE, is_sentence
 
 SPACED = "spaced"
@@ -99,6 +101,15 @@ def _width(ch: str) -> int:
 
 def spaced_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     """(line number, cells) of each row, short rows placed under their columns."""
+    return spaced_reading(lines)[0]
+
+
+def spaced_reading(
+    lines: list[tuple[int, str]],
+) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """(line number, cells) of each row, short rows placed under their columns; and a
+    review warning (``REVIEW_MARK``) for each cell placed under another column than the one
+    it sits under as printed (that one was taken): where it belongs is a guess."""
     laid = [(number, spans(text)) for number, text in lines]
     width = max(len(cells) for _, cells in laid)
     full = [cells for _, cells in laid if len(cells) == width]
@@ -106,19 +117,30 @@ def spaced_rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
         (min(cells[k][1] for cells in full), max(cells[k][2] for cells in full))
         for k in range(width)
     ]
-    out = []
+    names = [c[0] for c in full[0]]
+    out, guesses = [], []
     for number, cells in laid:
         if len(cells) == width:
             out.append((number, [c[0] for c in cells]))
             continue
-        out.append((number, place(cells, extents)))
-    return out
+        row, moved = place(cells, extents)
+        out.append((number, row))
+        guesses += [
+            f"{REVIEW_MARK}line {number}: '{text}' is under {names[was]} as printed, "
+            f"read as {names[put]}"
+            for text, was, put in moved
+        ]
+    return out, guesses
 
 
-def place(cells: list[tuple[str, int, int]], extents: list[tuple[int, int]]) -> list[str]:
+def place(
+    cells: list[tuple[str, int, int]], extents: list[tuple[int, int]]
+) -> tuple[list[str], list[tuple[str, int, int]]]:
     """A short row's cells under the columns they overlap most (in order; a cell that would
-    land on a taken or earlier column goes to the next free one)."""
+    land on a taken or earlier column goes to the next free one); and each cell so moved:
+    its text, the column it overlaps most, the column it was put in."""
     row = [""] * len(extents)
+    moved = []
     next_free = 0
     for text, start, end in cells:
         overlaps = [
@@ -129,6 +151,8 @@ def place(cells: list[tuple[str, int, int]], extents: list[tuple[int, int]]) -> 
         k = max(best, next_free)
         if k >= len(row):
             k = len(row) - 1
+        if k != best:
+            moved.append((text, best, k))
         row[k] = f"{row[k]} {text}".strip() if row[k] else text
         next_free = k + 1
-    return row
+    return row, moved

@@ -68,7 +68,7 @@ def normalize_document(
     warnings += [f"table {t.index + 1}: {w}" for t in doc.tables for w in t.warnings]
     tables: list[TableInfo] = []
     for table in doc.tables:
-        info, rows = table_facts(table, catalog, warnings)
+        info, rows = table_facts(table, catalog, warnings, period.type)
         tables.append(info)
         facts.extend(rows)
     bulletin = Bulletin(

@@ -280,8 +280,15 @@ def _numbered_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
 
 def _ranks_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
     """Ranks (sorted) as a ranking prints them: the k-th row ranks k, or ties the row
-    before (1, 2, 2, 4): status, message, the ranks out of place."""
-    wrong = [n for k, n in enumerate(numbers) if n != k + 1 and not (k and n == numbers[k - 1])]
+    before (1, 2, 2, 4), or after a tie ranks one more than the row before (dense ranks:
+    1, 2, 2, 3): status, message, the ranks out of place."""
+    wrong = [
+        n
+        for k, n in enumerate(numbers)
+        if n != k + 1
+        and not (k and n == numbers[k - 1])
+        and not (k and n == numbers[k - 1] + 1 and _tied_before(numbers, k))
+    ]
     tied = sorted(n for n, k in Counter(numbers).items() if k > 1)
     message = f"ranks 1–{numbers[-1] if numbers else 0}"
     if tied:
@@ -289,6 +296,11 @@ def _ranks_in_order(numbers: list[int]) -> tuple[str, str, list[int]]:
     if wrong:
         message += "; out of place " + ", ".join(map(str, wrong))
     return (MISMATCH if wrong else OK), message, wrong
+
+
+def _tied_before(numbers: list[int], k: int) -> bool:
+    """Some rank before the k-th ties the one before it."""
+    return any(numbers[j] == numbers[j - 1] for j in range(1, k))
 
 
 def headline_checks(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extract.cells import load_cell_words
+from extract.cells import load_cell_words, own_period_headers
 from extract.hints import fold
 from normalize.catalog import Catalog, Metric, label_key
 from normalize.values import Value
@@ -57,23 +57,35 @@ def column_unit(header: str, values: list[tuple[str, Value]], catalog: Catalog) 
     return CHANGES["count"] if signed else "count"
 
 
-def metric_for(catalog: Catalog, kind: str, label: str) -> Metric | None:
+def metric_for(
+    catalog: Catalog, kind: str, label: str, period_type: str = "month"
+) -> Metric | None:
     """The metric a header label means in a table of ``kind``; a count label may print its
     unit before 数 or 量 (受理件数 is 受理数, 办结件数 is 办结数: the units of
     extract/data/cells.yaml that are counts), and any label may start with a word of the
-    bulletin's own period (本月工单数 is 工单数: ``current_period_headers``)."""
+    bulletin's own period, of type ``period_type`` (本月工单数 is 工单数 in a monthly
+    bulletin: ``current_period_headers``). A label that starts with another period's word
+    (本年受理量 in a monthly bulletin) is no metric of the catalog: it counts another
+    period."""
     known = catalog.metric_for(kind, label)
     if known is not None:
         return known
     key = label_key(label)
-    words = sorted(load_cell_words().current_headers, key=len, reverse=True)
+    if any(key.startswith(w) for w in _other_period_words(period_type)):
+        return None
+    words = sorted(own_period_headers(period_type), key=len, reverse=True)
     current = next((w for w in words if key.startswith(w)), "")
     for short in (_count_unit_re().sub("", key), key[len(current) :]):
         if short and short != key:
-            known = catalog.metric_for(kind, short) or metric_for(catalog, kind, short)
+            known = catalog.metric_for(kind, short) or metric_for(catalog, kind, short, period_type)
             if known is not None:
                 return known
     return None
+
+
+def _other_period_words(period_type: str) -> list[str]:
+    """Current-period words of a type other than ``period_type`` (本年 for a month)."""
+    return sorted(load_cell_words().current_headers - own_period_headers(period_type))
 
 
 @lru_cache(maxsize=1)

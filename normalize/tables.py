@@ -91,9 +91,10 @@ def _weight(metric: Metric | None) -> float:
 
 
 def table_facts(
-    table: Table, catalog: Catalog, warnings: list[str]
+    table: Table, catalog: Catalog, warnings: list[str], period_type: str = "month"
 ) -> tuple[TableInfo, list[Fact]]:
-    """Every value cell of a table as a fact."""
+    """Every value cell of a table as a fact; ``period_type``: the bulletin's (month,
+    quarter …), whose words alone head a column of its own figure (本月 in a month)."""
     headers, leaves = flat_headers(table), leaf_headers(table)
     kind = classify_table(table, catalog, headers, leaves)
     where = f"table {table.index + 1} ({' '.join(table.caption) or 'no caption'})"
@@ -101,7 +102,9 @@ def table_facts(
     rows = _named_rows(table, index_col) if has_current_column(table, leaves) else []
     across = transposed_kind(table, catalog, leaves, rows) if rows else None
     if across is not None:  # rows are measures, columns periods (项目 | 本月 | 上月 | 环比)
-        metrics, read = transposed_facts(table, across, catalog, leaves, rows, warnings, where)
+        metrics, read = transposed_facts(
+            table, across, catalog, leaves, rows, warnings, where, period_type
+        )
         return TableInfo(table.index, across, " ".join(table.caption), headers, metrics), read
     # A leading rank column (排名 first) numbers the rows by rank: its numbers are facts.
     ranks = index_col is not None and column_unit(leaves[index_col], [], catalog) == "rank"

@@ -6,10 +6,13 @@
 
 Such a table is read across: each row's label is the metric (来电量 → calls), the scope of
 its kind is the entity (a figure of the whole hotline, row_role ``total``). The column of
-the bulletin's own period (本月, 当月: ``current_period_headers`` of extract/data/cells.yaml)
-gives the metric itself; a change column (同比, 环比) gives ``<metric>_change_yoy`` or
-``_change_mom``; any other column (上月, 累计, 去年同期) reports another period and is kept
-as ``<metric>_<column>``, flagged for review.
+the bulletin's own period (本月, 当月 in a monthly bulletin: ``current_period_headers`` of
+extract/data/cells.yaml, by period type) gives the metric itself, flagged when two columns
+claim it; a change column headed by a bare change word (同比, 环比增减) gives
+``<metric>_change_yoy`` or ``_change_mom``, one whose header names something more (累计同比)
+the same flagged, one that names no basis (增减) ``<metric>_change`` flagged; any other
+column (上月, 累计, 本年 in a monthly bulletin) reports another period and is kept as
+``<metric>_<column>``, flagged for review.
 
 A table is read this way only when a column is headed by a word of this period, no value
 column's header names a measure, and most row labels do (two at least).
@@ -17,7 +20,7 @@ column's header names a measure, and most row labels do (two at least).
 
 from __future__ import annotations
 
-from extract.cells import load_cell_words
+from extract.cells import load_cell_words, own_period_headers
 from extract.document import Table
 from extract.hints import fold
 from normalize.catalog import Catalog
@@ -66,10 +69,13 @@ def transposed_facts(
     rows: list[tuple[int, str]],
     warnings: list[str],
     where: str,
+    period_type: str = "month",
 ) -> tuple[list[str | None], list[Fact]]:
     """Every value cell as a fact of the row's measure; the metric key of each column
-    (its header's slug: a column holds several measures)."""
-    current = load_cell_words().current_headers
+    (its header's slug: a column holds several measures). ``period_type``: the bulletin's
+    (month, quarter …), whose words alone head its own column."""
+    own = own_period_headers(period_type)
+    shared = sum(1 for h in leaves[table.stub_cols :] if fold(h) in own) > 1
     scope = catalog.kinds[kind].scope
     grid = table.grid()
     columns: list[str | None] = [None] * table.stub_cols + [
@@ -77,7 +83,7 @@ def transposed_facts(
     ]
     facts: list[Fact] = []
     for r, label in rows:
-        known = metric_for(catalog, kind, label)
+        known = metric_for(catalog, kind, label, period_type)
         base = known.key if known is not None else slug(label)
         if known is None:
             warnings.append(f"{where}: unknown measure '{label}' kept as '{base}'")
@@ -92,10 +98,15 @@ def transposed_facts(
             number = value.value
             if value.unchanged and unit not in CHANGE_UNITS:  # 持平 is 0 only as a change
                 number, doubt = None, True
-            if fold(header) in current:
+            if fold(header) in own:  # two such columns: which one is the period's?
                 metric, unit = base, known.unit if known is not None else unit
+                doubt = doubt or shared
             elif unit in CHANGE_UNITS:
-                metric = f"{base}_change_{_basis(catalog, header)}"
+                basis = _basis(catalog, header)
+                metric = f"{base}_change_{basis}" if basis else f"{base}_change"
+                doubt = (
+                    doubt or basis is None or not _bare_change(header, basis_word(catalog, header))
+                )
             else:  # another period's figure (上月, 累计): not this bulletin's
                 metric, doubt = f"{base}_{slug(header)}", True
                 unit = known.unit if known is not None else unit
@@ -127,9 +138,23 @@ def transposed_facts(
     return columns, facts
 
 
-def _basis(catalog: Catalog, header: str) -> str:
-    """yoy or mom: the change word of a change column's header (环比 when none says)."""
+def basis_word(catalog: Catalog, header: str) -> str | None:
+    """The longest change word (同比, 较上月) a change column's header prints, if any."""
     folded = fold(header)
-    basis = catalog.prose.change_basis
-    found = [basis[w] for w in sorted(basis, key=len, reverse=True) if fold(w) in folded]
-    return found[0] if found else "mom"
+    words = sorted(catalog.prose.change_basis, key=len, reverse=True)
+    return next((w for w in words if fold(w) in folded), None)
+
+
+def _basis(catalog: Catalog, header: str) -> str | None:
+    """yoy or mom: the change word of a change column's header; None when none says."""
+    word = basis_word(catalog, header)
+    return catalog.prose.change_basis[word] if word is not None else None
+
+
+def _bare_change(header: str, word: str | None) -> bool:
+    """A header that is its change word and words of change alone (同比, 同比增减(%)), no
+    other period's (累计同比, 本年同比)."""
+    rest = fold(header)
+    for w in ((fold(word),) if word else ()) + load_cell_words().change_words:
+        rest = rest.replace(w, "")
+    return not rest.strip("()（）/、:：")
