@@ -35,7 +35,7 @@ from normalize.prose_numbers import CN_CHARS, chinese_number, cn_number, duratio
 from normalize.prose_parts import breakdown_base, measure_opening, opens_parts
 from normalize.prose_period import figure_period
 from normalize.prose_respective import JOINERS, respective
-from normalize.prose_state import SAID_MAX, State, unknown
+from normalize.prose_state import SAID_MAX, State, scope_fact, unknown
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import (
     RESPECTIVELY,
@@ -344,25 +344,10 @@ def _figure(
         )
         return []
     value, unit = read
-    fact = Fact(
-        table_index=None,
-        table_kind="headline",
-        entity_raw=state.scope[0],
-        name_key=state.scope[1],
-        parent_raw=None,
-        row_label=state.scope[0],
-        row_role="total",
-        metric="",
-        header="",
-        value=value,
-        value_raw=block.text[_printed_start(m) : max(m.end("unit"), m.end("secs"))],
-        unit=unit,
+    printed = block.text[_printed_start(m) : max(m.end("unit"), m.end("secs"))]
+    fact = replace(
+        scope_fact(state, block, value, printed, unit),
         note=_note(block.text[m.start("note") : m.end("note")]) if m["note"] else None,
-        row=None,
-        col=None,
-        line=block.source.line_start,
-        page=block.source.page,
-        bbox=block.source.bbox,
         needs_review=bool(m["approx"] or approx_word) or after.startswith(tuple(vocab.approximate)),
     )
     listing = not strip_words(before, vocab).strip(JOINERS)

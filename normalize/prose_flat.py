@@ -19,7 +19,7 @@ from extract.hints import fold
 from normalize.facts import Fact
 from normalize.prose_levels import CHANGE_UNITS
 from normalize.prose_parts import RATE_ENDINGS
-from normalize.prose_state import State, of_unit
+from normalize.prose_state import State, of_unit, scope_fact
 from normalize.prose_vocab import ProseVocab
 from normalize.prose_words import basis_in, known_label, strip_words
 from normalize.tables import slug
@@ -112,27 +112,9 @@ def flat_fact(
         )
         return None
     printed = block.text[m.start("word") : m.end("word")]
-    fact = Fact(
-        table_index=None,
-        table_kind="headline",
-        entity_raw=state.scope[0],
-        name_key=state.scope[1],
-        parent_raw=None,
-        row_label=state.scope[0],
-        row_role="total",
-        metric="",
-        header=strip_words(masked[label_start : m.end()], vocab),
-        value=0.0,
-        value_raw=printed,
-        unit="",
-        note=None,
-        row=None,
-        col=None,
-        line=block.source.line_start,
-        page=block.source.page,
-        bbox=block.source.bbox,
-        needs_review=m["rough"] is not None,
-    )
+    header = strip_words(masked[label_start : m.end()], vocab)
+    fact = scope_fact(state, block, 0.0, printed, "", header)
+    fact = replace(fact, needs_review=m["rough"] is not None)
     if label:
         known = known_label(label, vocab)
         rate = label.endswith(RATE_ENDINGS)

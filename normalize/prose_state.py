@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from extract.document import Block
 from normalize.facts import Fact
 from normalize.tables import slug
 
@@ -58,6 +59,34 @@ class State:
 def unknown(fact: Fact) -> bool:
     """A figure under a label the vocabulary does not know (its metric is the label's slug)."""
     return fact.needs_review and fact.metric == slug(fact.header)
+
+
+def scope_fact(
+    state: State, block: Block, value: float, printed: str, unit: str, header: str = ""
+) -> Fact:
+    """A figure of the prose as the fact of the scope the sentence is about (row role
+    ``total``); its metric is decided later."""
+    return Fact(
+        table_index=None,
+        table_kind="headline",
+        entity_raw=state.scope[0],
+        name_key=state.scope[1],
+        parent_raw=None,
+        row_label=state.scope[0],
+        row_role="total",
+        metric="",
+        header=header,
+        value=value,
+        value_raw=printed,
+        unit=unit,
+        note=None,
+        row=None,
+        col=None,
+        line=block.source.line_start,
+        page=block.source.page,
+        bbox=block.source.bbox,
+        needs_review=False,
+    )
 
 
 def of_unit(fact: Fact, unit: str) -> Fact:
